@@ -1,0 +1,20 @@
+// `npm start` on a fresh clone builds first; later starts skip the build when dist is newer than src.
+const { execSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    const t = entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs;
+    if (t > latest) latest = t;
+  }
+  return latest;
+}
+
+const root = path.join(__dirname, '..');
+const main = path.join(root, 'dist', 'main.js');
+if (!fs.existsSync(main) || fs.statSync(main).mtimeMs < newest(path.join(root, 'src'))) {
+  execSync('npx nest build', { cwd: root, stdio: 'inherit' });
+}

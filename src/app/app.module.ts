@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import type { AppConfig } from '../config/env';
+import { AuditController } from '../common/audit/audit.controller';
+import { AuthGuard } from '../common/auth/auth.guard';
+import { ProblemFilter } from '../common/errors/problem.filter';
+import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
+import { EtagInterceptor } from '../common/versioning/etag.interceptor';
+import { HealthController } from '../ops/health.controller';
+import { CoreModule } from './core.module';
+import { FEATURE_MODULES, WORKER_MODULES } from './features';
+
+@Module({})
+export class AppModule {
+  /** One build, two entry points: the API, the workers, or both in one process. */
+  static forRole(config: AppConfig): DynamicModule {
+    const role = config.processRole;
+    const api = role === 'api' || role === 'all';
+    const workers = role === 'worker' || role === 'all';
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(config), ...FEATURE_MODULES, ...(workers ? WORKER_MODULES : [])],
+      controllers: api ? [HealthController, AuditController] : [],
+      providers: api
+        ? [
+            { provide: APP_GUARD, useClass: AuthGuard },
+            { provide: APP_FILTER, useClass: ProblemFilter },
+            // Order matters: idempotency wraps the handler; the ETag is set on the final body.
+            { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+            { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+          ]
+        : [],
+    };
+  }
+}

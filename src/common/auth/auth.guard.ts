@@ -1,0 +1,61 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { APP_CONFIG, AppConfig } from '../../config/env';
+import { forbidden, unauthorized } from '../errors/domain-error';
+import { Actor, Role, roleAtLeast } from './actor';
+import { verifyToken } from './credentials';
+import { AuthedRequest, MIN_ROLE_KEY, PUBLIC_KEY } from './decorators';
+import { IdentityStore } from './identity.store';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Global guard: every route needs credentials unless marked @Public. Reads need viewer,
+ * writes need admin, unless the route names another minimum with @MinRole.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly identities: IdentityStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    const actor = await this.authenticate(req);
+    if (!actor) throw unauthorized();
+    req.actor = actor;
+    await this.identities.rememberOrganization(actor.org);
+    const min =
+      this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? (READ_METHODS.has(req.method) ? 'viewer' : 'admin');
+    if (!roleAtLeast(actor.role, min)) throw forbidden(`This action needs the ${min} role or above`);
+    return true;
+  }
+
+  private async authenticate(req: AuthedRequest): Promise<Actor | null> {
+    const auth = req.headers.authorization;
+    if (typeof auth === 'string' && auth.length > 0) {
+      const m = /^Bearer\s+(\S+)$/i.exec(auth);
+      if (!m) return null;
+      const claims = verifyToken(m[1], this.config.jwtSecret);
+      return claims ? { org: claims.org, subject: claims.sub, role: claims.role, type: 'jwt', requestId: String(req.id) } : null;
+    }
+    const key = this.apiKeyHeader(req);
+    if (key === undefined) return null;
+    const id = await this.identities.findApiKey(key);
+    if (!id) return null;
+    return { org: id.org, subject: `api_key:${id.id}`, role: id.role, type: 'api_key', apiKeyId: id.id, requestId: String(req.id) };
+  }
+
+  private apiKeyHeader(req: AuthedRequest): string | undefined {
+    const plain = req.headers['x-api-key'];
+    if (typeof plain === 'string') return plain;
+    // The Flagstone-style header is honoured on the savings side only, as the spec says.
+    const cdp = req.headers['cdpapi-subscription-key'];
+    if (typeof cdp === 'string' && req.url.startsWith('/financial-partners')) return cdp;
+    return undefined;
+  }
+}

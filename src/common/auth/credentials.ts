@@ -1,0 +1,43 @@
+import { createHash, randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { isRole, Role } from './actor';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID_RE.test(v);
+
+export interface TokenClaims {
+  sub: string;
+  org: string;
+  role: Role;
+}
+
+/** HS256 only: `alg: none` and RS/HS confusion are refused by construction. */
+export function verifyToken(token: string, secret: string): TokenClaims | null {
+  try {
+    const payload = jwt.verify(token, secret, { algorithms: ['HS256'], clockTolerance: 5 });
+    if (typeof payload !== 'object' || payload === null) return null;
+    const { sub, org, role, exp } = payload as Record<string, unknown>;
+    if (typeof sub !== 'string' || !sub || sub.length > 200) return null;
+    if (!isUuid(org) || !isRole(role) || typeof exp !== 'number') return null;
+    return { sub, org: org.toLowerCase(), role };
+  } catch {
+    return null;
+  }
+}
+
+export function signToken(claims: TokenClaims, secret: string, expiresInSeconds = 3600): string {
+  return jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role }, secret, {
+    algorithm: 'HS256',
+    expiresIn: expiresInSeconds,
+  });
+}
+
+const KEY_PREFIX = 'psk_';
+
+/** API keys carry 256 bits of randomness, so a plain SHA-256 is a sufficient one-way hash. */
+export function newApiKey(): { key: string; hash: Buffer; prefix: string } {
+  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  return { key, hash: hashApiKey(key), prefix: key.slice(0, 10) };
+}
+
+export const hashApiKey = (key: string): Buffer => createHash('sha256').update(key, 'utf8').digest();

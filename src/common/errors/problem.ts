@@ -1,0 +1,105 @@
+import { HttpException } from '@nestjs/common';
+import { DomainError, FieldError, ReplayedProblem } from './domain-error';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors: FieldError[];
+}
+
+export interface RenderedProblem {
+  status: number;
+  body: Problem;
+  headers: Record<string, string>;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable entity',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+const typeUri = (code: string) => `https://portfolio-service.dev/problems/${code}`;
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  validation?: unknown;
+}
+
+/** Maps anything thrown to an RFC 9457 problem. Unknown errors become an opaque 500. */
+export function toProblem(err: unknown): RenderedProblem {
+  if (err instanceof ReplayedProblem) {
+    return { status: err.status, headers: {}, body: err.body as unknown as Problem };
+  }
+  if (err instanceof DomainError) {
+    return {
+      status: err.status,
+      headers: err.headers,
+      body: { type: typeUri(err.code), title: err.title, status: err.status, detail: err.detail, errors: err.errors },
+    };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const res = err.getResponse();
+    const message =
+      typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message)
+        ? ((res as { message: string[] }).message).join('; ')
+        : String((res as { message?: unknown }).message ?? err.message);
+    if (status === 400 && /JSON/.test(message)) return simple(400, 'malformed-json', 'The body is not valid JSON', 'body');
+    if (status === 413) return simple(413, 'body-too-large', 'The request body is larger than this endpoint accepts', 'body');
+    if (status === 415) return simple(415, 'unsupported-media-type', 'Content-Type is not accepted by this endpoint', 'Content-Type');
+    return simple(status, status === 404 ? 'not-found' : `http-${status}`, message);
+  }
+  const fe = err as FastifyLikeError;
+  if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return fromFastify(fe);
+  }
+  return simple(500, 'internal-error', 'An unexpected error occurred. It has been logged.');
+}
+
+function fromFastify(fe: FastifyLikeError): RenderedProblem {
+  const status = fe.statusCode as number;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return simple(413, 'body-too-large', 'The request body is larger than this endpoint accepts', 'body');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return simple(415, 'unsupported-media-type', 'Content-Type is not accepted by this endpoint', 'Content-Type');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return simple(400, 'malformed-json', 'The body is empty but Content-Type says JSON', 'body');
+    default:
+      if (status === 400 && /JSON/i.test(fe.message ?? '')) {
+        return simple(400, 'malformed-json', 'The body is not valid JSON', 'body');
+      }
+      return simple(status, `http-${status}`, fe.message ?? TITLES[status] ?? 'Error');
+  }
+}
+
+export function simple(status: number, code: string, detail: string, field?: string): RenderedProblem {
+  return {
+    status,
+    headers: {},
+    body: {
+      type: typeUri(code),
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail,
+      errors: field ? [{ field, message: detail }] : [],
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/env';
+import { MIGRATIONS } from './migrations';
+
+/** The database role every application connection runs as. Row-level security applies to it. */
+export const APP_ROLE = 'portfolio_app';
+
+/**
+ * One options object for the app and the migration CLI. `asApp` connections switch to the
+ * restricted role at connect time, so a query that forgets the organization sees no rows
+ * instead of every organization's rows.
+ */
+export function dataSourceOptions(config: AppConfig, asApp: boolean): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    entities: [],
+    poolSize: config.databasePoolSize,
+    applicationName: asApp ? 'portfolio-service' : 'portfolio-service-migrate',
+    extra: asApp ? { options: `-c role=${APP_ROLE}`, max: config.databasePoolSize } : { max: 2 },
+  };
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsString, Length } from 'class-validator';
+import type { FastifyRequest } from 'fastify';
+import { Actor, Role, ROLES } from '../../common/auth/actor';
+import { CurrentActor, MinRole } from '../../common/auth/decorators';
+import { PageQuery } from '../../common/pagination/pagination';
+import { ApiKeysService } from './api-keys.service';
+
+export class CreateApiKeyDto {
+  @IsString() @Length(1, 100) name: string;
+  @IsIn(ROLES as unknown as string[]) role: Role;
+}
+
+@ApiTags('api-keys')
+@MinRole('owner')
+@Controller('api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an API key; the key is shown only in this response (owner)' })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateApiKeyDto) {
+    return this.keys.create(actor, dto.name, dto.role);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List API keys, without their secrets (owner)' })
+  list(@CurrentActor() actor: Actor, @Query() q: PageQuery, @Req() req: FastifyRequest) {
+    return this.keys.list(actor, q, req);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API key, effective at once (owner)' })
+  async revoke(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+    await this.keys.revoke(actor, id);
+  }
+}

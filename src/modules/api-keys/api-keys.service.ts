@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Actor, Role } from '../../common/auth/actor';
+import { newApiKey } from '../../common/auth/credentials';
+import { recordAudit } from '../../common/audit/audit';
+import { notFound } from '../../common/errors/domain-error';
+import { offsetOf, pageOf, PageQuery } from '../../common/pagination/pagination';
+import { TenantDb } from '../../database/tenant-db';
+
+const COLUMNS = `id, name, role, key_prefix, created_by, created_at, revoked_at`;
+
+@Injectable()
+export class ApiKeysService {
+  constructor(private readonly db: TenantDb) {}
+
+  create(actor: Actor, name: string, role: Role) {
+    const { key, hash, prefix } = newApiKey();
+    return this.db.run(actor.org, async (m) => {
+      const [row] = await m.query(
+        `INSERT INTO api_keys (name, role, key_hash, key_prefix, created_by) VALUES ($1, $2, $3, $4, $5)
+         RETURNING id, name, role, created_at`,
+        [name, role, hash, prefix, actor.subject],
+      );
+      await recordAudit(m, actor, { action: 'api_key.create', resourceType: 'api_key', resourceId: row.id, changes: { name, role } });
+      return { id: row.id, name: row.name, role: row.role, key, created_at: row.created_at };
+    });
+  }
+
+  list(actor: Actor, q: PageQuery, req: FastifyRequest) {
+    return this.db.run(actor.org, async (m) => {
+      const [{ count }] = await m.query(`SELECT count(*)::int AS count FROM api_keys`);
+      const rows = await m.query(
+        `SELECT ${COLUMNS} FROM api_keys ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
+        [q.page_size, offsetOf(q)],
+      );
+      return pageOf(req, q, count, rows);
+    });
+  }
+
+  revoke(actor: Actor, id: string) {
+    return this.db.run(actor.org, async (m) => {
+      const rows = await m.query(
+        `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id`,
+        [id],
+      );
+      if (!rows.length) throw notFound('API key', id);
+      await recordAudit(m, actor, { action: 'api_key.revoke', resourceType: 'api_key', resourceId: id });
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../src/config/env';
+import { migrate } from '../src/database/migrate';
+
+/**
+ * Each run gets its own database and queue prefix, so runs never see each other's data,
+ * and the schema is built by the same migrations production runs.
+ */
+export default async function globalSetup(): Promise<void> {
+  const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres');
+  base.pathname = `/portfolio_test_${suffix}`;
+  process.env.DATABASE_URL = base.toString();
+  process.env.QUEUE_PREFIX = `test_${suffix}`;
+  process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
+  process.env.RATE_LIMIT_MAX = process.env.RATE_LIMIT_MAX ?? '1000000';
+  process.env.JOB_ATTEMPTS = process.env.JOB_ATTEMPTS ?? '3';
+  process.env.TAPE_STORAGE_DIR = `/tmp/portfolio-test-tapes/${suffix}`;
+  await migrate(loadConfig());
+}
