@@ -1,5 +1,5 @@
 /** Unit tests sit next to the code; e2e tests run through HTTP on a fresh database per run. */
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 
 module.exports = {
   projects: [

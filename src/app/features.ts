@@ -1,7 +1,34 @@
 import { ApiKeysModule } from '../modules/api-keys/api-keys.module';
+import { InvestorsModule } from '../modules/investors/investors.module';
+import { InvestorsWorkersModule } from '../modules/investors/investors.workers.module';
+import { LoanTapesModule } from '../modules/loan-tapes/loan-tapes.module';
+import { LoanTapesWorkersModule } from '../modules/loan-tapes/loan-tapes.workers.module';
+import { LoansModule } from '../modules/loans/loans.module';
+import { LoansWorkersModule } from '../modules/loans/loans.workers.module';
+import { PortfoliosModule } from '../modules/portfolios/portfolios.module';
+import { PortfoliosWorkersModule } from '../modules/portfolios/portfolios.workers.module';
+import { SavingsModule } from '../modules/savings/savings.module';
+import { SavingsWorkersModule } from '../modules/savings/savings.workers.module';
+import { SnapshotsModule } from '../modules/snapshots/snapshots.module';
+import { SnapshotsWorkersModule } from '../modules/snapshots/snapshots.workers.module';
 
-/** Feature modules (controllers and services). Each feature adds itself here. */
-export const FEATURE_MODULES = [ApiKeysModule];
+/** Feature modules (controllers and services). */
+export const FEATURE_MODULES = [
+  ApiKeysModule,
+  LoansModule,
+  PortfoliosModule,
+  SnapshotsModule,
+  InvestorsModule,
+  LoanTapesModule,
+  SavingsModule,
+];
 
-/** Worker modules (processors and schedulers), loaded only when PROCESS_ROLE runs workers. */
-export const WORKER_MODULES: never[] = [];
+/** Worker modules (processors and schedules), loaded only when PROCESS_ROLE runs workers. */
+export const WORKER_MODULES = [
+  LoansWorkersModule,
+  PortfoliosWorkersModule,
+  SnapshotsWorkersModule,
+  InvestorsWorkersModule,
+  LoanTapesWorkersModule,
+  SavingsWorkersModule,
+];

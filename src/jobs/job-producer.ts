@@ -4,7 +4,8 @@ import { PRODUCER_REDIS } from './redis.module';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../common/auth/actor';
+import { Actor, systemActor } from '../common/auth/actor';
+import { IdentityStore } from '../common/auth/identity.store';
 import { serviceUnavailable } from '../common/errors/domain-error';
 import { JobData, JobName, makeJobId, QueueName, QUEUES } from './queues';
 
@@ -21,6 +22,7 @@ export class JobProducer {
 
   constructor(
     @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+    private readonly identities: IdentityStore,
     @InjectQueue(QUEUES.autoAssign) autoAssign: Queue,
     @InjectQueue(QUEUES.snapshots) snapshots: Queue,
     @InjectQueue(QUEUES.loanTapes) loanTapes: Queue,
@@ -74,5 +76,29 @@ export class JobProducer {
       this.logger.warn({ queue, name, err: (err as Error).message }, 'enqueue failed');
       throw serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
     }
+  }
+
+  /** A fan-out job's worker calls this: one tenant job per known organization. */
+  async enqueueForEveryOrganization<Q extends QueueName, N extends JobName<Q>>(
+    queue: Q,
+    name: N,
+    data: Omit<JobData<Q, N>, 'org' | 'requestId' | 'actorSubject'>,
+    opts: { dedupKey?: string; requestId?: string } = {},
+  ): Promise<number> {
+    const orgs = await this.identities.organizations();
+    for (const org of orgs) await this.enqueue(queue, name, systemActor(org, opts.requestId), data, opts);
+    return orgs.length;
+  }
+
+  /**
+   * Registers (or updates) a UTC cron schedule. BullMQ job schedulers fire once per tick
+   * however many replicas register the same id. Schedules only enqueue; workers do the work.
+   */
+  async schedule(queue: QueueName, schedulerId: string, cron: string, name: string, data: Record<string, unknown> = {}) {
+    await this.queues[queue].upsertJobScheduler(schedulerId, { pattern: cron, tz: 'UTC' }, { name, data });
+  }
+
+  async unschedule(queue: QueueName, schedulerId: string): Promise<void> {
+    await this.queues[queue].removeJobScheduler(schedulerId);
   }
 }

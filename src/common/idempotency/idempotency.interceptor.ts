@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor 
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, of } from 'rxjs';
+import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import type { AuthedRequest } from '../auth/decorators';
 import { badRequest, conflict, ReplayedProblem, unprocessable } from '../errors/domain-error';
@@ -70,7 +71,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   /** Returns a stored answer to replay, or null when this request now holds the claim. */
   private claim(org: string, key: string, route: string, hash: string): Promise<{ status: number; body: unknown } | null> {
     return this.db.run(org, async (m) => {
-      const inserted: unknown[] = await m.query(
+      const inserted = await rows(m, 
         `INSERT INTO idempotency_keys (key, method, route, request_hash, state, expires_at)
          VALUES ($1, 'POST', $2, $3, 'running', now() + interval '${KEEP_HOURS} hours')
          ON CONFLICT (organization_id, key) DO NOTHING RETURNING key`,

@@ -5,6 +5,7 @@ import { newApiKey } from '../../common/auth/credentials';
 import { recordAudit } from '../../common/audit/audit';
 import { notFound } from '../../common/errors/domain-error';
 import { offsetOf, pageOf, PageQuery } from '../../common/pagination/pagination';
+import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 
 const COLUMNS = `id, name, role, key_prefix, created_by, created_at, revoked_at`;
@@ -39,11 +40,8 @@ export class ApiKeysService {
 
   revoke(actor: Actor, id: string) {
     return this.db.run(actor.org, async (m) => {
-      const rows = await m.query(
-        `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id`,
-        [id],
-      );
-      if (!rows.length) throw notFound('API key', id);
+      const revoked = await rows(m, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id`, [id]);
+      if (!revoked.length) throw notFound('API key', id);
       await recordAudit(m, actor, { action: 'api_key.revoke', resourceType: 'api_key', resourceId: id });
     });
   }

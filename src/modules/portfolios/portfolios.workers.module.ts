@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Processors and schedules of the portfolios feature; loaded only in worker roles. */
+@Module({})
+export class PortfoliosWorkersModule {}
