@@ -1,6 +1,10 @@
+import { types } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/env';
 import { MIGRATIONS } from './migrations';
+
+// Business dates stay 'YYYY-MM-DD' strings: node-postgres would otherwise make local-time Dates.
+types.setTypeParser(types.builtins.DATE, (v: string) => v);
 
 /** The database role every application connection runs as. Row-level security applies to it. */
 export const APP_ROLE = 'portfolio_app';

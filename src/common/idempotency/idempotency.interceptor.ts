@@ -40,9 +40,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
         { field: 'Idempotency-Key', message: 'invalid' },
       ]);
     }
+    // Streamed bodies (CSV import) are hashed by their route, length and type: they are never buffered.
+    const body = req.body as { pipe?: unknown } | undefined;
+    const bodyText =
+      body && typeof body.pipe === 'function'
+        ? `stream:${req.headers['content-type'] ?? ''}:${req.headers['content-length'] ?? ''}`
+        : JSON.stringify(req.body ?? null);
     const org = req.actor.org;
     const route = `${req.method} ${req.url}`;
-    const hash = createHash('sha256').update(route).update('\n').update(JSON.stringify(req.body ?? null)).digest('hex');
+    const hash = createHash('sha256').update(route).update('\n').update(bodyText).digest('hex');
     const successStatus: number =
       Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? HttpStatus.CREATED;
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { PortfoliosService } from './portfolios.service';
 
-/** Controllers and the service of the portfolios feature. Exports its service only. */
-@Module({})
+/** Portfolios: CRUD, membership, transfer, archive and auto-assign. Exports its service only. */
+@Module({ providers: [PortfoliosService], exports: [PortfoliosService] })
 export class PortfoliosModule {}
