@@ -8,7 +8,8 @@ import { migrate } from '../src/database/migrate';
  */
 export default async function globalSetup(): Promise<void> {
   const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres');
+  // Same server as the service's DATABASE_URL (or TEST_DATABASE_URL), a throwaway database on it.
+  const base = new URL(process.env.TEST_DATABASE_URL ?? loadConfig().databaseUrl);
   base.pathname = `/portfolio_test_${suffix}`;
   process.env.DATABASE_URL = base.toString();
   process.env.QUEUE_PREFIX = `test_${suffix}`;
