@@ -1,0 +1,21 @@
+/** UTC calendar arithmetic on 'YYYY-MM-DD' business dates (no local time anywhere). */
+
+const DAY_MS = 86_400_000;
+
+const toMs = (d: string): number => Date.parse(`${d}T00:00:00Z`);
+const fromMs = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+export const addDays = (d: string, n: number): string => fromMs(toMs(d) + n * DAY_MS);
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export const daysBetween = (from: string, to: string): number => Math.round((toMs(to) - toMs(from)) / DAY_MS);
+
+/** Adds calendar months, clamping to the month's last day (Jan 31 + 1 month = Feb 28/29), as Postgres does. */
+export function addMonths(d: string, n: number): string {
+  const [y, m, day] = d.split('-').map(Number);
+  const total = y * 12 + (m - 1) + n;
+  const ty = Math.floor(total / 12);
+  const tm = total % 12;
+  const last = new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate();
+  return fromMs(Date.UTC(ty, tm, Math.min(day, last)));
+}
