@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor';
+import { changedFields, recordAudit } from '../../common/audit/audit';
+import { notFound } from '../../common/errors/domain-error';
+import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { assertVersion } from '../../common/versioning/versioning';
+import { one, rows } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+import type { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './dto';
+import { differing, setClause } from './patch';
+import { INVESTOR_COLUMNS, InvestorRow, investorView } from './views';
+
+const upper = (v: string | null | undefined) => (typeof v === 'string' ? v.toUpperCase() : v);
+
+@Injectable()
+export class InvestorsService {
+  constructor(private readonly db: TenantDb) {}
+
+  /**
+   * The investor or a 404 (another organization's investor is invisible, hence also 404).
+   * The lock is NO KEY UPDATE so it serializes writers of this investor (default switching)
+   * without blocking the foreign-key checks of assignments being inserted for it.
+   */
+  async require(m: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<InvestorRow> {
+    const lock = opts.lock ? ' FOR NO KEY UPDATE' : '';
+    const row = await one<InvestorRow>(m, `SELECT ${INVESTOR_COLUMNS} FROM investors WHERE id = $1${lock}`, [id]);
+    if (!row) throw notFound('Investor', id);
+    return row;
+  }
+
+  create(actor: Actor, dto: CreateInvestorDto) {
+    return this.db.run(actor.org, async (m) => {
+      const row = await one<InvestorRow>(
+        m,
+        `INSERT INTO investors (name, legal_name, investor_type, email, country, status)
+         VALUES ($1, $2, $3, $4, $5, coalesce($6, 'active')) RETURNING ${INVESTOR_COLUMNS}`,
+        [dto.name, dto.legal_name ?? null, dto.investor_type, dto.email ?? null, upper(dto.country) ?? null, dto.status ?? null],
+      );
+      const view = investorView(row as InvestorRow);
+      const { id: _id, created_at: _c, updated_at: _u, version: _v, ...fields } = view;
+      await recordAudit(m, actor, { action: 'investor.create', resourceType: 'investor', resourceId: view.id, changes: changedFields(null, fields) });
+      return view;
+    });
+  }
+
+  get(actor: Actor, id: string) {
+    return this.db.run(actor.org, async (m) => investorView(await this.require(m, id)));
+  }
+
+  list(actor: Actor, q: InvestorQuery, req: FastifyRequest) {
+    return this.db.run(actor.org, async (m) => {
+      const params: unknown[] = [actor.org];
+      const where = ['organization_id = $1'];
+      for (const [col, val] of [['status', q.status], ['investor_type', q.investor_type]] as const) {
+        if (val !== undefined) where.push(`${col} = $${params.push(val)}`);
+      }
+      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM investors WHERE ${where.join(' AND ')}`, params);
+      const page = await rows<InvestorRow>(
+        m,
+        `SELECT ${INVESTOR_COLUMNS} FROM investors WHERE ${where.join(' AND ')}
+          ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, q.page_size, offsetOf(q)],
+      );
+      return pageOf(req, q, count, page.map(investorView));
+    });
+  }
+
+  update(actor: Actor, id: string, dto: UpdateInvestorDto, ifMatch: number | undefined) {
+    return this.db.run(actor.org, async (m) => {
+      const before = await this.require(m, id, { lock: true });
+      assertVersion(before.version, ifMatch);
+      const patch = differing(before as unknown as Record<string, unknown>, { ...dto, country: upper(dto.country) });
+      if (!Object.keys(patch).length) return investorView(before);
+      const set = setClause(patch, 2);
+      const after = (await one<InvestorRow>(m, `UPDATE investors SET ${set.sql} WHERE id = $1 RETURNING ${INVESTOR_COLUMNS}`, [id, ...set.params])) as InvestorRow;
+      await recordAudit(m, actor, {
+        action: 'investor.update',
+        resourceType: 'investor',
+        resourceId: id,
+        changes: changedFields(before as unknown as Record<string, unknown>, patch),
+      });
+      return investorView(after);
+    });
+  }
+}
