@@ -1,13 +1,14 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { PRODUCER_REDIS } from './redis.module';
+import { APP_CONFIG, AppConfig } from '../config/env';
+import { jobDefaults } from './job-defaults';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Actor, systemActor } from '../common/auth/actor';
 import { IdentityStore } from '../common/auth/identity.store';
 import { serviceUnavailable } from '../common/errors/domain-error';
-import { JobData, JobName, makeJobId, QueueName, QUEUES } from './queues';
+import { JobData, JobName, makeJobId, QUEUE_NAMES, QueueName } from './queues';
 
 
 export interface EnqueuedJob {
@@ -15,27 +16,30 @@ export interface EnqueuedJob {
   status_url: string;
 }
 
+/**
+ * Adds and reads jobs through queues on the fail-fast producer connection, so a request
+ * during a Redis outage gets its 503 at once and never leaves a job in an offline buffer.
+ */
 @Injectable()
-export class JobProducer {
+export class JobProducer implements OnModuleDestroy {
   private readonly logger = new Logger(JobProducer.name);
   private readonly queues: Record<QueueName, Queue>;
 
   constructor(
     @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly identities: IdentityStore,
-    @InjectQueue(QUEUES.autoAssign) autoAssign: Queue,
-    @InjectQueue(QUEUES.snapshots) snapshots: Queue,
-    @InjectQueue(QUEUES.loanTapes) loanTapes: Queue,
-    @InjectQueue(QUEUES.imports) imports: Queue,
-    @InjectQueue(QUEUES.savings) savings: Queue,
   ) {
-    this.queues = {
-      'auto-assign': autoAssign,
-      snapshots,
-      'loan-tapes': loanTapes,
-      imports,
-      savings,
-    };
+    this.queues = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [
+        name,
+        new Queue(name, { connection: redis, prefix: config.queuePrefix, defaultJobOptions: jobDefaults(config) }),
+      ]),
+    ) as Record<QueueName, Queue>;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((q) => q.close().catch(() => undefined)));
   }
 
   queue(name: QueueName): Queue {

@@ -1,17 +1,199 @@
 import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
-import { conflict, notFound } from '../../common/errors/domain-error';
-import { one } from '../../database/sql';
+import { changedFields, recordAudit } from '../../common/audit/audit';
+import { badRequest, conflict, notFound } from '../../common/errors/domain-error';
+import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { assertVersion } from '../../common/versioning/versioning';
+import { isUniqueViolation } from '../../database/pg-errors';
+import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Criteria, hasCriteria } from './criteria';
+import { criteriaRangeErrors } from './criteria-rules';
+import { CreatePortfolioDto, ListPortfoliosQuery, UpdatePortfolioDto } from './dto';
 import { PORTFOLIO_COLUMNS, PortfolioRow, portfolioView, PortfolioView } from './portfolio.view';
+
+const nameTaken = (name: string) =>
+  conflict('portfolio-name-taken', `A portfolio named "${name}" already exists`, [
+    { field: 'name', message: 'already used by another portfolio that is not archived' },
+  ]);
+
+/** Criteria as stored: only the keys given, in a stable order. */
+function cleanCriteria(c: Criteria | null | undefined): Criteria | null {
+  if (!c) return null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) if (v !== undefined && v !== null) out[k] = v;
+  return Object.keys(out).length ? (out as Criteria) : null;
+}
+
+function checkCriteria(type: 'static' | 'dynamic', criteria: Criteria | null): void {
+  if (type === 'dynamic' && !hasCriteria(criteria)) {
+    throw badRequest('A dynamic portfolio needs non-empty criteria', [
+      { field: 'criteria', message: 'required and non-empty for a dynamic portfolio' },
+    ]);
+  }
+  const errors = criteria ? criteriaRangeErrors(criteria) : [];
+  if (errors.length) throw badRequest('criteria ranges are inverted', errors);
+}
 
 @Injectable()
 export class PortfoliosService {
   constructor(private readonly db: TenantDb) {}
 
+  list(actor: Actor, q: ListPortfoliosQuery, req: FastifyRequest) {
+    const where = ['organization_id = $1'];
+    const params: unknown[] = [actor.org];
+    if (q.status) {
+      params.push(q.status);
+      where.push(`status = $${params.length}`);
+    } else if (!q.include_archived) {
+      where.push(`status <> 'archived'`);
+    }
+    if (q.portfolio_type) {
+      params.push(q.portfolio_type);
+      where.push(`portfolio_type = $${params.length}`);
+    }
+    const clause = where.join(' AND ');
+    return this.db.run(actor.org, async (m) => {
+      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM portfolios WHERE ${clause}`, params);
+      const found = await rows<PortfolioRow>(
+        m,
+        `SELECT ${PORTFOLIO_COLUMNS} FROM portfolios WHERE ${clause}
+          ORDER BY created_at DESC, id LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
+        params,
+      );
+      return pageOf(req, q, count, found.map(portfolioView));
+    });
+  }
+
   get(actor: Actor, id: string): Promise<PortfolioView> {
     return this.db.run(actor.org, async (m) => portfolioView(await this.require(m, id)));
+  }
+
+  async create(actor: Actor, dto: CreatePortfolioDto): Promise<PortfolioView> {
+    const criteria = cleanCriteria(dto.criteria);
+    checkCriteria(dto.portfolio_type, criteria);
+    try {
+      return await this.db.run(actor.org, async (m) => {
+        const row = (await one<PortfolioRow>(
+          m,
+          `INSERT INTO portfolios (name, description, portfolio_type, criteria)
+           VALUES ($1, $2, $3, $4) RETURNING ${PORTFOLIO_COLUMNS}`,
+          [dto.name, dto.description ?? null, dto.portfolio_type, criteria ? JSON.stringify(criteria) : null],
+        )) as PortfolioRow;
+        await recordAudit(m, actor, {
+          action: 'portfolio.create',
+          resourceType: 'portfolio',
+          resourceId: row.id,
+          changes: changedFields(null, { name: row.name, description: row.description, portfolio_type: row.portfolio_type, criteria }),
+        });
+        return portfolioView(row);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'portfolios_name_live')) throw nameTaken(dto.name);
+      throw err;
+    }
+  }
+
+  async update(actor: Actor, id: string, dto: UpdatePortfolioDto, ifMatch: number | undefined): Promise<PortfolioView> {
+    try {
+      return await this.db.run(actor.org, async (m) => {
+        const before = await this.require(m, id, { lock: true });
+        assertVersion(before.version, ifMatch);
+        if (before.status === 'archived') {
+          throw conflict('portfolio-archived', `Portfolio ${id} is archived; unarchive it to change it`, [
+            { field: 'status', message: 'archived' },
+          ]);
+        }
+        const criteria = dto.criteria === undefined ? before.criteria : cleanCriteria(dto.criteria);
+        if (dto.criteria !== undefined) {
+          if (before.status === 'sold') {
+            throw conflict('portfolio-sold', `Portfolio ${id} is sold; its criteria are final`, [{ field: 'criteria', message: 'sold' }]);
+          }
+          checkCriteria(before.portfolio_type, criteria as Criteria | null);
+        }
+        const next = {
+          name: dto.name ?? before.name,
+          description: dto.description === undefined ? before.description : dto.description,
+          criteria,
+        };
+        const changes = changedFields(
+          { name: before.name, description: before.description, criteria: before.criteria },
+          next,
+        );
+        if (!Object.keys(changes).length) return portfolioView(before);
+        const row = (await one<PortfolioRow>(
+          m,
+          `UPDATE portfolios SET name = $2, description = $3, criteria = $4, version = version + 1, updated_at = now()
+            WHERE id = $1 RETURNING ${PORTFOLIO_COLUMNS}`,
+          [id, next.name, next.description, next.criteria ? JSON.stringify(next.criteria) : null],
+        )) as PortfolioRow;
+        await recordAudit(m, actor, { action: 'portfolio.update', resourceType: 'portfolio', resourceId: id, changes });
+        return portfolioView(row);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'portfolios_name_live')) throw nameTaken(dto.name ?? '');
+      throw err;
+    }
+  }
+
+  /** Soft delete: loans stay assigned and frozen. */
+  archive(actor: Actor, id: string, ifMatch: number | undefined): Promise<PortfolioView> {
+    return this.db.run(actor.org, async (m) => {
+      const before = await this.require(m, id, { lock: true });
+      assertVersion(before.version, ifMatch);
+      if (before.status !== 'active') {
+        throw conflict('portfolio-not-active', `Portfolio ${id} is ${before.status} and cannot be archived`, [
+          { field: 'status', message: before.status },
+        ]);
+      }
+      const row = await this.setStatus(m, id, 'archived');
+      await recordAudit(m, actor, {
+        action: 'portfolio.archive',
+        resourceType: 'portfolio',
+        resourceId: id,
+        changes: { status: { from: 'active', to: 'archived' } },
+      });
+      return row;
+    });
+  }
+
+  async unarchive(actor: Actor, id: string): Promise<PortfolioView> {
+    try {
+      return await this.db.run(actor.org, async (m) => {
+        const before = await this.require(m, id, { lock: true });
+        if (before.status !== 'archived') {
+          throw conflict('portfolio-not-archived', `Portfolio ${id} is not archived`, [{ field: 'status', message: before.status }]);
+        }
+        const row = await this.setStatus(m, id, 'active');
+        await recordAudit(m, actor, {
+          action: 'portfolio.unarchive',
+          resourceType: 'portfolio',
+          resourceId: id,
+          changes: { status: { from: 'archived', to: 'active' } },
+        });
+        return row;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'portfolios_name_live')) {
+        throw conflict('portfolio-name-taken', 'An active portfolio has taken this name; rename it first', [
+          { field: 'name', message: 'taken by another portfolio that is not archived' },
+        ]);
+      }
+      throw err;
+    }
+  }
+
+  private async setStatus(m: EntityManager, id: string, status: 'active' | 'archived'): Promise<PortfolioView> {
+    const row = await one<PortfolioRow>(
+      m,
+      `UPDATE portfolios SET status = $2, archived_at = CASE WHEN $2 = 'archived' THEN now() END,
+              version = version + 1, updated_at = now()
+        WHERE id = $1 RETURNING ${PORTFOLIO_COLUMNS}`,
+      [id, status],
+    );
+    return portfolioView(row as PortfolioRow);
   }
 
   /** The portfolio or a 404 (another organization's portfolio is invisible, hence also 404). */

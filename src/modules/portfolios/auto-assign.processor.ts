@@ -1,0 +1,43 @@
+import { Processor } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { Actor } from '../../common/auth/actor';
+import { JobProducer } from '../../jobs/job-producer';
+import { QUEUES, TenantJob } from '../../jobs/queues';
+import { TrackedWorker } from '../../jobs/tenant-worker';
+import { AutoAssignService } from './auto-assign.service';
+
+/** The job acts for the organization with the requester's identity, for the audit trail. */
+export const jobActor = (d: TenantJob): Actor => ({
+  org: d.org,
+  subject: d.actorSubject ?? 'system',
+  role: 'admin',
+  type: 'system',
+  requestId: d.requestId,
+});
+
+@Processor(QUEUES.autoAssign)
+export class AutoAssignProcessor extends TrackedWorker {
+  constructor(
+    private readonly autoAssign: AutoAssignService,
+    private readonly producer: JobProducer,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case 'auto-assign':
+        return this.autoAssign.run(jobActor(job.data), (job.data as { portfolioId: string }).portfolioId);
+      case 'auto-assign-dynamic':
+        return this.autoAssign.runDynamic(jobActor(job.data));
+      case 'fan-out':
+        return {
+          organizations: await this.producer.enqueueForEveryOrganization(QUEUES.autoAssign, 'auto-assign-dynamic', {}, {
+            dedupKey: 'dynamic',
+          }),
+        };
+      default:
+        throw new Error(`unknown job ${job.name}`);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor';
+import { recordAudit } from '../../common/audit/audit';
+import { conflict, unprocessable } from '../../common/errors/domain-error';
+import { one, rows } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
+import { QUEUES } from '../../jobs/queues';
+import { Criteria, criteriaSql, hasCriteria } from './criteria';
+import { PortfoliosService } from './portfolios.service';
+
+/**
+ * Assigns every unassigned loan that matches a portfolio's criteria, in one UPDATE.
+ * Racing runs cannot double-assign: `portfolio_id IS NULL` is re-checked on each row after
+ * any concurrent writer commits (READ COMMITTED re-evaluation), so a loan goes to whichever
+ * run locks it first. Loans that stop matching later stay where they are.
+ */
+@Injectable()
+export class AutoAssignService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly portfolios: PortfoliosService,
+    private readonly producer: JobProducer,
+  ) {}
+
+  /** Checks the request now (404/409/422), then hands the work to a job. */
+  async request(actor: Actor, portfolioId: string): Promise<EnqueuedJob> {
+    await this.db.run(actor.org, async (m) => {
+      const p = await this.portfolios.require(m, portfolioId);
+      if (p.status !== 'active') {
+        throw conflict('portfolio-not-active', `Cannot auto-assign: portfolio ${portfolioId} is ${p.status}`, [
+          { field: 'status', message: p.status },
+        ]);
+      }
+      if (!hasCriteria(p.criteria as Criteria | null)) {
+        throw unprocessable('portfolio-without-criteria', 'The portfolio has no criteria to match loans against', [
+          { field: 'criteria', message: 'required for auto-assign' },
+        ]);
+      }
+    });
+    return this.producer.enqueue(QUEUES.autoAssign, 'auto-assign', actor, { portfolioId }, { dedupKey: portfolioId });
+  }
+
+  /** The job: assign matching loans to one portfolio. Re-running is harmless. */
+  run(actor: Actor, portfolioId: string): Promise<{ assigned: number }> {
+    return this.db.run(actor.org, async (m) => {
+      const p = await one<{ status: string; criteria: Criteria | null }>(
+        m,
+        `SELECT status, criteria FROM portfolios WHERE id = $1 FOR SHARE`,
+        [portfolioId],
+      );
+      // Archived, sold or removed since the request: nothing to do, not a failure to retry.
+      if (!p || p.status !== 'active' || !hasCriteria(p.criteria)) return { assigned: 0 };
+      const assigned = await this.assignMatching(m, actor.org, portfolioId, p.criteria);
+      await recordAudit(m, actor, {
+        action: 'portfolio.auto_assign',
+        resourceType: 'portfolio',
+        resourceId: portfolioId,
+        details: { assigned },
+      });
+      return { assigned };
+    });
+  }
+
+  /** Every active dynamic portfolio of the organization, oldest first (after imports and hourly). */
+  runDynamic(actor: Actor): Promise<{ portfolios: number; assigned: number }> {
+    return this.db.run(actor.org, async (m) => {
+      const dynamic = await rows<{ id: string; criteria: Criteria }>(
+        m,
+        `SELECT id, criteria FROM portfolios
+          WHERE organization_id = $1 AND portfolio_type = 'dynamic' AND status = 'active'
+          ORDER BY created_at, id FOR SHARE`,
+        [actor.org],
+      );
+      let assigned = 0;
+      for (const p of dynamic) {
+        if (hasCriteria(p.criteria)) assigned += await this.assignMatching(m, actor.org, p.id, p.criteria);
+      }
+      if (assigned) {
+        await recordAudit(m, actor, {
+          action: 'portfolio.auto_assign_dynamic',
+          resourceType: 'portfolio',
+          details: { portfolios: dynamic.length, assigned },
+        });
+      }
+      return { portfolios: dynamic.length, assigned };
+    });
+  }
+
+  private async assignMatching(m: EntityManager, org: string, portfolioId: string, criteria: Criteria): Promise<number> {
+    const params: unknown[] = [org, portfolioId];
+    const predicate = criteriaSql(criteria, params);
+    const [{ count }] = await rows<{ count: number }>(
+      m,
+      `WITH moved AS (
+         UPDATE loans l SET portfolio_id = $2, version = l.version + 1, updated_at = now()
+          WHERE l.organization_id = $1 AND l.portfolio_id IS NULL AND ${predicate}
+         RETURNING 1)
+       SELECT count(*)::int AS count FROM moved`,
+      params,
+    );
+    return count;
+  }
+}

@@ -1,0 +1,97 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../../common/auth/actor';
+import { CurrentActor } from '../../common/auth/decorators';
+import { notFound } from '../../common/errors/domain-error';
+import { parseIfMatch } from '../../common/versioning/versioning';
+import { AutoAssignService } from './auto-assign.service';
+import { AssignLoansDto, CreatePortfolioDto, ListPortfoliosQuery, TransferLoansDto, UpdatePortfolioDto } from './dto';
+import { MembershipService } from './membership.service';
+import { PortfoliosService } from './portfolios.service';
+
+/** A malformed id cannot name an existing portfolio: 404, like any other missing one. */
+export const PortfolioId = () =>
+  new ParseUUIDPipe({ exceptionFactory: () => notFound('Portfolio') });
+
+@ApiTags('portfolios')
+@Controller('portfolios')
+export class PortfoliosController {
+  constructor(
+    private readonly portfolios: PortfoliosService,
+    private readonly membership: MembershipService,
+    private readonly autoAssign: AutoAssignService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List portfolios (archived hidden unless ?status=archived or ?include_archived=true)' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListPortfoliosQuery, @Req() req: FastifyRequest) {
+    return this.portfolios.list(actor, q, req);
+  }
+
+  @Get(':id')
+  get(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
+    return this.portfolios.get(actor, id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a static or dynamic portfolio' })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreatePortfolioDto) {
+    return this.portfolios.create(actor, dto);
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Update name, description or criteria (honours If-Match)' })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', PortfolioId()) id: string,
+    @Body() dto: UpdatePortfolioDto,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.portfolios.update(actor, id, dto, parseIfMatch(ifMatch));
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Archive (soft delete; loans stay assigned, frozen)' })
+  archive(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string, @Headers('if-match') ifMatch?: string) {
+    return this.portfolios.archive(actor, id, parseIfMatch(ifMatch));
+  }
+
+  @Post(':id/unarchive')
+  @HttpCode(200)
+  unarchive(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
+    return this.portfolios.unarchive(actor, id);
+  }
+
+  @Post(':id/loans')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assign loans by id to a static portfolio (at most 10 000)' })
+  assign(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string, @Body() dto: AssignLoansDto) {
+    return this.membership.assign(actor, id, dto.loan_ids);
+  }
+
+  @Delete(':id/loans/:loanId')
+  @HttpCode(204)
+  async unassign(
+    @CurrentActor() actor: Actor,
+    @Param('id', PortfolioId()) id: string,
+    @Param('loanId', new ParseUUIDPipe({ exceptionFactory: () => notFound('Loan') })) loanId: string,
+  ) {
+    await this.membership.unassign(actor, id, loanId);
+  }
+
+  @Post(':id/transfer-loans')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move loans (all when loan_ids is omitted) to another portfolio, atomically' })
+  transfer(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string, @Body() dto: TransferLoansDto) {
+    return this.membership.transfer(actor, id, dto.target_portfolio_id, dto.loan_ids);
+  }
+
+  @Post(':id/auto-assign')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Assign every matching unassigned loan, as a job (202 with job_id and status_url)' })
+  autoAssignLoans(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
+    return this.autoAssign.request(actor, id);
+  }
+}
