@@ -1,0 +1,24 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/auth/actor';
+import { CurrentActor } from '../../common/auth/decorators';
+import { SavingsClientsService } from './clients.service';
+import { CreateClientDto } from './dto/client.dto';
+
+@ApiTags('savings')
+@Controller('financial-partners/clients')
+export class SavingsClientsController {
+  constructor(private readonly clients: SavingsClientsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a savings client (clientReference unique per organization; 409 on a repeat)' })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateClientDto) {
+    return this.clients.create(actor, dto);
+  }
+
+  @Get(':clientReference')
+  @ApiOperation({ summary: 'One savings client' })
+  get(@CurrentActor() actor: Actor, @Param('clientReference') clientReference: string) {
+    return this.clients.get(actor, clientReference);
+  }
+}

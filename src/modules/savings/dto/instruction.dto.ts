@@ -1,0 +1,43 @@
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsSavingsAmount } from './decimal-input';
+
+const ID = /^\d{1,18}$/;
+/** Ids are numeric strings; a caller that sends the number itself is understood too. */
+const idText = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+class InstructionBase {
+  @IsString() @Length(1, 100) @Matches(/^[A-Za-z0-9-]+$/, { message: 'instructionReference must be a GUID' })
+  instructionReference: string;
+
+  @IsString() @Length(1, 100)
+  clientReference: string;
+
+  @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currencyCode must be an ISO-4217 code such as GBP' })
+  currencyCode: string;
+
+  @IsSavingsAmount()
+  amount: number | string;
+
+  @IsOptional() @IsString() @Matches(ISO_TIMESTAMP, { message: 'dateToBeActionedUTC must be an ISO-8601 timestamp with an offset' })
+  dateToBeActionedUTC?: string;
+}
+
+/** A deposit names a product (a new account) or a deposit account (a top-up), not both. */
+export class DepositInstructionDto extends InstructionBase {
+  @ValidateIf((o: DepositInstructionDto) => o.depositAccountId === undefined || o.productId !== undefined)
+  @IsNotEmpty({ message: 'productId or depositAccountId is required' })
+  @Transform(idText) @IsString() @Matches(ID, { message: 'productId must be a numeric string' })
+  productId?: string;
+
+  @ValidateIf((o: DepositInstructionDto) => o.productId === undefined || o.depositAccountId !== undefined)
+  @IsNotEmpty({ message: 'productId or depositAccountId is required' })
+  @Transform(idText) @IsString() @Matches(ID, { message: 'depositAccountId must be a numeric string' })
+  depositAccountId?: string;
+}
+
+export class WithdrawalInstructionDto extends InstructionBase {
+  @Transform(idText) @IsString() @Matches(ID, { message: 'depositAccountId must be a numeric string' })
+  depositAccountId: string;
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../common/auth/actor';
+import { CurrentActor } from '../../common/auth/decorators';
+import { DepositInstructionDto, WithdrawalInstructionDto } from './dto/instruction.dto';
+import { InstructionListQuery } from './dto/paging.dto';
+import { SavingsInstructionsService } from './instructions.service';
+
+@ApiTags('savings')
+@Controller('financial-partners')
+export class SavingsInstructionsController {
+  constructor(private readonly instructions: SavingsInstructionsService) {}
+
+  @Post('instruction-requests/deposit')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Deposit into a new account (productId) or top up one (depositAccountId)',
+    description: 'instructionReference is the idempotency key: the same body again → the same 202; another body → 409.',
+  })
+  deposit(@CurrentActor() actor: Actor, @Body() dto: DepositInstructionDto) {
+    return this.instructions.request(actor, 'deposit', dto);
+  }
+
+  @Post('instruction-requests/withdraw')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Withdraw from an account (fixed-term only once matured; notice accounts after the notice period)' })
+  withdraw(@CurrentActor() actor: Actor, @Body() dto: WithdrawalInstructionDto) {
+    return this.instructions.request(actor, 'withdrawal', dto);
+  }
+
+  @Get('instruction-requests/status/:instructionReference')
+  @ApiOperation({ summary: "An instruction's status: Created, Processed or Rejected (with a reason)" })
+  status(@CurrentActor() actor: Actor, @Param('instructionReference') reference: string) {
+    return this.instructions.status(actor, reference);
+  }
+
+  @Get('instructions')
+  @ApiOperation({ summary: "Instructions, newest first, filtered by clientReference and status (pending = Created)" })
+  list(@CurrentActor() actor: Actor, @Query() q: InstructionListQuery) {
+    return this.instructions.list(actor, q);
+  }
+}

@@ -1,0 +1,261 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor';
+import { recordAudit } from '../../common/audit/audit';
+import { badRequest, conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
+import { Big } from '../../common/money/decimal';
+import { one, rows } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+import { decimalText } from './dto/decimal-input';
+import type { DepositInstructionDto, WithdrawalInstructionDto } from './dto/instruction.dto';
+import { InstructionListQuery, pageCountOf } from './dto/paging.dto';
+import { flagstoneTimestamp, toJsonMoney, utcText } from './formatting';
+
+type Kind = 'deposit' | 'withdrawal';
+
+interface Target {
+  client_id: string;
+  product_id: string;
+  product_version: number;
+  account_id: string | null;
+  currency_code: string;
+  actioned_at: string;
+}
+
+interface InstructionRow {
+  instruction_reference: string;
+  pending_batch_item_id: string;
+  kind: Kind;
+  status: string;
+  reason: string | null;
+  client_reference: string;
+  currency_code: string;
+  amount: string;
+  account_id: string | null;
+  product_id: string;
+  product_version: number;
+  date_added: string;
+  date_to_be_actioned: string;
+  processed_at: string | null;
+}
+
+const instructionView = (r: InstructionRow) => ({
+  instructionReference: r.instruction_reference,
+  pendingBatchItemId: r.pending_batch_item_id,
+  instructionType: r.kind,
+  status: r.status,
+  reason: r.reason,
+  clientReference: r.client_reference,
+  currencyCode: r.currency_code,
+  amount: toJsonMoney(r.amount),
+  depositAccountId: r.account_id ?? '',
+  productId: r.product_id,
+  productVersion: String(r.product_version),
+  dateAddedUTC: flagstoneTimestamp(r.date_added),
+  dateToBeActionedUTC: flagstoneTimestamp(r.date_to_be_actioned),
+  dateProcessedUTC: flagstoneTimestamp(r.processed_at),
+});
+
+const STATUS_OF: Record<string, string> = { pending: 'Created', created: 'Created', processed: 'Processed', rejected: 'Rejected' };
+
+@Injectable()
+export class SavingsInstructionsService {
+  constructor(private readonly db: TenantDb) {}
+
+  /**
+   * Accepts an instruction. The caller's reference is the idempotency key: the same body again
+   * answers as the first time and changes nothing; another body under the same reference is a 409.
+   */
+  request(actor: Actor, kind: Kind, dto: DepositInstructionDto | WithdrawalInstructionDto) {
+    const deposit = kind === 'deposit' ? (dto as DepositInstructionDto) : null;
+    if (deposit?.productId !== undefined && deposit.depositAccountId !== undefined) {
+      throw badRequest('A deposit names either productId (a new account) or depositAccountId (a top-up), not both', [
+        { field: 'productId', message: 'give productId or depositAccountId, not both' },
+      ]);
+    }
+    const amount = new Big(decimalText(dto.amount)).toFixed(2);
+    const requestedAt = dto.dateToBeActionedUTC ? new Date(dto.dateToBeActionedUTC) : null;
+    if (requestedAt && Number.isNaN(requestedAt.getTime())) {
+      throw badRequest('dateToBeActionedUTC is not a valid timestamp', [{ field: 'dateToBeActionedUTC', message: 'not a valid timestamp' }]);
+    }
+    const fingerprint = JSON.stringify([
+      kind,
+      dto.clientReference,
+      dto.currencyCode,
+      amount,
+      deposit?.productId ?? null,
+      dto.depositAccountId ?? null,
+      requestedAt?.toISOString() ?? null,
+    ]);
+    const accepted = { instructionReference: dto.instructionReference, status: 'Created' };
+
+    return this.db.run(actor.org, async (m) => {
+      // Two requests with one reference queue here, so the second sees the first's row.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-instruction.${actor.org}.${dto.instructionReference}`]);
+      const existing = await one<{ request_fingerprint: string }>(
+        m,
+        `SELECT request_fingerprint FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
+        [actor.org, dto.instructionReference],
+      );
+      if (existing) {
+        if (existing.request_fingerprint === fingerprint) return accepted;
+        throw conflict('instruction-reference-reused', `instructionReference ${dto.instructionReference} was already used with a different request`, [
+          { field: 'instructionReference', message: 'already used with a different request' },
+        ]);
+      }
+      const client = await one<{ id: string }>(m, `SELECT id FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`, [
+        actor.org,
+        dto.clientReference,
+      ]);
+      if (!client) throw missingReference('clientReference', [dto.clientReference]);
+      const target =
+        deposit?.productId !== undefined
+          ? await this.newAccountTarget(m, actor.org, client.id, deposit.productId, amount, requestedAt)
+          : await this.accountTarget(m, actor.org, client.id, kind, dto.depositAccountId as string, amount, requestedAt);
+      if (target.currency_code !== dto.currencyCode) {
+        throw unprocessable('currency-mismatch', `The ${deposit?.productId !== undefined ? 'product' : 'deposit account'} is in ${target.currency_code}, not ${dto.currencyCode}`, [
+          { field: 'currencyCode', message: `must be ${target.currency_code}` },
+        ]);
+      }
+      // The first instruction in a currency creates the portfolio at version 1; later ones bump it.
+      const portfolio = await one<{ id: string }>(
+        m,
+        `INSERT INTO savings_portfolios (client_id, currency_code) VALUES ($1, $2)
+         ON CONFLICT (organization_id, client_id, currency_code)
+         DO UPDATE SET version = savings_portfolios.version + 1, updated_at = clock_timestamp(), last_run_id = NULL
+         RETURNING id`,
+        [client.id, dto.currencyCode],
+      );
+      const inserted = await one<{ id: string }>(
+        m,
+        `INSERT INTO savings_instructions (instruction_reference, request_fingerprint, kind, client_id, portfolio_id, currency_code,
+                                           amount, product_id, product_version, account_id, date_to_be_actioned)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+        [dto.instructionReference, fingerprint, kind, client.id, portfolio!.id, dto.currencyCode, amount, target.product_id,
+          target.product_version, target.account_id, target.actioned_at],
+      );
+      await recordAudit(m, actor, {
+        action: `savings_instruction.${kind}`,
+        resourceType: 'savings_instruction',
+        resourceId: dto.instructionReference,
+        changes: { kind, amount, clientReference: dto.clientReference, productId: target.product_id, depositAccountId: target.account_id },
+        details: { instructionId: inserted!.id },
+      });
+      return accepted;
+    });
+  }
+
+  private async newAccountTarget(m: EntityManager, org: string, clientId: string, productId: string, amount: string, requestedAt: Date | null): Promise<Target> {
+    const p = await one<Target & { minimum_deposit: string | null; maximum_deposit: string | null }>(
+      m,
+      `SELECT $3::bigint AS client_id, id AS product_id, current_version AS product_version, NULL AS account_id, currency_code,
+              minimum_deposit::text, maximum_deposit::text, greatest(coalesce($4::timestamptz, now()), now()) AS actioned_at
+         FROM savings_products WHERE organization_id = $1 AND id = $2`,
+      [org, productId, clientId, requestedAt],
+    );
+    if (!p) throw missingReference('productId', [productId]);
+    this.assertLimits(amount, p.minimum_deposit, p.maximum_deposit, '0');
+    return p;
+  }
+
+  private async accountTarget(
+    m: EntityManager,
+    org: string,
+    clientId: string,
+    kind: Kind,
+    accountId: string,
+    amount: string,
+    requestedAt: Date | null,
+  ): Promise<Target> {
+    const a = await one<Target & { status: string; balance: string; not_matured: boolean; product_type: string; maximum_deposit: string | null }>(
+      m,
+      `SELECT p.client_id, a.product_id, a.product_version, a.id AS account_id, p.currency_code, a.status, a.amount::text AS balance,
+              pr.product_type, pr.maximum_deposit::text,
+              -- A notice withdrawal is actioned no earlier than the notice period from now.
+              greatest(coalesce($4::timestamptz, now()), now(),
+                       CASE WHEN $5 = 'withdrawal' THEN now() + make_interval(days => coalesce(v.notice_days, 0)) END) AS actioned_at,
+              (a.status = 'open' AND a.matures_at IS NOT NULL
+                AND greatest(coalesce($4::timestamptz, now()), now()) < a.matures_at) AS not_matured
+         FROM savings_accounts a
+         JOIN savings_portfolios p ON p.organization_id = a.organization_id AND p.id = a.portfolio_id
+         JOIN savings_products pr ON pr.organization_id = a.organization_id AND pr.id = a.product_id
+         JOIN savings_product_versions v
+           ON v.organization_id = a.organization_id AND v.product_id = a.product_id AND v.version = a.product_version
+        WHERE a.organization_id = $1 AND a.id = $2 AND p.client_id = $3`,
+      [org, accountId, clientId, requestedAt, kind],
+    );
+    if (!a) throw missingReference('depositAccountId', [accountId]);
+    if (a.status === 'closed') {
+      throw unprocessable('account-closed', `Deposit account ${accountId} is closed`, [{ field: 'depositAccountId', message: 'the account is closed' }]);
+    }
+    if (kind === 'deposit') {
+      if (a.status !== 'open') {
+        throw unprocessable('account-matured', `Deposit account ${accountId} has matured and takes no further deposits`, [
+          { field: 'depositAccountId', message: 'the account has matured' },
+        ]);
+      }
+      this.assertLimits(amount, null, a.maximum_deposit, a.balance);
+    } else if (a.not_matured) {
+      throw unprocessable('fixed-term-not-matured', `Deposit account ${accountId} is fixed-term and has not matured; it cannot be withdrawn from yet`, [
+        { field: 'depositAccountId', message: 'a fixed-term account cannot be withdrawn from before maturity' },
+      ]);
+    }
+    return a;
+  }
+
+  /** A new account's deposit must lie within the product's limits; a top-up must keep the balance under the maximum. */
+  private assertLimits(amount: string, min: string | null, max: string | null, balance: string) {
+    if (min !== null && new Big(amount).lt(min)) {
+      throw unprocessable('deposit-outside-limits', `The deposit is below the product minimum of ${min}`, [
+        { field: 'amount', message: `must be at least ${min}` },
+      ]);
+    }
+    if (max !== null && new Big(amount).plus(balance).gt(max)) {
+      throw unprocessable('deposit-outside-limits', `The deposit would take the balance above the product maximum of ${max}`, [
+        { field: 'amount', message: `the balance may not exceed ${max}` },
+      ]);
+    }
+  }
+
+  status(actor: Actor, reference: string) {
+    return this.db.run(actor.org, async (m) => {
+      const row = await one<{ status: string; reason: string | null }>(
+        m,
+        `SELECT status, reason FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
+        [actor.org, reference],
+      );
+      if (!row) throw notFound('Instruction', reference);
+      return { instructionReference: reference, status: row.status, reason: row.reason };
+    });
+  }
+
+  list(actor: Actor, q: InstructionListQuery) {
+    return this.db.run(actor.org, async (m) => {
+      let clientId: string | null = null;
+      if (q.clientReference !== undefined) {
+        const c = await one<{ id: string }>(m, `SELECT id FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`, [
+          actor.org,
+          q.clientReference,
+        ]);
+        if (!c) throw notFound('Client', q.clientReference);
+        clientId = c.id;
+      }
+      const params = [actor.org, clientId, q.status ? STATUS_OF[q.status] : null];
+      const where = `i.organization_id = $1 AND ($2::bigint IS NULL OR i.client_id = $2) AND ($3::text IS NULL OR i.status = $3)`;
+      const [{ total }] = await rows<{ total: number }>(m, `SELECT count(*)::int AS total FROM savings_instructions i WHERE ${where}`, params);
+      const found = await rows<InstructionRow>(
+        m,
+        `SELECT i.instruction_reference, i.pending_batch_item_id, i.kind, i.status, i.reason, c.client_reference, i.currency_code,
+                i.amount::text, i.account_id, i.product_id, i.product_version,
+                ${utcText('i.date_added')} AS date_added, ${utcText('i.date_to_be_actioned')} AS date_to_be_actioned,
+                ${utcText('i.processed_at')} AS processed_at
+           FROM savings_instructions i
+           JOIN savings_clients c ON c.organization_id = i.organization_id AND c.id = i.client_id
+          WHERE ${where}
+          ORDER BY i.id DESC LIMIT $4 OFFSET $5`,
+        [...params, q.PageSize, (q.PageNumber - 1) * q.PageSize],
+      );
+      return { instructions: found.map(instructionView), pageNumber: q.PageNumber, pageCount: pageCountOf(total, q.PageSize) };
+    });
+  }
+}
