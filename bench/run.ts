@@ -22,7 +22,7 @@ async function main() {
   const env = {
     DATABASE_URL: databaseUrl,
     QUEUE_PREFIX: `bench_${Date.now().toString(36)}`,
-    RATE_LIMIT_MAX: '100000000',
+    RATE_LIMIT_MAX: '10000000',
     LOG_LEVEL: 'warn',
     PROCESS_ROLE: 'all',
     TAPE_STORAGE_DIR: '/tmp/portfolio-bench-tapes',
