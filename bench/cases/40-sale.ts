@@ -29,8 +29,8 @@ function floorSql(org: string, investor: string, portfolio: string): string {
     SELECT set_config('app.org_id', '${org}', true);
     SELECT 1 FROM portfolios WHERE id = '${portfolio}' FOR UPDATE;
     WITH ins AS (
-      INSERT INTO loan_assignments (loan_id, investor_id, ownership_pct, purchase_price, effective_date, portfolio_id)
-      SELECT l.id, '${investor}', 100, round(l.principal_balance * 98.50 / 100, 2), '2026-03-31', '${portfolio}'
+      INSERT INTO loan_assignments (loan_id, investor_id, ownership_pct, purchase_price, effective_date)
+      SELECT l.id, '${investor}', 100, round(l.principal_balance * 98.50 / 100, 2), '2026-03-31'
         FROM loans l WHERE l.organization_id = '${org}' AND l.portfolio_id = '${portfolio}'
       RETURNING purchase_price)
     SELECT count(*), sum(purchase_price) FROM ins;
@@ -55,7 +55,7 @@ const bench: BenchCase = {
     if (value.status !== 200) throw new Error(`sale answered ${value.status}: ${JSON.stringify(value.body)}`);
 
     const floorMs = ctx.psql(floorSql(org, investor, viaSql));
-    const floorTotal = ctx.psqlOut(`SELECT sum(purchase_price) FROM loan_assignments WHERE portfolio_id = '${viaSql}'`);
+    const floorTotal = ctx.psqlOut(`SELECT sum(a.purchase_price) FROM loan_assignments a JOIN loans l ON l.id = a.loan_id WHERE l.portfolio_id = '${viaSql}'`);
     if (floorTotal !== value.body.sale_price) throw new Error(`sale_price ${value.body.sale_price} differs from the floor's ${floorTotal}`);
 
     return [

@@ -69,7 +69,6 @@ export class Investors1763700000003 implements MigrationInterface {
          purchase_price numeric(18,2) NOT NULL CHECK (purchase_price >= 0),
          effective_date date NOT NULL,
          settlement_instrument_id uuid,
-         portfolio_id uuid,
          status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'terminated')),
          terminated_at timestamptz,
          ${STAMPS},
@@ -78,9 +77,7 @@ export class Investors1763700000003 implements MigrationInterface {
          CONSTRAINT loan_assignments_investor_fk FOREIGN KEY (organization_id, investor_id)
            REFERENCES investors (organization_id, id),
          CONSTRAINT loan_assignments_instrument_fk FOREIGN KEY (organization_id, investor_id, settlement_instrument_id)
-           REFERENCES settlement_instruments (organization_id, investor_id, id),
-         CONSTRAINT loan_assignments_portfolio_fk FOREIGN KEY (organization_id, portfolio_id)
-           REFERENCES portfolios (organization_id, id)
+           REFERENCES settlement_instruments (organization_id, investor_id, id)
        )`,
       // The ownership sum and the sale's "already assigned" check read only active rows of a loan.
       `CREATE INDEX loan_assignments_active_loan ON loan_assignments (organization_id, loan_id)

@@ -52,9 +52,8 @@ export class SalesService {
       const sold = (await one<{ n: number; total: string }>(
         m,
         `WITH ins AS (
-           INSERT INTO loan_assignments (loan_id, investor_id, ownership_pct, purchase_price, effective_date,
-                                         settlement_instrument_id, portfolio_id)
-           SELECT l.id, $3, 100, round(l.principal_balance * $4::numeric / 100, 2), $5, $6, $2
+           INSERT INTO loan_assignments (loan_id, investor_id, ownership_pct, purchase_price, effective_date, settlement_instrument_id)
+           SELECT l.id, $3, 100, round(l.principal_balance * $4::numeric / 100, 2), $5, $6
              FROM loans l WHERE l.organization_id = $1 AND l.portfolio_id = $2
            RETURNING purchase_price)
          SELECT count(*)::int AS n, coalesce(sum(purchase_price), 0)::text AS total FROM ins`,
