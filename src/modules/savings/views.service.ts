@@ -35,6 +35,22 @@ const PENDING = `
      WHERE i.organization_id = p.organization_id AND i.portfolio_id = p.id AND i.status = 'Created'
   ) pend ON true`;
 
+/** Paged view: the count, then one page with accounts and pending items ($1 org, $2 size, $3 offset). */
+export const PAGE_COUNT_SQL = `SELECT count(*)::int AS total FROM savings_portfolios WHERE organization_id = $1`;
+
+export const PAGE_SQL = `WITH page AS (
+   SELECT p.organization_id, p.id, p.version, p.currency_code, p.updated_at, p.client_id
+     FROM savings_portfolios p
+    WHERE p.organization_id = $1
+    ORDER BY p.updated_at DESC, p.id DESC
+    LIMIT $2 OFFSET $3)
+ SELECT p.id, p.version, p.currency_code, c.client_reference, acc.accounts, pend.pending
+   FROM page p
+   JOIN savings_clients c ON c.organization_id = p.organization_id AND c.id = p.client_id
+   ${ACCOUNTS}
+   ${PENDING}
+  ORDER BY p.updated_at DESC, p.id DESC`;
+
 interface AccountJson {
   id: string;
   productId: string;
@@ -111,7 +127,7 @@ export class SavingsViewsService {
   /** One page: a count, then one query that pages portfolios and aggregates their accounts and pending items. */
   page(actor: Actor, q: SavingsPageQuery) {
     return this.db.run(actor.org, async (m) => {
-      const [{ total }] = await rows<{ total: number }>(m, `SELECT count(*)::int AS total FROM savings_portfolios WHERE organization_id = $1`, [
+      const [{ total }] = await rows<{ total: number }>(m, PAGE_COUNT_SQL, [
         actor.org,
       ]);
       const offset = (q.PageNumber - 1) * q.PageSize;
@@ -120,18 +136,7 @@ export class SavingsViewsService {
           ? []
           : await rows<PortfolioRow>(
               m,
-              `WITH page AS (
-                 SELECT p.organization_id, p.id, p.version, p.currency_code, p.updated_at, p.client_id
-                   FROM savings_portfolios p
-                  WHERE p.organization_id = $1
-                  ORDER BY p.updated_at DESC, p.id DESC
-                  LIMIT $2 OFFSET $3)
-               SELECT p.id, p.version, p.currency_code, c.client_reference, acc.accounts, pend.pending
-                 FROM page p
-                 JOIN savings_clients c ON c.organization_id = p.organization_id AND c.id = p.client_id
-                 ${ACCOUNTS}
-                 ${PENDING}
-                ORDER BY p.updated_at DESC, p.id DESC`,
+              PAGE_SQL,
               [actor.org, q.PageSize, offset],
             );
       return {
