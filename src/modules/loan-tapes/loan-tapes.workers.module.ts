@@ -1,5 +1,17 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { LoanTapesModule } from './loan-tapes.module';
+import { LoanTapesProcessor } from './loan-tapes.processor';
+import { TapeSchedules } from './tape-schedules.service';
 
-/** Processors and schedules of the loan-tapes feature; loaded only in worker roles. */
-@Module({})
-export class LoanTapesWorkersModule {}
+/** Tape generation jobs, and the re-registration of every tape schedule at worker boot. */
+@Module({ imports: [LoanTapesModule], providers: [LoanTapesProcessor] })
+export class LoanTapesWorkersModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger(LoanTapesWorkersModule.name);
+
+  constructor(private readonly schedules: TapeSchedules) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { registered, removed } = await this.schedules.registerAll();
+    this.logger.log({ registered, removed }, 'loan tape schedules registered');
+  }
+}

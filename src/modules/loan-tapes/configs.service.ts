@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor';
+import { changedFields, recordAudit } from '../../common/audit/audit';
+import { badRequest, FieldError, missingReference, notFound } from '../../common/errors/domain-error';
+import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { assertVersion } from '../../common/versioning/versioning';
+import { one, rows } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+import { CreateTapeConfigDto, ListConfigsQuery, UpdateTapeConfigDto } from './dto';
+import { COLUMN_NAMES, columnListProblems } from './tape-columns';
+import { DEFAULT_SCHEDULE_HOUR } from './tape-rules';
+import { TapeSchedules } from './tape-schedules.service';
+import { CONFIG_COLUMNS, ConfigRow, configView } from './views';
+
+function checkColumns(columns: string[]): void {
+  const { unknown, duplicates } = columnListProblems(columns);
+  const errors: FieldError[] = [];
+  if (unknown.length) {
+    errors.push({ field: 'columns', message: `unknown: ${unknown.join(', ')}; valid columns are: ${COLUMN_NAMES.join(', ')}` });
+  }
+  if (duplicates.length) errors.push({ field: 'columns', message: `repeated: ${duplicates.join(', ')}` });
+  if (!errors.length) return;
+  const detail = unknown.length
+    ? `Unknown columns: ${unknown.join(', ')}. Valid columns: ${COLUMN_NAMES.join(', ')}`
+    : `Columns are repeated: ${duplicates.join(', ')}`;
+  throw badRequest(detail, errors);
+}
+
+const MUTABLE = ['name', 'portfolio_id', 'format', 'columns', 'schedule', 'schedule_hour', 'is_active'] as const;
+const pick = (r: ConfigRow) => Object.fromEntries(MUTABLE.map((k) => [k, r[k]]));
+
+@Injectable()
+export class TapeConfigsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly schedules: TapeSchedules,
+  ) {}
+
+  list(actor: Actor, q: ListConfigsQuery, req: FastifyRequest) {
+    const params: unknown[] = [actor.org];
+    let where = 'organization_id = $1';
+    if (q.is_active !== undefined) {
+      params.push(q.is_active);
+      where += ` AND is_active = $2`;
+    }
+    return this.db.run(actor.org, async (m) => {
+      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loan_tape_configs WHERE ${where}`, params);
+      const found = await rows<ConfigRow>(
+        m,
+        `SELECT ${CONFIG_COLUMNS} FROM loan_tape_configs WHERE ${where}
+          ORDER BY created_at DESC, id LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
+        params,
+      );
+      return pageOf(req, q, count, found.map(configView));
+    });
+  }
+
+  get(actor: Actor, id: string) {
+    return this.db.run(actor.org, async (m) => configView(await this.require(m, id)));
+  }
+
+  create(actor: Actor, dto: CreateTapeConfigDto) {
+    checkColumns(dto.columns);
+    return this.db.run(actor.org, async (m) => {
+      if (dto.portfolio_id) await this.checkPortfolio(m, dto.portfolio_id);
+      const row = (await one<ConfigRow>(
+        m,
+        `INSERT INTO loan_tape_configs (name, portfolio_id, format, columns, schedule, schedule_hour, is_active)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${CONFIG_COLUMNS}`,
+        [dto.name, dto.portfolio_id ?? null, dto.format, dto.columns, dto.schedule ?? 'none', dto.schedule_hour ?? DEFAULT_SCHEDULE_HOUR, dto.is_active ?? true],
+      )) as ConfigRow;
+      await recordAudit(m, actor, {
+        action: 'loan_tape_config.create',
+        resourceType: 'loan_tape_config',
+        resourceId: row.id,
+        changes: changedFields(null, pick(row)),
+      });
+      // Inside the transaction: when Redis refuses the schedule, the config is not created either.
+      if (row.schedule !== 'none' && row.is_active) await this.schedules.apply(actor.org, row);
+      return configView(row);
+    });
+  }
+
+  update(actor: Actor, id: string, dto: UpdateTapeConfigDto, ifMatch: number | undefined) {
+    if (dto.columns) checkColumns(dto.columns);
+    return this.db.run(actor.org, async (m) => {
+      const before = await this.require(m, id, true);
+      assertVersion(before.version, ifMatch);
+      if (dto.portfolio_id) await this.checkPortfolio(m, dto.portfolio_id);
+      const next = { ...pick(before) } as Record<string, unknown>;
+      for (const k of MUTABLE) if (dto[k] !== undefined) next[k] = dto[k];
+      const changes = changedFields(pick(before), next);
+      if (!Object.keys(changes).length) return configView(before);
+      const row = (await one<ConfigRow>(
+        m,
+        `UPDATE loan_tape_configs SET name = $2, portfolio_id = $3, format = $4, columns = $5, schedule = $6,
+                schedule_hour = $7, is_active = $8, version = version + 1, updated_at = now()
+          WHERE id = $1 RETURNING ${CONFIG_COLUMNS}`,
+        [id, next.name, next.portfolio_id, next.format, next.columns, next.schedule, next.schedule_hour, next.is_active],
+      )) as ConfigRow;
+      await recordAudit(m, actor, { action: 'loan_tape_config.update', resourceType: 'loan_tape_config', resourceId: id, changes });
+      if (['schedule', 'schedule_hour', 'is_active'].some((k) => k in changes)) await this.schedules.apply(actor.org, row);
+      return configView(row);
+    });
+  }
+
+  async require(m: EntityManager, id: string, lock = false): Promise<ConfigRow> {
+    const row = await one<ConfigRow>(m, `SELECT ${CONFIG_COLUMNS} FROM loan_tape_configs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    if (!row) throw notFound('Loan tape config', id);
+    return row;
+  }
+
+  /** RLS hides other organizations' portfolios, so theirs read as missing: 422 naming the field. */
+  private async checkPortfolio(m: EntityManager, portfolioId: string): Promise<void> {
+    const found = await one(m, `SELECT 1 FROM portfolios WHERE id = $1`, [portfolioId]);
+    if (!found) throw missingReference('portfolio_id', [portfolioId]);
+  }
+}

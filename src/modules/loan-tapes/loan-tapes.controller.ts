@@ -1,0 +1,89 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../../common/auth/actor';
+import { CurrentActor } from '../../common/auth/decorators';
+import { notFound } from '../../common/errors/domain-error';
+import { parseIfMatch } from '../../common/versioning/versioning';
+import { TapeConfigsService } from './configs.service';
+import { CreateTapeConfigDto, GenerateTapeDto, ListConfigsQuery, ListTapesQuery, UpdateTapeConfigDto } from './dto';
+import { catalogView } from './tape-columns';
+import { TapesService } from './tapes.service';
+
+/** A malformed id cannot name an existing resource: 404, like any other missing one. */
+const IdOf = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => notFound(what) });
+
+@ApiTags('loan-tapes')
+@Controller()
+export class LoanTapesController {
+  constructor(
+    private readonly configs: TapeConfigsService,
+    private readonly tapes: TapesService,
+  ) {}
+
+  @Get('loan-tape-columns')
+  @ApiOperation({ summary: 'The column catalog: every name a config may list, with its type and description' })
+  columns() {
+    return catalogView();
+  }
+
+  @Get('loan-tape-configs')
+  listConfigs(@CurrentActor() actor: Actor, @Query() q: ListConfigsQuery, @Req() req: FastifyRequest) {
+    return this.configs.list(actor, q, req);
+  }
+
+  @Get('loan-tape-configs/:id')
+  getConfig(@CurrentActor() actor: Actor, @Param('id', IdOf('Loan tape config')) id: string) {
+    return this.configs.get(actor, id);
+  }
+
+  @Post('loan-tape-configs')
+  @ApiOperation({ summary: 'Create a tape config (columns from the catalog; schedule none|daily|weekly|monthly at schedule_hour UTC)' })
+  createConfig(@CurrentActor() actor: Actor, @Body() dto: CreateTapeConfigDto) {
+    return this.configs.create(actor, dto);
+  }
+
+  @Put('loan-tape-configs/:id')
+  @ApiOperation({ summary: 'Partial update (honours If-Match); schedule changes take effect at once' })
+  updateConfig(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdOf('Loan tape config')) id: string,
+    @Body() dto: UpdateTapeConfigDto,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.configs.update(actor, id, dto, parseIfMatch(ifMatch));
+  }
+
+  @Post('loan-tape-configs/:id/generate')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Generate a tape as a job → 202 {tape_id, job_id, status_url}; 409 when the config is inactive' })
+  generate(@CurrentActor() actor: Actor, @Param('id', IdOf('Loan tape config')) id: string, @Body() dto: GenerateTapeDto) {
+    return this.tapes.requestGenerate(actor, id, dto.as_of_date);
+  }
+
+  @Get('loan-tapes')
+  listTapes(@CurrentActor() actor: Actor, @Query() q: ListTapesQuery, @Req() req: FastifyRequest) {
+    return this.tapes.list(actor, q, req);
+  }
+
+  @Get('loan-tapes/:id')
+  getTape(@CurrentActor() actor: Actor, @Param('id', IdOf('Loan tape')) id: string) {
+    return this.tapes.get(actor, id);
+  }
+
+  @Get('loan-tapes/:id/download')
+  @ApiOperation({ summary: 'The completed tape file, streamed (409 until completed)' })
+  async download(
+    @CurrentActor() actor: Actor,
+    @Param('id', IdOf('Loan tape')) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const file = await this.tapes.download(actor, id);
+    void reply.header('Cache-Control', 'private, no-store');
+    return new StreamableFile(file.stream, {
+      type: file.type,
+      disposition: `attachment; filename="${file.fileName}"`,
+      length: file.size,
+    });
+  }
+}

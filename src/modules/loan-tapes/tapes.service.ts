@@ -1,0 +1,179 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor';
+import { recordAudit } from '../../common/audit/audit';
+import { conflict, DomainError, notFound, serviceUnavailable, unprocessable } from '../../common/errors/domain-error';
+import { todayUtc } from '../../common/money/validators';
+import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { one, rows } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
+import { QUEUES } from '../../jobs/queues';
+import { TapeConfigsService } from './configs.service';
+import { ListTapesQuery } from './dto';
+import { CONTENT_TYPES, tapeFileName } from './tape-rules';
+import { TAPE_STORAGE, TapeStorage } from './tape-storage';
+import { ConfigRow, TAPE_COLUMNS_SQL, TapeRow, tapeView } from './views';
+
+const inactive = (id: string) =>
+  conflict('loan-tape-config-inactive', `Loan tape config ${id} is inactive; activate it to generate tapes`, [
+    { field: 'is_active', message: 'the config is inactive' },
+  ]);
+
+@Injectable()
+export class TapesService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly configs: TapeConfigsService,
+    private readonly producer: JobProducer,
+    @Inject(TAPE_STORAGE) private readonly storage: TapeStorage,
+  ) {}
+
+  /**
+   * Checks the request now (404, 409 inactive, 422 future date or a past date without loan
+   * snapshots), records the tape as queued and hands the work to a job.
+   */
+  async requestGenerate(actor: Actor, configId: string, asOfDate?: string): Promise<EnqueuedJob & { tape_id: string }> {
+    const today = todayUtc();
+    const asOf = asOfDate ?? today;
+    if (asOf > today) {
+      throw unprocessable('as-of-date-in-future', `as_of_date ${asOf} is in the future; the latest tape is today's (${today}, UTC)`, [
+        { field: 'as_of_date', message: 'must not be after today (UTC)' },
+      ]);
+    }
+    if (!this.producer.redisReady) throw serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
+    const tapeId = await this.db.run(actor.org, async (m) => {
+      const config = await this.configs.require(m, configId);
+      if (!config.is_active) throw inactive(configId);
+      if (asOf < today && !(await this.hasSnapshots(m, actor.org, asOf))) {
+        throw unprocessable('no-loan-snapshots', `No loan snapshots exist for ${asOf}; a past tape reads that date's snapshots`, [
+          { field: 'as_of_date', message: 'no loan snapshots on this date' },
+        ]);
+      }
+      const id = await this.insertTape(m, actor, config, asOf, today, 'manual', null);
+      await recordAudit(m, actor, {
+        action: 'loan_tape.generate',
+        resourceType: 'loan_tape',
+        resourceId: id,
+        details: { config_id: configId, as_of_date: asOf, format: config.format },
+      });
+      return id;
+    });
+    let job: EnqueuedJob;
+    try {
+      job = await this.producer.enqueue(QUEUES.loanTapes, 'generate-tape', actor, { tapeId });
+    } catch (err) {
+      // Nothing will ever run this tape: leave no queued row behind.
+      await this.db.run(actor.org, (m) => m.query(`DELETE FROM loan_tapes WHERE id = $1 AND status = 'queued'`, [tapeId]));
+      throw err;
+    }
+    await this.db.run(actor.org, (m) => m.query(`UPDATE loan_tapes SET job_id = $2 WHERE id = $1`, [tapeId, job.job_id]));
+    return { tape_id: tapeId, ...job };
+  }
+
+  /**
+   * A scheduler tick: the tape row for this job, created on its first attempt and found again
+   * on a retry. Null when the config was deactivated or unscheduled since the tick was set.
+   */
+  async scheduledTape(actor: Actor, configId: string, jobId: string): Promise<string | null> {
+    return this.db.run(actor.org, async (m) => {
+      const existing = await one<{ id: string }>(m, `SELECT id FROM loan_tapes WHERE job_id = $1`, [jobId]);
+      if (existing) return existing.id;
+      const config = await one<ConfigRow>(m, `SELECT * FROM loan_tape_configs WHERE id = $1`, [configId]);
+      if (!config || !config.is_active || config.schedule === 'none') return null;
+      const today = todayUtc();
+      const id = await this.insertTape(m, actor, config, today, today, 'schedule', jobId);
+      await recordAudit(m, actor, {
+        action: 'loan_tape.generate',
+        resourceType: 'loan_tape',
+        resourceId: id,
+        details: { config_id: configId, as_of_date: today, format: config.format, trigger: 'schedule' },
+      });
+      return id;
+    });
+  }
+
+  list(actor: Actor, q: ListTapesQuery, req: FastifyRequest) {
+    const params: unknown[] = [actor.org];
+    const where = ['organization_id = $1'];
+    if (q.config_id) where.push(`config_id = $${params.push(q.config_id)}`);
+    if (q.status) where.push(`status = $${params.push(q.status)}`);
+    const clause = where.join(' AND ');
+    return this.db.run(actor.org, async (m) => {
+      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loan_tapes WHERE ${clause}`, params);
+      const found = await rows<TapeRow>(
+        m,
+        `SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE ${clause}
+          ORDER BY created_at DESC, id DESC LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
+        params,
+      );
+      return pageOf(req, q, count, found.map(tapeView));
+    });
+  }
+
+  get(actor: Actor, id: string) {
+    return this.db.run(actor.org, async (m) => tapeView(await this.require(m, id)));
+  }
+
+  /** The completed tape's file, with the headers a download needs. */
+  async download(actor: Actor, id: string): Promise<{ stream: Readable; type: string; fileName: string; size: number }> {
+    const tape = await this.db.run(actor.org, (m) => this.require(m, id));
+    if (tape.status !== 'completed' || !tape.storage_key) {
+      throw conflict('loan-tape-not-ready', `Loan tape ${id} is ${tape.status}; only a completed tape can be downloaded`, [
+        { field: 'status', message: tape.status },
+      ]);
+    }
+    let stream: Readable;
+    try {
+      stream = await this.storage.openReadStream(tape.storage_key);
+    } catch {
+      throw new DomainError(410, 'loan-tape-file-missing', 'Gone', `The file of loan tape ${id} is no longer in storage`);
+    }
+    return { stream, type: CONTENT_TYPES[tape.format], fileName: tape.file_name, size: Number(tape.byte_size) };
+  }
+
+  private async require(m: EntityManager, id: string): Promise<TapeRow> {
+    const row = await one<TapeRow>(m, `SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE id = $1`, [id]);
+    if (!row) throw notFound('Loan tape', id);
+    return row;
+  }
+
+  private async hasSnapshots(m: EntityManager, org: string, date: string): Promise<boolean> {
+    const found = await one(m, `SELECT 1 FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2 LIMIT 1`, [org, date]);
+    return Boolean(found);
+  }
+
+  /** The tape freezes the config's format, columns and scope as they are now. */
+  private async insertTape(
+    m: EntityManager,
+    actor: Actor,
+    config: ConfigRow,
+    asOf: string,
+    today: string,
+    trigger: 'manual' | 'schedule',
+    jobId: string | null,
+  ): Promise<string> {
+    const id = randomUUID();
+    await m.query(
+      `INSERT INTO loan_tapes (id, config_id, trigger, format, columns, portfolio_id, as_of_date, source, file_name, job_id, requested_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        id,
+        config.id,
+        trigger,
+        config.format,
+        config.columns,
+        config.portfolio_id,
+        asOf,
+        asOf < today ? 'snapshot' : 'live',
+        tapeFileName(config.name, asOf, id, config.format),
+        jobId,
+        actor.subject,
+      ],
+    );
+    return id;
+  }
+}
