@@ -138,6 +138,19 @@ describe('loan assignments and portfolio sale (e2e)', () => {
       expect((await t.http().post(`/portfolios/${portfolio}/sell`).set(other).send({ investor_id: investor, sale_date: '2026-03-31', price_pct: '98.50' })).status).toBe(404);
     });
 
+    it('never lets a manual assignment and a racing sale both take the same loan', async () => {
+      const [buyer, other] = [await newInvestor(), await newInvestor()];
+      for (let round = 0; round < 3; round++) {
+        const portfolio = await insertPortfolio(org);
+        const [loan] = await insertLoans(org, [{ portfolio_id: portfolio }, { portfolio_id: portfolio }]);
+        const [sale, manual] = await Promise.all([
+          sell(portfolio, { investor_id: buyer, sale_date: '2026-03-31', price_pct: '100' }),
+          assign(other, { loan_id: loan, ownership_pct: '10.00', purchase_price: '800.00' }),
+        ]);
+        expect([[200, 409], [409, 201]]).toContainEqual([sale.status, manual.status]);
+      }
+    });
+
     it('answers 409 naming loans that already have active assignments, and changes nothing', async () => {
       const [buyer, holder] = [await newInvestor(), await newInvestor()];
       const portfolio = await insertPortfolio(org);
