@@ -133,8 +133,7 @@ export class TapeGenerator {
 export function reasonOf(err: unknown): string {
   if (err instanceof TapeFailure) return err.message;
   const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'EACCES' || e?.code === 'EPERM' || e?.code === 'EROFS') return 'Tape storage is not writable';
-  if (e?.code === 'ENOSPC') return 'Tape storage is full';
-  if (e?.code === 'ENOTDIR' || e?.code === 'ENOENT') return 'Tape storage directory is not usable';
+  if (['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOENT', 'EISDIR'].includes(e?.code ?? '')) return `Tape storage is not writable (${e.code})`;
+  if (e?.code === 'ENOSPC') return 'Tape storage is full (ENOSPC)';
   return `Tape generation failed: ${e?.message ?? String(err)}`;
 }
