@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { LoanImportService } from './import/loan-import.service';
+import { LoansController } from './loans.controller';
+import { LoansService } from './loans.service';
 
-/** Controllers and the service of the loans feature. Exports its service only. */
-@Module({})
+/** Loans: CRUD, filtered lists and the streamed CSV import. Exports its service only. */
+@Module({ controllers: [LoansController], providers: [LoansService, LoanImportService], exports: [LoansService] })
 export class LoansModule {}

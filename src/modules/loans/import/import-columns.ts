@@ -1,0 +1,205 @@
+import type { FieldError } from '../../../common/errors/domain-error';
+import { isMoneyString } from '../../../common/money/decimal';
+import { BORROWER_NAME_RE, CURRENCY_RE, LOAN_NUMBER_RE, MAX_DAYS_PAST_DUE, MAX_TERM_MONTHS } from '../loan.dto';
+import { isZeroDecimal } from '../loan-rules';
+import { LOAN_STATUSES } from '../loan.view';
+
+/**
+ * The CSV side of `POST /loans/import`, as pure functions: the header decides which columns
+ * the file carries; each row is checked and turned into one line of COPY text for staging.
+ * Rows are checked with regular expressions and integer arithmetic only: a million rows go
+ * through here, and money and rates are never turned into floats.
+ */
+
+export const REQUIRED_COLUMNS = [
+  'loan_number', 'borrower_name', 'program_id', 'origination_date', 'original_principal',
+  'principal_balance', 'interest_rate', 'term_months',
+] as const;
+export const OPTIONAL_COLUMNS = ['currency', 'maturity_date', 'days_past_due', 'status', 'next_payment_date'] as const;
+export type ImportColumn = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
+/** Staging order. Every staged row carries all of them; a column the file lacks is staged as null. */
+export const IMPORT_COLUMNS: readonly ImportColumn[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
+
+/** Staging column types. */
+export const COLUMN_TYPES: Record<ImportColumn, string> = {
+  loan_number: 'text', borrower_name: 'text', program_id: 'uuid', origination_date: 'date',
+  original_principal: 'numeric(18,2)', principal_balance: 'numeric(18,2)', interest_rate: 'numeric',
+  term_months: 'integer', currency: 'char(3)', maturity_date: 'date', days_past_due: 'integer',
+  status: 'text', next_payment_date: 'date',
+};
+
+const NOT_IMPORTABLE: Record<string, string> = {
+  id: 'is assigned by the service and cannot be imported',
+  delinquency_bucket: 'is derived from days_past_due and cannot be imported',
+  created_at: 'is read-only and cannot be imported',
+  updated_at: 'is read-only and cannot be imported',
+  version: 'is read-only and cannot be imported',
+  portfolio_id: 'cannot be imported: membership goes through /portfolios/{id}/loans',
+};
+
+const NULL = '\\N';
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const RATE_RE = /^(0|0?\.\d{1,20}|0\.)$/;
+const INT_RE = /^\d{1,9}$/;
+const STATUSES = new Set<string>(LOAN_STATUSES);
+const COPY_SPECIAL = /[\\\n\r\t]/;
+
+/** A calendar date YYYY-MM-DD that exists, checked without building Date objects. */
+export function isCalendarDate(v: string): boolean {
+  const m = DATE_RE.exec(v);
+  if (!m) return false;
+  const y = +m[1];
+  const mo = +m[2];
+  const d = +m[3];
+  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = mo === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31;
+  return d <= days;
+}
+
+/** Text for COPY's text format: backslash, tab and line breaks escaped. */
+export function copyText(v: string): string {
+  if (!COPY_SPECIAL.test(v)) return v;
+  return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+interface ColumnRule {
+  /** The error message, or null when the cell is valid. */
+  check: (v: string) => string | null;
+  /** The COPY text for a valid cell. */
+  encode: (v: string) => string;
+}
+
+const same = (v: string) => v;
+const orNull = (v: string) => (v === '' ? NULL : v);
+const date = (required: boolean): ColumnRule => ({
+  check: (v) => (v === '' ? (required ? 'is required' : null) : isCalendarDate(v) ? null : 'must be a date YYYY-MM-DD'),
+  encode: orNull,
+});
+const money = (positive: boolean): ColumnRule => ({
+  check: (v) =>
+    !isMoneyString(v)
+      ? 'must be a decimal with at most 2 decimals (e.g. 1234.50)'
+      : positive && isZeroDecimal(v)
+        ? 'must be greater than 0'
+        : null,
+  encode: same,
+});
+const int = (min: number, max: number, fallback?: string): ColumnRule => ({
+  check: (v) => {
+    if (v === '' && fallback !== undefined) return null;
+    if (!INT_RE.test(v)) return `must be a whole number from ${min} to ${max}`;
+    const n = +v;
+    return n < min || n > max ? `must be a whole number from ${min} to ${max}` : null;
+  },
+  encode: (v) => (v === '' && fallback !== undefined ? fallback : String(+v)),
+});
+
+export const RULES: Record<ImportColumn, ColumnRule> = {
+  loan_number: { check: (v) => (LOAN_NUMBER_RE.test(v) ? null : v === '' ? 'is required' : 'must be 1 to 100 printable characters'), encode: copyText },
+  borrower_name: { check: (v) => (BORROWER_NAME_RE.test(v) ? null : v === '' ? 'is required' : 'must be 1 to 200 characters'), encode: copyText },
+  program_id: { check: (v) => (UUID_RE.test(v) ? null : 'must be a UUID'), encode: same },
+  currency: { check: (v) => (v === '' || CURRENCY_RE.test(v) ? null : 'must be an ISO-4217 code such as USD'), encode: (v) => v || 'USD' },
+  origination_date: date(true),
+  maturity_date: date(false),
+  original_principal: money(true),
+  principal_balance: money(false),
+  interest_rate: { check: (v) => (RATE_RE.test(v) ? null : 'must be a decimal fraction from 0 to below 1 (e.g. 0.078)'), encode: same },
+  term_months: int(1, MAX_TERM_MONTHS),
+  days_past_due: int(0, MAX_DAYS_PAST_DUE, '0'),
+  status: { check: (v) => (v === '' || STATUSES.has(v) ? null : `must be one of ${LOAN_STATUSES.join(', ')}`), encode: (v) => v || 'active' },
+  next_payment_date: date(false),
+};
+
+export interface ImportHeader {
+  /** The file's columns, in staging order. */
+  columns: ImportColumn[];
+  /** For each of IMPORT_COLUMNS, its position in a record, or -1 when the file lacks it. */
+  positions: number[];
+  width: number;
+}
+
+/** Reads the header row (line 1); any problem there rejects the whole file. */
+export function readHeader(fields: string[]): { header: ImportHeader | null; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const seen = new Map<string, number>();
+  const known = new Set<string>(IMPORT_COLUMNS);
+  fields.forEach((raw, i) => {
+    const name = raw.trim();
+    if (seen.has(name)) errors.push({ line: 1, field: name, message: 'column appears more than once' });
+    else if (name === '') errors.push({ line: 1, field: `column ${i + 1}`, message: 'column has no name' });
+    else if (NOT_IMPORTABLE[name]) errors.push({ line: 1, field: name, message: NOT_IMPORTABLE[name] });
+    else if (!known.has(name)) errors.push({ line: 1, field: name, message: 'unknown column' });
+    seen.set(name, i);
+  });
+  for (const c of REQUIRED_COLUMNS) {
+    if (!seen.has(c)) errors.push({ line: 1, field: c, message: 'required column is missing' });
+  }
+  if (errors.length) return { header: null, errors };
+  const columns = IMPORT_COLUMNS.filter((c) => seen.has(c));
+  const positions = IMPORT_COLUMNS.map((c) => seen.get(c) ?? -1);
+  return { header: { columns, positions, width: fields.length }, errors };
+}
+
+/**
+ * Checks one record (physical `line`) and returns its COPY text line, or null with the
+ * problems appended to `errors`. The first staging column is the line number.
+ */
+export function encodeRow(h: ImportHeader, record: string[], line: number, errors: FieldError[]): string | null {
+  if (record.length !== h.width) {
+    errors.push({ line, field: 'row', message: `has ${record.length} fields; the header has ${h.width}` });
+    return null;
+  }
+  let out = String(line);
+  let ok = true;
+  let status = '';
+  let balance = '';
+  let dpd = '';
+  for (let i = 0; i < IMPORT_COLUMNS.length; i++) {
+    const at = h.positions[i];
+    if (at < 0) {
+      out += '\t\\N';
+      continue;
+    }
+    const column = IMPORT_COLUMNS[i];
+    const v = record[at];
+    const rule = RULES[column];
+    const problem = rule.check(v);
+    if (problem !== null) {
+      errors.push({ line, field: column, message: problem });
+      ok = false;
+      continue;
+    }
+    if (column === 'status') status = v;
+    else if (column === 'principal_balance') balance = v;
+    else if (column === 'days_past_due') dpd = v;
+    out += '\t' + rule.encode(v);
+  }
+  if (ok && status === 'paid_off') {
+    if (!isZeroDecimal(balance)) {
+      errors.push({ line, field: 'principal_balance', message: 'must be 0 when status is paid_off' });
+      ok = false;
+    }
+    if (dpd !== '' && !isZeroDecimal(dpd)) {
+      errors.push({ line, field: 'days_past_due', message: 'must be 0 when status is paid_off' });
+      ok = false;
+    }
+  }
+  return ok ? out + '\n' : null;
+}
+
+/**
+ * csv-parse counts the line a record ends on; errors name the line it starts on, so a quoted
+ * field spanning lines does not shift the numbers. Call once per record, in order.
+ */
+export function startLineTracker(): (ctx: { lines: number; empty_lines: number }) => number {
+  let lastEnd = 0;
+  let lastEmpty = 0;
+  return (ctx) => {
+    const start = lastEnd + (ctx.empty_lines - lastEmpty) + 1;
+    lastEnd = ctx.lines;
+    lastEmpty = ctx.empty_lines;
+    return start;
+  };
+}

@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, registerDecorator, ValidateIf } from 'class-validator';
+import { IsIsoDate, IsMoney, IsRate } from '../../common/money/validators';
+import { LOAN_STATUSES, LoanStatus } from './loan.view';
+
+export const MAX_TERM_MONTHS = 1200;
+export const MAX_DAYS_PAST_DUE = 100_000;
+export const LOAN_NUMBER_RE = /^[^\x00-\x1f\x7f]{1,100}$/;
+export const BORROWER_NAME_RE = /^[^\x00]{1,200}$/;
+export const CURRENCY_RE = /^[A-Z]{3}$/;
+
+/** A field the caller may not write here; present at all (even null) → 400 naming it. */
+function NotWritable(reason: string) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'notWritable',
+      target: object.constructor,
+      propertyName,
+      validator: { validate: (v: unknown) => v === undefined, defaultMessage: () => `${propertyName} ${reason}` },
+    });
+}
+
+/** Present → validated; absent → left alone; null → refused (the column is NOT NULL). */
+const Given = () => ValidateIf((_o, v) => v !== undefined);
+
+class ReadOnlyLoanFields {
+  @NotWritable('is read-only') id?: never;
+  @NotWritable('is derived from days_past_due') delinquency_bucket?: never;
+  @NotWritable('is read-only') version?: never;
+  @NotWritable('is read-only') created_at?: never;
+  @NotWritable('is read-only') updated_at?: never;
+  @NotWritable('is not writable here: membership goes through /portfolios/{id}/loans') portfolio_id?: never;
+}
+
+export class CreateLoanDto extends ReadOnlyLoanFields {
+  @ApiProperty() @IsString() @Matches(LOAN_NUMBER_RE, { message: 'loan_number must be 1 to 100 printable characters' })
+  loan_number: string;
+  @ApiProperty() @IsString() @Matches(BORROWER_NAME_RE, { message: 'borrower_name must be 1 to 200 characters' })
+  borrower_name: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() program_id: string;
+  @ApiPropertyOptional({ default: 'USD' }) @Given() @Matches(CURRENCY_RE, { message: 'currency must be an ISO-4217 code such as USD' })
+  currency?: string;
+  @ApiProperty({ example: '2026-01-15' }) @IsIsoDate() origination_date: string;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() maturity_date?: string | null;
+  @ApiProperty({ example: '10000.00' }) @IsMoney({ positive: true }) original_principal: string;
+  @ApiProperty({ example: '8000.00' }) @IsMoney() principal_balance: string;
+  @ApiProperty({ example: '0.078' }) @IsRate({ min: '0', maxExclusive: '1' }) interest_rate: string;
+  @ApiProperty() @IsInt() @Min(1) @Max(MAX_TERM_MONTHS) term_months: number;
+  @ApiPropertyOptional({ default: 0 }) @Given() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) days_past_due?: number;
+  @ApiPropertyOptional({ enum: LOAN_STATUSES, default: 'active' }) @Given() @IsIn(LOAN_STATUSES) status?: LoanStatus;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() next_payment_date?: string | null;
+}
+
+/** Servicing update: every field optional; `loan_number` is the import key and never changes. */
+export class UpdateLoanDto extends ReadOnlyLoanFields {
+  @NotWritable('is the loan’s key and cannot change') loan_number?: never;
+  @ApiPropertyOptional() @Given() @IsString() @Matches(BORROWER_NAME_RE, { message: 'borrower_name must be 1 to 200 characters' })
+  borrower_name?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Given() @IsUUID() program_id?: string;
+  @ApiPropertyOptional() @Given() @Matches(CURRENCY_RE, { message: 'currency must be an ISO-4217 code such as USD' })
+  currency?: string;
+  @ApiPropertyOptional() @Given() @IsIsoDate() origination_date?: string;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() maturity_date?: string | null;
+  @ApiPropertyOptional() @Given() @IsMoney({ positive: true }) original_principal?: string;
+  @ApiPropertyOptional() @Given() @IsMoney() principal_balance?: string;
+  @ApiPropertyOptional() @Given() @IsRate({ min: '0', maxExclusive: '1' }) interest_rate?: string;
+  @ApiPropertyOptional() @Given() @IsInt() @Min(1) @Max(MAX_TERM_MONTHS) term_months?: number;
+  @ApiPropertyOptional() @Given() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) days_past_due?: number;
+  @ApiPropertyOptional({ enum: LOAN_STATUSES }) @Given() @IsIn(LOAN_STATUSES) status?: LoanStatus;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() next_payment_date?: string | null;
+}
+
+/** The columns a PUT may set, in a fixed order. */
+export const UPDATABLE_COLUMNS = [
+  'borrower_name', 'program_id', 'currency', 'origination_date', 'maturity_date', 'original_principal',
+  'principal_balance', 'interest_rate', 'term_months', 'days_past_due', 'status', 'next_payment_date',
+] as const;

@@ -1,0 +1,74 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { Actor } from '../../common/auth/actor';
+import { CurrentActor } from '../../common/auth/decorators';
+import { DomainError } from '../../common/errors/domain-error';
+import { parseIfMatch } from '../../common/versioning/versioning';
+import { LoanImportService } from './import/loan-import.service';
+import { CreateLoanDto, UpdateLoanDto } from './loan.dto';
+import { LoanListQuery } from './loan-filters';
+import { LoansService } from './loans.service';
+
+const isStream = (v: unknown): v is Readable => !!v && typeof (v as Readable).pipe === 'function';
+
+@ApiTags('loans')
+@Controller('loans')
+export class LoansController {
+  constructor(
+    private readonly loans: LoansService,
+    private readonly imports: LoanImportService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List loans, filtered; ordered by loan_number',
+    description:
+      'Page mode: ?page=&page_size= with count/next/previous. Keyset mode: start with ?cursor= (empty) and follow `next`; ' +
+      'count is null there. status and delinquency_bucket take comma-separated lists. unassigned=false lists loans in any portfolio.',
+  })
+  list(@CurrentActor() actor: Actor, @Query() q: LoanListQuery, @Req() req: FastifyRequest) {
+    return this.loans.list(actor, q, req);
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiOperation({
+    summary: 'Bulk upsert by loan_number from a text/csv body (streamed; all or nothing)',
+    description:
+      'Header names loan fields; required: loan_number, borrower_name, program_id, origination_date, original_principal, ' +
+      'principal_balance, interest_rate, term_months. A column the file lacks keeps its stored value on update; empty ' +
+      'optional cells take the table default (currency USD, status active, days_past_due 0, dates null). ' +
+      '200 {inserted, updated}; 422 with up to 100 {line, field, message}.',
+  })
+  import(@CurrentActor() actor: Actor, @Req() req: FastifyRequest) {
+    if (!isStream(req.body)) {
+      throw new DomainError(415, 'unsupported-media-type', 'Unsupported media type', 'POST /loans/import takes a text/csv body', [
+        { field: 'Content-Type', message: 'must be text/csv' },
+      ]);
+    }
+    return this.imports.import(actor, req.body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a loan' })
+  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.loans.get(actor, id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create one loan (409 when the loan_number exists; 422 when paid_off with a balance or dpd)' })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateLoanDto) {
+    return this.loans.create(actor, dto);
+  }
+
+  @Put(':id')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The version from ETag; 412 when it is not current' })
+  @ApiOperation({ summary: 'Partial servicing update; portfolio_id and loan_number are not writable here' })
+  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: UpdateLoanDto, @Req() req: FastifyRequest) {
+    return this.loans.update(actor, id, dto, parseIfMatch(req.headers['if-match']));
+  }
+}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from 'typeorm';
+import { recordAudit, changedFields } from '../../common/audit/audit';
+import type { Actor } from '../../common/auth/actor';
+import { isUuid } from '../../common/auth/credentials';
+import { conflict, notFound, unprocessable } from '../../common/errors/domain-error';
+import { Big } from '../../common/money/decimal';
+import { cursorPageOf, decodeCursor, offsetOf, Page, pageOf } from '../../common/pagination/pagination';
+import { assertVersion } from '../../common/versioning/versioning';
+import { one, rows } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
+import { buildLoanFilters, LoanListQuery } from './loan-filters';
+import { paidOffViolations } from './loan-rules';
+import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loan.view';
+
+const CREATE_COLUMNS = ['loan_number', ...UPDATABLE_COLUMNS] as const;
+const DECIMAL_COLUMNS = new Set(['original_principal', 'principal_balance', 'interest_rate']);
+
+const paidOffRule = (fields: ReturnType<typeof paidOffViolations>) =>
+  unprocessable('paid-off-rule', 'A paid_off loan must have principal_balance 0 and days_past_due 0', fields);
+
+@Injectable()
+export class LoansService {
+  constructor(private readonly db: TenantDb) {}
+
+  /** `GET /loans`, and `GET /portfolios/{id}/loans` with `portfolioId`. */
+  list(actor: Actor, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}): Promise<Page<LoanView>> {
+    return this.db.run(actor.org, (m) => this.listIn(m, actor.org, q, req, opts));
+  }
+
+  /** Same, inside a caller's transaction (e.g. after it has checked the portfolio exists). */
+  async listIn(m: EntityManager, org: string, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}) {
+    const { conditions, params } = buildLoanFilters(org, q, opts);
+    if (q.cursor !== undefined) {
+      // Keyset on loan_number (unique per organization, indexed with it): every page costs the same.
+      if (q.cursor !== '') {
+        const [after] = decodeCursor(q.cursor, [(v) => typeof v === 'string']);
+        params.push(after);
+        conditions.push(`loan_number > $${params.length}`);
+      }
+      params.push(q.page_size + 1);
+      const found = await rows<LoanRow>(
+        m,
+        `SELECT ${LOAN_COLUMNS} FROM loans WHERE ${conditions.join(' AND ')} ORDER BY loan_number LIMIT $${params.length}`,
+        params,
+      );
+      const page = found.slice(0, q.page_size);
+      const nextKey = found.length > q.page_size ? [page[page.length - 1].loan_number] : null;
+      return cursorPageOf(req, q, page.map(loanView), nextKey);
+    }
+    const where = conditions.join(' AND ');
+    const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loans WHERE ${where}`, params);
+    const found = await rows<LoanRow>(
+      m,
+      `SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY loan_number LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, q.page_size, offsetOf(q)],
+    );
+    return pageOf(req, q, count, found.map(loanView));
+  }
+
+  get(actor: Actor, id: string): Promise<LoanView> {
+    return this.db.run(actor.org, async (m) => loanView(await this.require(m, id)));
+  }
+
+  /** The loan or a 404; a malformed id cannot name a loan, so it is a 404 too. */
+  async require(m: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<LoanRow> {
+    const row = isUuid(id)
+      ? await one<LoanRow>(m, `SELECT ${LOAN_COLUMNS} FROM loans WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id])
+      : undefined;
+    if (!row) throw notFound('Loan', id);
+    return row;
+  }
+
+  create(actor: Actor, dto: CreateLoanDto): Promise<LoanView> {
+    const values = {
+      ...dto,
+      currency: dto.currency ?? 'USD',
+      days_past_due: dto.days_past_due ?? 0,
+      status: dto.status ?? 'active',
+      maturity_date: dto.maturity_date ?? null,
+      next_payment_date: dto.next_payment_date ?? null,
+    };
+    const broken = paidOffViolations(values);
+    if (broken.length) throw paidOffRule(broken);
+    return this.db.run(actor.org, async (m) => {
+      const row = await one<LoanRow>(
+        m,
+        `INSERT INTO loans (${CREATE_COLUMNS.join(', ')})
+         VALUES (${CREATE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
+         ON CONFLICT (organization_id, loan_number) DO NOTHING
+         RETURNING ${LOAN_COLUMNS}`,
+        CREATE_COLUMNS.map((c) => values[c]),
+      );
+      if (!row) {
+        throw conflict('duplicate-loan-number', `A loan numbered ${dto.loan_number} already exists`, [
+          { field: 'loan_number', message: 'already exists in this organization' },
+        ]);
+      }
+      const view = loanView(row);
+      await recordAudit(m, actor, {
+        action: 'loan.create',
+        resourceType: 'loan',
+        resourceId: row.id,
+        changes: changedFields(null, pick(view, CREATE_COLUMNS)),
+      });
+      return view;
+    });
+  }
+
+  /** Partial servicing update. Nothing changed → the loan as it is, same version. */
+  update(actor: Actor, id: string, dto: UpdateLoanDto, expectedVersion: number | undefined): Promise<LoanView> {
+    return this.db.run(actor.org, async (m) => {
+      const current = await this.require(m, id, { lock: true });
+      assertVersion(current.version, expectedVersion);
+      const given = UPDATABLE_COLUMNS.filter((c) => dto[c] !== undefined);
+      const merged = { ...current, ...pick(dto, given) } as LoanRow;
+      const broken = paidOffViolations(merged);
+      if (broken.length) throw paidOffRule(broken);
+      const changed = given.filter((c) => !sameValue(c, current[c], dto[c]));
+      if (!changed.length) return loanView(current);
+      const row = await one<LoanRow>(
+        m,
+        `UPDATE loans SET ${changed.map((c, i) => `${c} = $${i + 2}`).join(', ')}, version = version + 1, updated_at = now()
+          WHERE id = $1 RETURNING ${LOAN_COLUMNS}`,
+        [id, ...changed.map((c) => dto[c])],
+      );
+      const after = loanView(row as LoanRow);
+      await recordAudit(m, actor, {
+        action: 'loan.update',
+        resourceType: 'loan',
+        resourceId: id,
+        changes: changedFields(pick(loanView(current), changed), pick(after, changed)),
+      });
+      return after;
+    });
+  }
+}
+
+function pick<T extends object, K extends string>(o: T, keys: readonly K[]): Record<K, unknown> {
+  const out = {} as Record<K, unknown>;
+  for (const k of keys) out[k] = (o as Record<string, unknown>)[k];
+  return out;
+}
+
+/** Decimals compare by value ("8000" equals the stored "8000.00"); everything else exactly. */
+function sameValue(column: string, stored: unknown, given: unknown): boolean {
+  if (stored === null || given === null) return stored === given;
+  if (DECIMAL_COLUMNS.has(column)) return new Big(String(stored)).eq(String(given));
+  return String(stored).trim() === String(given);
+}
