@@ -257,7 +257,7 @@ describe('loan tapes (e2e)', () => {
       expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       expect(res.headers['content-disposition']).toMatch(/^attachment; filename="book-xlsx-.*\.xlsx"$/);
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(res.body as Buffer);
+      await wb.xlsx.load(res.body as unknown as ArrayBuffer);
       const ws = wb.worksheets[0];
       expect(ws.rowCount).toBe(LOANS.length + 1);
       const header = COLUMNS.map((_, j) => ws.getRow(1).getCell(j + 1).value);

@@ -95,8 +95,11 @@ async function writeJsonLines(client: PoolClient, sql: string, columns: string[]
  * rows wait here whenever the deflater's input backs up; memory stays flat at any row count.
  */
 async function sheetDrained(ws: ExcelJS.Worksheet): Promise<void> {
-  const sink = (ws as unknown as { stream?: { pipes?: Writable[] } }).stream?.pipes?.[0];
-  if (sink && sink.writableLength > 1 << 20) await once(sink, 'drain');
+  type Sink = Writable & { _writableState?: { length: number } };
+  const sink = (ws as unknown as { stream?: { pipes?: Sink[] } }).stream?.pipes?.[0];
+  // The sink is a readable-stream v2 PassThrough, which predates `writableLength`.
+  const buffered = sink?._writableState?.length ?? sink?.writableLength ?? 0;
+  if (sink && buffered > 512 * 1024) await once(sink, 'drain');
 }
 
 async function writeXlsx(client: PoolClient, sql: string, columns: string[], out: Writable, meter: Meter): Promise<WriteResult> {
