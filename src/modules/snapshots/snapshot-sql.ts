@@ -1,0 +1,84 @@
+import { formatMoney, formatRate } from '../../common/money/decimal';
+import { Bucket, BUCKETS } from './snapshot-metrics';
+
+/**
+ * The §5 metrics as one SQL aggregate (the same definitions as snapshot-metrics.ts), over a row
+ * source aliased `s` with original_principal, principal_balance, interest_rate, term_months,
+ * days_past_due and status. Both `loans` and `loan_snapshots` have those columns, so live and
+ * past snapshots share it. `count(s.original_principal)` (never null) keeps a LEFT JOIN from
+ * an empty portfolio at zero.
+ */
+const IN_DEFAULT = `(s.status IN ('defaulted', 'charged_off') OR s.days_past_due >= 120)`;
+const BUCKET_WHERE = [
+  's.days_past_due = 0',
+  's.days_past_due BETWEEN 1 AND 29',
+  's.days_past_due BETWEEN 30 AND 59',
+  's.days_past_due BETWEEN 60 AND 89',
+  's.days_past_due BETWEEN 90 AND 119',
+  's.days_past_due >= 120',
+];
+const OUTSTANDING = 'nullif(sum(s.principal_balance), 0)';
+
+/** Each stored metric column and the aggregate that computes it. */
+export const METRIC_EXPRS = {
+  total_loans: 'count(s.original_principal)::int',
+  total_principal: 'coalesce(sum(s.original_principal), 0)',
+  total_outstanding: 'coalesce(sum(s.principal_balance), 0)',
+  weighted_average_rate: `sum(s.interest_rate * s.principal_balance) / ${OUTSTANDING}`,
+  // numeric round() is half away from zero: half-up for these non-negative figures.
+  weighted_average_term: `round(sum(s.term_months * s.principal_balance) / ${OUTSTANDING})::int`,
+  delinquency_rate: `coalesce(sum(s.principal_balance) FILTER (WHERE s.days_past_due >= 30 AND NOT ${IN_DEFAULT}), 0) / ${OUTSTANDING}`,
+  default_rate: `coalesce(sum(s.original_principal) FILTER (WHERE ${IN_DEFAULT}), 0) / nullif(sum(s.original_principal), 0)`,
+  bucket_counts: `ARRAY[${BUCKET_WHERE.map((w) => `count(s.original_principal) FILTER (WHERE ${w})`).join(', ')}]::int[]`,
+  bucket_balances: `ARRAY[${BUCKET_WHERE.map((w) => `coalesce(sum(s.principal_balance) FILTER (WHERE ${w}), 0)`).join(', ')}]::numeric(20,2)[]`,
+};
+
+export const METRIC_COLUMNS = Object.keys(METRIC_EXPRS);
+export const METRIC_SELECT = Object.values(METRIC_EXPRS).join(',\n  ');
+
+export const METRIC_UPSERT = `ON CONFLICT (organization_id, portfolio_id, snapshot_date) DO UPDATE SET
+  ${METRIC_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()`;
+
+/** Loan snapshot columns written from `loans` (the source columns share the names). */
+export const LOAN_SNAPSHOT_COLUMNS = `loan_id, portfolio_id, snapshot_date, original_principal, principal_balance,
+  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date`;
+export const LOAN_SNAPSHOT_FROM_LOANS = `id, portfolio_id, $2::date, original_principal, principal_balance,
+  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date`;
+
+export interface PortfolioSnapshotRow {
+  id: string;
+  portfolio_id: string;
+  snapshot_date: string;
+  total_loans: number;
+  total_principal: string;
+  total_outstanding: string;
+  weighted_average_rate: string | null;
+  weighted_average_term: number | null;
+  delinquency_rate: string | null;
+  default_rate: string | null;
+  bucket_counts: number[];
+  bucket_balances: string[];
+}
+
+export const PORTFOLIO_SNAPSHOT_COLUMNS = `id, portfolio_id, snapshot_date, total_loans, total_principal, total_outstanding,
+  weighted_average_rate, weighted_average_term, delinquency_rate, default_rate, bucket_counts, bucket_balances::text[] AS bucket_balances`;
+
+const byBucket = <T>(values: T[]) => Object.fromEntries(BUCKETS.map((b, i) => [b, values[i]])) as Record<Bucket, T>;
+
+/** The §5 wire shape. */
+export function portfolioSnapshotView(r: PortfolioSnapshotRow) {
+  return {
+    id: r.id,
+    portfolio_id: r.portfolio_id,
+    snapshot_date: r.snapshot_date,
+    total_loans: r.total_loans,
+    total_principal: formatMoney(r.total_principal),
+    total_outstanding: formatMoney(r.total_outstanding),
+    weighted_average_rate: formatRate(r.weighted_average_rate),
+    weighted_average_term: r.weighted_average_term,
+    delinquency_rate: formatRate(r.delinquency_rate),
+    default_rate: formatRate(r.default_rate),
+    by_bucket: byBucket(r.bucket_counts),
+    by_bucket_balance: byBucket(r.bucket_balances.map((v) => formatMoney(v) as string)),
+  };
+}

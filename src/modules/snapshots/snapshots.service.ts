@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../../common/auth/actor';
+import { recordAudit } from '../../common/audit/audit';
+import { badRequest, unprocessable } from '../../common/errors/domain-error';
+import { todayUtc } from '../../common/money/validators';
+import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { one, rows } from '../../database/sql';
+import { TenantDb } from '../../database/tenant-db';
+import { PortfoliosService } from '../portfolios/portfolios.service';
+import {
+  METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView,
+} from './snapshot-sql';
+import type { SnapshotListQuery } from './snapshots.dto';
+
+export function assertDateRange(from?: string, to?: string): void {
+  if (from && to && from > to) throw badRequest('date_from is after date_to', [{ field: 'date_from', message: 'must not be after date_to' }]);
+}
+
+/** Portfolio snapshots on demand (§5): today's from live loans, a past date's from that day's loan snapshots. */
+@Injectable()
+export class SnapshotsService {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly portfolios: PortfoliosService,
+  ) {}
+
+  list(actor: Actor, portfolioId: string, q: SnapshotListQuery, req: FastifyRequest) {
+    assertDateRange(q.date_from, q.date_to);
+    return this.db.run(actor.org, async (m) => {
+      await this.portfolios.require(m, portfolioId);
+      const where = `organization_id = $1 AND portfolio_id = $2 AND ($3::date IS NULL OR snapshot_date >= $3) AND ($4::date IS NULL OR snapshot_date <= $4)`;
+      const params = [actor.org, portfolioId, q.date_from ?? null, q.date_to ?? null];
+      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM portfolio_snapshots WHERE ${where}`, params);
+      const found = await rows<PortfolioSnapshotRow>(
+        m,
+        `SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots WHERE ${where}
+          ORDER BY snapshot_date DESC LIMIT $5 OFFSET $6`,
+        [...params, q.page_size, offsetOf(q)],
+      );
+      return pageOf(req, q, count, found.map(portfolioSnapshotView));
+    });
+  }
+
+  create(actor: Actor, portfolioId: string, date = todayUtc()) {
+    const today = todayUtc();
+    if (date > today) {
+      throw unprocessable('future-snapshot-date', `snapshot_date ${date} is in the future`, [
+        { field: 'snapshot_date', message: `must not be after today (${today}, UTC)` },
+      ]);
+    }
+    return this.db.run(actor.org, async (m) => {
+      await this.portfolios.require(m, portfolioId);
+      const source =
+        date === today
+          ? `SELECT * FROM loans WHERE organization_id = $1 AND portfolio_id = $2`
+          : `SELECT * FROM loan_snapshots WHERE organization_id = $1 AND portfolio_id = $2 AND snapshot_date = $3`;
+      // A past date needs that day's loan snapshots; HAVING leaves nothing to insert without them.
+      const row = await one<PortfolioSnapshotRow>(
+        m,
+        `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
+         SELECT $2, $3::date, ${METRIC_SELECT} FROM (${source}) s
+         ${date === today ? '' : 'HAVING count(*) > 0'}
+         ${METRIC_UPSERT}
+         RETURNING ${PORTFOLIO_SNAPSHOT_COLUMNS}`,
+        [actor.org, portfolioId, date],
+      );
+      if (!row) {
+        throw unprocessable('no-loan-snapshots', `No loan snapshots exist for portfolio ${portfolioId} on ${date}`, [
+          { field: 'snapshot_date', message: `no loan snapshots of this portfolio's loans on ${date}` },
+        ]);
+      }
+      await recordAudit(m, actor, {
+        action: 'portfolio_snapshot.create', resourceType: 'portfolio_snapshot', resourceId: row.id,
+        details: { portfolio_id: portfolioId, snapshot_date: date, total_loans: row.total_loans },
+      });
+      return portfolioSnapshotView(row);
+    });
+  }
+}
