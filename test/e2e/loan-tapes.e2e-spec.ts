@@ -160,6 +160,8 @@ describe('loan tapes (e2e)', () => {
       expect(res.headers.etag).toBe('"1"');
       const got = await t.http().get(`/loan-tape-configs/${res.body.id}`).set(bearer(viewer));
       expect(got.body).toEqual(res.body);
+      const noFormat = await createConfig({ name: 'Defaults to CSV', columns: ['loan_number'] });
+      expect(noFormat.body.format).toBe('csv');
       const list = await t.http().get('/loan-tape-configs').set(bearer(viewer));
       expect(list.body.results.map((c: { id: string }) => c.id)).toContain(res.body.id);
     });

@@ -69,7 +69,7 @@ export class TapeConfigsService {
         m,
         `INSERT INTO loan_tape_configs (name, portfolio_id, format, columns, schedule, schedule_hour, is_active)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${CONFIG_COLUMNS}`,
-        [dto.name, dto.portfolio_id ?? null, dto.format, dto.columns, dto.schedule ?? 'none', dto.schedule_hour ?? DEFAULT_SCHEDULE_HOUR, dto.is_active ?? true],
+        [dto.name, dto.portfolio_id ?? null, dto.format ?? 'csv', dto.columns, dto.schedule ?? 'none', dto.schedule_hour ?? DEFAULT_SCHEDULE_HOUR, dto.is_active ?? true],
       )) as ConfigRow;
       await recordAudit(m, actor, {
         action: 'loan_tape_config.create',

@@ -19,7 +19,8 @@ export class CreateTapeConfigDto {
   @ApiPropertyOptional({ description: 'The portfolio the tape covers; omitted or null, every loan of the organization' })
   @IsOptional() @IsUUID('all') portfolio_id?: string | null;
 
-  @ApiProperty({ enum: TAPE_FORMATS, description: 'json means JSON Lines' }) @IsIn(TAPE_FORMATS) format: TapeFormat;
+  @ApiPropertyOptional({ enum: TAPE_FORMATS, default: 'csv', description: 'json means JSON Lines' })
+  @Present() @IsIn(TAPE_FORMATS) format?: TapeFormat;
 
   @ApiProperty({ description: COLUMNS_DOC, type: [String] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) columns: string[];

@@ -38,7 +38,13 @@ export class LoanTapesController {
   }
 
   @Post('loan-tape-configs')
-  @ApiOperation({ summary: 'Create a tape config (columns from the catalog; schedule none|daily|weekly|monthly at schedule_hour UTC)' })
+  @ApiOperation({
+    summary: 'Create a tape config',
+    description:
+      'columns: catalog names in output order (unknown → 400 listing the valid ones). format defaults to csv. ' +
+      'schedule none|daily|weekly|monthly runs at schedule_hour UTC (default 6): weekly on Mondays, monthly on the 1st. ' +
+      "portfolio_id not in the caller's organization → 422.",
+  })
   createConfig(@CurrentActor() actor: Actor, @Body() dto: CreateTapeConfigDto) {
     return this.configs.create(actor, dto);
   }
@@ -56,7 +62,14 @@ export class LoanTapesController {
 
   @Post('loan-tape-configs/:id/generate')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Generate a tape as a job → 202 {tape_id, job_id, status_url}; 409 when the config is inactive' })
+  @ApiOperation({
+    summary: 'Generate a tape as a job → 202 {tape_id, job_id, status_url}',
+    description:
+      "as_of_date defaults to today (UTC) and reads live loans; a past date reads that date's loan snapshots " +
+      '(422 when there are none); a future date → 422; an inactive config → 409. The tape goes queued → running → ' +
+      'completed | failed (failed_reason). Values: money 2 dp, rates as decimals, dates YYYY-MM-DD, empty for null ' +
+      "(null in JSON Lines), text starting with = + - @ prefixed with '.",
+  })
   generate(@CurrentActor() actor: Actor, @Param('id', IdOf('Loan tape config')) id: string, @Body() dto: GenerateTapeDto) {
     return this.tapes.requestGenerate(actor, id, dto.as_of_date);
   }

@@ -7,7 +7,24 @@ import { TapeSchedules } from './tape-schedules.service';
 import { LocalTapeStorage, TAPE_STORAGE } from './tape-storage';
 import { TapesService } from './tapes.service';
 
-/** Loan-tape configs, the column catalog, tapes and their downloads. */
+/**
+ * Loan-tape configs, the column catalog, tapes and their downloads.
+ *
+ * Decisions where the spec is silent (also in the OpenAPI descriptions):
+ * - `format` defaults to csv; `schedule_hour` (0–23, UTC) defaults to 6. Daily runs at that
+ *   hour, weekly on Mondays, monthly on the 1st.
+ * - A past `as_of_date` without loan snapshots is refused up front with 422 (as §5 does for
+ *   portfolio snapshots); the job re-checks and fails the tape with that reason if they vanish.
+ * - A past tape takes balances, dpd, status, rate, term, next payment date and portfolio from
+ *   that day's snapshots, static fields from the loan, and the investor columns from the
+ *   assignment active at the end of that day (effective by then, not terminated before the next day).
+ * - `months_on_book` is 0 for a loan originated after the as-of month.
+ * - CSV lines end in LF (COPY's output); rows follow the database collation of loan_number.
+ * - In XLSX, integer columns are numbers; money, rates and percentages are text cells carrying
+ *   the same decimal strings as CSV, so no value passes through a float.
+ * - A tape freezes the config's format, columns and portfolio when it is requested.
+ * - A scheduled tick's tape carries the scheduler's job id, which /jobs cannot show (it holds ':').
+ */
 @Module({
   controllers: [LoanTapesController],
   providers: [
