@@ -18,6 +18,17 @@ async function bootstrap(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  // Nest closes gracefully on SIGTERM/SIGINT (stop accepting, let running jobs finish, close
+  // pools); this timer makes sure a stuck close cannot keep the process alive forever.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      setTimeout(() => {
+        logger.error({ timeout_ms: config.shutdownTimeoutMs }, 'graceful shutdown timed out; exiting');
+        process.exit(1);
+      }, config.shutdownTimeoutMs).unref();
+    });
+  }
   const applied = await migrate(config);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
