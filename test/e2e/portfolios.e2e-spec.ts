@@ -187,6 +187,25 @@ describe('portfolios (e2e)', () => {
     });
   });
 
+  describe('portfolio loans', () => {
+    it('lists the portfolio loans with the /loans filters, and 404s for another organization', async () => {
+      const p = (await create({ name: uniq('Listed'), portfolio_type: 'static' })).body;
+      const ids = await insertLoans(org, [
+        { loan_number: `PL-${p.id.slice(0, 6)}-1`, portfolio_id: p.id, status: 'active' },
+        { loan_number: `PL-${p.id.slice(0, 6)}-2`, portfolio_id: p.id, status: 'defaulted', days_past_due: 45 },
+        { loan_number: `PL-${p.id.slice(0, 6)}-3` },
+      ]);
+      const all = await t.http().get(`/portfolios/${p.id}/loans`).set(bearer(viewer));
+      expect(all.status).toBe(200);
+      expect(all.body.count).toBe(2);
+      expect(all.body.results.map((l: { id: string }) => l.id).sort()).toEqual([ids[0], ids[1]].sort());
+      const defaulted = await t.http().get(`/portfolios/${p.id}/loans?status=defaulted`).set(bearer(viewer));
+      expect(defaulted.body.results).toEqual([expect.objectContaining({ id: ids[1], delinquency_bucket: 'dpd_30_59' })]);
+      const other = tokenFor(t.config, newOrg(), 'viewer');
+      expect((await t.http().get(`/portfolios/${p.id}/loans`).set(bearer(other))).status).toBe(404);
+    });
+  });
+
   describe('transfer', () => {
     it('moves named loans atomically, or all of them when loan_ids is omitted', async () => {
       const src = (await create({ name: uniq('Src'), portfolio_type: 'static' })).body;

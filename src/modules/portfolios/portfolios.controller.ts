@@ -5,6 +5,7 @@ import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { notFound } from '../../common/errors/domain-error';
 import { parseIfMatch } from '../../common/versioning/versioning';
+import { LoanListQuery } from '../loans/loan-filters';
 import { AutoAssignService } from './auto-assign.service';
 import { AssignLoansDto, CreatePortfolioDto, ListPortfoliosQuery, TransferLoansDto, UpdatePortfolioDto } from './dto';
 import { MembershipService } from './membership.service';
@@ -62,6 +63,17 @@ export class PortfoliosController {
   @HttpCode(200)
   unarchive(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
     return this.portfolios.unarchive(actor, id);
+  }
+
+  @Get(':id/loans')
+  @ApiOperation({ summary: 'Loans in the portfolio; the /loans filters, paging and cursor apply' })
+  loans(
+    @CurrentActor() actor: Actor,
+    @Param('id', PortfolioId()) id: string,
+    @Query() q: LoanListQuery,
+    @Req() req: FastifyRequest,
+  ) {
+    return this.portfolios.loans(actor, id, q, req);
   }
 
   @Post(':id/loans')

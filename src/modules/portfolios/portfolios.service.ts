@@ -9,6 +9,8 @@ import { assertVersion } from '../../common/versioning/versioning';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { LoanListQuery } from '../loans/loan-filters';
+import { LoansService } from '../loans/loans.service';
 import { Criteria, hasCriteria } from './criteria';
 import { criteriaRangeErrors } from './criteria-rules';
 import { CreatePortfolioDto, ListPortfoliosQuery, UpdatePortfolioDto } from './dto';
@@ -39,7 +41,10 @@ function checkCriteria(type: 'static' | 'dynamic', criteria: Criteria | null): v
 
 @Injectable()
 export class PortfoliosService {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly loansService: LoansService,
+  ) {}
 
   list(actor: Actor, q: ListPortfoliosQuery, req: FastifyRequest) {
     const where = ['organization_id = $1'];
@@ -69,6 +74,14 @@ export class PortfoliosService {
 
   get(actor: Actor, id: string): Promise<PortfolioView> {
     return this.db.run(actor.org, async (m) => portfolioView(await this.require(m, id)));
+  }
+
+  /** The portfolio's loans (404 when the portfolio is not the caller's). */
+  loans(actor: Actor, id: string, q: LoanListQuery, req: FastifyRequest) {
+    return this.db.run(actor.org, async (m) => {
+      await this.require(m, id);
+      return this.loansService.listIn(m, actor.org, q, req, { portfolioId: id });
+    });
   }
 
   async create(actor: Actor, dto: CreatePortfolioDto): Promise<PortfolioView> {
