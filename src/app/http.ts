@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { createValidationPipe } from '../common/errors/validation';
 import { simple } from '../common/errors/problem';
+import { nulGuard } from '../common/http/nul-guard';
 import { PinoNestLogger, requestContext } from '../common/logging/logger';
 import type { AppConfig } from '../config/env';
 import { httpDuration } from '../ops/metrics';
@@ -50,6 +51,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     }
     done();
   });
+  fastify.addHook('preHandler', nulGuard);
   fastify.addHook('onResponse', (req, reply, done) => {
     httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

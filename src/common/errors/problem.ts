@@ -32,6 +32,11 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
+/** Data exceptions: invalid text, encoding, numeric/datetime out of range, string too long. */
+const PG_INPUT_ERRORS = new Set(['22P02', '22021', '22003', '22007', '22008', '22001', '22P05', '2201B']);
+/** Connection failures and admin shutdown: the database is down, not the request wrong. */
+const PG_UNAVAILABLE = /^(08...|57P0[123])$/;
+
 const typeUri = (code: string) => `https://portfolio-service.dev/problems/${code}`;
 
 interface FastifyLikeError {
@@ -64,6 +69,14 @@ export function toProblem(err: unknown): RenderedProblem {
     if (status === 413) return simple(413, 'body-too-large', 'The request body is larger than this endpoint accepts', 'body');
     if (status === 415) return simple(415, 'unsupported-media-type', 'Content-Type is not accepted by this endpoint', 'Content-Type');
     return simple(status, status === 404 ? 'not-found' : `http-${status}`, message);
+  }
+  const pgCode = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+  if (typeof pgCode === 'string' && PG_INPUT_ERRORS.has(pgCode)) {
+    // Safety net: Postgres refused a value as data (bad encoding, out of range); that is the caller's input.
+    return simple(400, 'invalid-value', 'A value in the request cannot be stored or compared as given');
+  }
+  if (typeof pgCode === 'string' && PG_UNAVAILABLE.test(pgCode)) {
+    return { ...simple(503, 'dependency-unavailable', 'The database is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
   }
   const fe = err as FastifyLikeError;
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -2,6 +2,7 @@ import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsIn,
   IsInt,
@@ -27,7 +28,7 @@ export class CriteriaDto {
   @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO-4217 code such as USD' }) currency?: string;
   @IsOptional() @IsRate({ min: '0', maxExclusive: '1' }) min_interest_rate?: string;
   @IsOptional() @IsRate({ min: '0', maxExclusive: '1' }) max_interest_rate?: string;
-  @IsOptional() @IsArray() @ArrayMinSize(1) @IsIn(LOAN_STATUSES, { each: true }) statuses?: string[];
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(4) @ArrayUnique() @IsIn(LOAN_STATUSES, { each: true }) statuses?: string[];
   @IsOptional() @IsInt() @Min(0) max_days_past_due?: number;
 }
 
