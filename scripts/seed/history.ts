@@ -1,6 +1,106 @@
+import { METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT } from '../../src/modules/snapshots/snapshot-sql';
 import type { SeedContext } from './context';
 
-/** Seeds the history part of the demo organization. */
+const MONTHS = 24;
+const monthIndexSql = (col: string) => `(date_part('year', ${col}) * 12 + date_part('month', ${col}))::int`;
+const monthIndex = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7));
+
+/**
+ * Each loan's story, worked out once (a temporary table, so not WAL-logged): what every
+ * month-end statement needs and would otherwise recompute. `payoff_mob` places a paid-off
+ * loan's payoff in a month of its own, stable across the statements (random() would not be).
+ */
+const STORY_SQL = `
+  CREATE TEMP TABLE history_story ON COMMIT DROP AS
+  SELECT id, portfolio_id, original_principal, principal_balance AS balance_now, interest_rate, term_months,
+         origination_date, status AS status_now, days_past_due AS dpd_now, orig_month, mob_now,
+         interest_rate::float8 / 12 AS r,
+         least(term_months, floor(mob_now * (0.4 + 0.6 * (hashtext(id::text) & 1023) / 1024.0)))::int AS payoff_mob
+    FROM (SELECT *, ${monthIndexSql('origination_date')} AS orig_month,
+                 ${monthIndexSql('current_date')} - ${monthIndexSql('origination_date')} AS mob_now
+            FROM loans WHERE organization_id = $1) l
+   ORDER BY id`;
+
+/**
+ * One month-end's loan snapshots, told backwards from each loan's current state: no row before
+ * origination; balances follow the loan's annuity schedule (never below today's balance);
+ * today's delinquency built up 30 days a month (a loan 95 dpd now was 65 a month ago), so
+ * defaulted and charged-off loans pass through the buckets and change status at 90 and 180 dpd;
+ * paid-off loans amortise until their payoff month, then stay paid off; about 3 % of performing
+ * loans show a brief 1-29 dpd slip. Float power() only shapes synthetic data. Each level ends
+ * in OFFSET 0 so the planner does not inline it and re-evaluate a derived column at every use.
+ */
+const MONTH_END_SQL = `
+  INSERT INTO loan_snapshots (loan_id, portfolio_id, snapshot_date, original_principal, principal_balance, interest_rate,
+                              term_months, days_past_due, delinquency_bucket, status, next_payment_date)
+  SELECT id, portfolio_id, $1::date, original_principal,
+         CASE WHEN status = 'paid_off' THEN 0
+              ELSE least(original_principal, greatest(balance_now, round((original_principal * CASE WHEN r = 0 THEN 1 - paid::float8 / term_months
+                     ELSE (power(1 + r, term_months) - power(1 + r, paid)) / (power(1 + r, term_months) - 1) END)::numeric, 2))) END,
+         interest_rate, term_months, dpd,
+         CASE WHEN dpd = 0 THEN 'current' WHEN dpd < 30 THEN 'dpd_1_29' WHEN dpd < 60 THEN 'dpd_30_59'
+              WHEN dpd < 90 THEN 'dpd_60_89' WHEN dpd < 120 THEN 'dpd_90_119' ELSE 'dpd_120_plus' END,
+         status,
+         CASE WHEN status IN ('active', 'defaulted') THEN (origination_date + make_interval(months => paid + 1))::date END
+    FROM (
+      SELECT *, greatest(least(mob, term_months - 1) - dpd / 30, 0) AS paid
+        FROM (
+          SELECT *,
+                 CASE WHEN status_now = 'paid_off' THEN CASE WHEN mob >= payoff_mob THEN 'paid_off' ELSE 'active' END
+                      WHEN status_now = 'charged_off' AND dpd >= 180 THEN 'charged_off'
+                      WHEN status_now IN ('charged_off', 'defaulted') AND dpd >= 90 THEN 'defaulted'
+                      ELSE 'active' END AS status
+            FROM (
+              SELECT *,
+                     CASE WHEN status_now = 'paid_off' THEN 0
+                          WHEN dpd_now - 30 * (mob_now - mob) > 0 THEN dpd_now - 30 * (mob_now - mob)
+                          WHEN mob > 0 AND (hashtext(id::text || $2::text) & 1023) < 30 THEN 1 + (hashtext($2::text || id::text) & 15)
+                          ELSE 0 END AS dpd
+                FROM (SELECT *, $2::int - orig_month AS mob FROM history_story WHERE origination_date <= $1::date OFFSET 0) s
+              OFFSET 0) delinquency
+          OFFSET 0) state
+      OFFSET 0) schedule`;
+
+/**
+ * Month-end history for the last 24 months: loan snapshots (one statement per month, each into
+ * one partition in key order, so index inserts stay sequential) and the portfolio snapshots of
+ * those month-ends, aggregated from them with the service's own metric SQL.
+ */
 export async function seed(ctx: SeedContext): Promise<void> {
-  ctx.log('history: nothing to seed yet');
+  const c = ctx.client;
+  const { rows } = await c.query<{ d: string }>(
+    `SELECT (date_trunc('month', current_date) - make_interval(months => k) - interval '1 day')::date::text AS d
+       FROM generate_series(0, $1 - 1) k ORDER BY 1`,
+    [MONTHS],
+  );
+  const dates = rows.map((r) => r.d);
+  await c.query(`SELECT ensure_loan_snapshot_partitions($1, $2)`, [dates[0], dates[dates.length - 1]]);
+  // Synthetic bulk data: JIT compiles these expressions for longer than they take to run.
+  await c.query(`SET jit = off`);
+  await c.query('BEGIN');
+  try {
+    await c.query(`DELETE FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = ANY($2::date[])`, [ctx.org, dates]);
+    await c.query(STORY_SQL, [ctx.org]);
+    await c.query('ANALYZE history_story');
+    let total = 0;
+    for (const d of dates) total += (await c.query(MONTH_END_SQL, [d, monthIndex(d)])).rowCount ?? 0;
+    ctx.log(`history: ${total} month-end loan snapshots over ${dates.length} months`);
+    const ps = await c.query(
+      `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
+       SELECT s.portfolio_id, s.snapshot_date, ${METRIC_SELECT}
+         FROM loan_snapshots s JOIN portfolios p ON p.organization_id = s.organization_id AND p.id = s.portfolio_id
+        WHERE s.organization_id = $1 AND s.snapshot_date = ANY($2::date[]) AND p.status IN ('active', 'sold')
+        GROUP BY s.portfolio_id, s.snapshot_date
+       ${METRIC_UPSERT}`,
+      [ctx.org, dates],
+    );
+    await c.query('COMMIT');
+    ctx.log(`history: ${ps.rowCount} month-end portfolio snapshots`);
+  } catch (err) {
+    await c.query('ROLLBACK');
+    throw err;
+  } finally {
+    await c.query(`RESET jit`);
+  }
+  await c.query('ANALYZE loan_snapshots');
 }
