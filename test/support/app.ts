@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import request from 'supertest';
 import { createHttpApp } from '../../src/app/http';
 import { Role } from '../../src/common/auth/actor';
@@ -16,9 +17,9 @@ export interface TestApp {
 }
 
 /** The whole service (API and workers) on a real port, against the run's database and Redis. */
-export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(env: Record<string, string> = {}, opts: { logs?: Writable } = {}): Promise<TestApp> {
   const config = loadConfig({ ...process.env, ...env });
-  const app = await createHttpApp(config, createLogger(config.logLevel));
+  const app = await createHttpApp(config, createLogger(config.logLevel, opts.logs));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

@@ -1,12 +1,13 @@
 import { LoggerService } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 
 /** The request being served, so every log line written on its behalf carries its id. */
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
     level,
     base: { service: 'portfolio-service' },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -29,7 +30,9 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  },
+    destination,
+  );
 }
 
 /** Nest's logger interface over pino: objects become fields, strings become the message. */
