@@ -266,11 +266,12 @@ describe('loans (e2e)', () => {
       const seen: string[] = [];
       let url: string | null = start;
       for (let guard = 0; url && guard < 50; guard++) {
-        const res = await t.http().get(url.replace(/^https?:\/\/[^/]+/, '')).set(reader());
+        const res: { status: number; body: { count: number | null; next: string | null; results: { loan_number: string }[] } } =
+          await t.http().get(url.replace(/^https?:\/\/[^/]+/, '')).set(reader());
         expect(res.status).toBe(200);
         expect(res.body.count).toBeNull();
         expect(res.body.results.length).toBeLessThanOrEqual(5);
-        seen.push(...res.body.results.map((l: { loan_number: string }) => l.loan_number));
+        seen.push(...res.body.results.map((l) => l.loan_number));
         url = res.body.next;
       }
       return seen;

@@ -39,23 +39,33 @@ const NOT_IMPORTABLE: Record<string, string> = {
 
 const NULL = '\\N';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const RATE_RE = /^(0|0?\.\d{1,20}|0\.)$/;
 const INT_RE = /^\d{1,9}$/;
 const STATUSES = new Set<string>(LOAN_STATUSES);
 const COPY_SPECIAL = /[\\\n\r\t]/;
 
-/** A calendar date YYYY-MM-DD that exists, checked without building Date objects. */
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written in v[from, to) in ASCII digits, or -1. */
+function digits(v: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** A calendar date YYYY-MM-DD that exists, checked without regex matches or Date objects (3 per row). */
 export function isCalendarDate(v: string): boolean {
-  const m = DATE_RE.exec(v);
-  if (!m) return false;
-  const y = +m[1];
-  const mo = +m[2];
-  const d = +m[3];
-  if (y < 1 || mo < 1 || mo > 12 || d < 1) return false;
+  if (v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
+  const y = digits(v, 0, 4);
+  const m = digits(v, 5, 7);
+  const d = digits(v, 8, 10);
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = mo === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31;
-  return d <= days;
+  return d <= (m === 2 && leap ? 29 : DAYS_IN_MONTH[m]);
 }
 
 /** Text for COPY's text format: backslash, tab and line breaks escaped. */

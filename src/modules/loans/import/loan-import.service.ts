@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError, parse, Parser } from 'csv-parse';
 import { Readable, Transform, TransformCallback } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
@@ -63,6 +63,21 @@ class RowEncoder extends Transform {
   }
 }
 
+/**
+ * Appends each record's start line. csv-parse pushes a record synchronously while its live
+ * `info` still describes it; reading that here avoids `on_record`, which copies `info` into two
+ * fresh objects per record (a quarter of the parse time at a million rows).
+ */
+function lineNumbered(parser: Parser): Parser {
+  const track = startLineTracker();
+  const push = parser.push.bind(parser);
+  parser.push = (record: unknown, encoding?: BufferEncoding) => {
+    if (Array.isArray(record)) record.push(track(parser.info));
+    return push(record, encoding);
+  };
+  return parser;
+}
+
 const rejected = (errors: FieldError[]) =>
   unprocessable(
     'import-rejected',
@@ -85,10 +100,14 @@ export class LoanImportService {
   ) {}
 
   async import(actor: Actor, body: Readable): Promise<ImportResult> {
+    const t0 = Date.now();
+    let stagedMs = 0;
     const result = await this.db.withClient(actor.org, async (client, m) => {
       const header = await this.stage(client, body);
+      stagedMs = Date.now() - t0;
       return this.upsert(m, actor, header);
     });
+    this.logger.log({ ...result, staged_ms: stagedMs, total_ms: Date.now() - t0, request_id: actor.requestId }, 'loan import committed');
     if (result.inserted + result.updated > 0) {
       try {
         await this.producer.enqueue('auto-assign', 'auto-assign-dynamic', actor, {}, { dedupKey: 'dynamic' });
@@ -104,16 +123,7 @@ export class LoanImportService {
   private async stage(client: PoolClient, body: Readable): Promise<ImportHeader> {
     const types = IMPORT_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(', ');
     await client.query(`CREATE TEMP TABLE ${STAGE} (line integer NOT NULL, ${types}) ON COMMIT DROP`);
-    const track = startLineTracker();
-    const parser = parse({
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      on_record: (record: string[], ctx: { lines: number; empty_lines: number }) => {
-        (record as unknown[]).push(track(ctx));
-        return record;
-      },
-    });
+    const parser = lineNumbered(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
     const encoder = new RowEncoder();
     const copy = client.query(copyFrom(`COPY ${STAGE} (line, ${IMPORT_COLUMNS.join(', ')}) FROM STDIN`));
     // The request is piped rather than put in the pipeline: on failure the pipeline would
@@ -165,6 +175,8 @@ export class LoanImportService {
 
   /** Rules that need the whole file or the stored loans: repeated loan numbers, paid_off on update. */
   private async checkStaged(m: EntityManager, org: string, h: ImportHeader): Promise<void> {
+    // A million loan numbers sort in memory instead of spilling to disk (this transaction only).
+    await m.query(`SET LOCAL work_mem = '128MB'`);
     const repeats = await rows<{ loan_number: string; lines: number[] }>(
       m,
       `SELECT loan_number, array_agg(line ORDER BY line) AS lines FROM ${STAGE}
