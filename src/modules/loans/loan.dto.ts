@@ -1,11 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, registerDecorator, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, registerDecorator, ValidateIf } from 'class-validator';
 import { IsIsoDate, IsMoney, IsRate } from '../../common/money/validators';
 import { LOAN_STATUSES, LoanStatus } from './loan.view';
 
 export const MAX_TERM_MONTHS = 1200;
 export const MAX_DAYS_PAST_DUE = 100_000;
+// Control characters are the point: a loan number has none; a name may span lines but never
+// holds NUL, which Postgres text cannot store.
+// eslint-disable-next-line no-control-regex
 export const LOAN_NUMBER_RE = /^[^\x00-\x1f\x7f]{1,100}$/;
+// eslint-disable-next-line no-control-regex
 export const BORROWER_NAME_RE = /^[^\x00]{1,200}$/;
 export const CURRENCY_RE = /^[A-Z]{3}$/;
 

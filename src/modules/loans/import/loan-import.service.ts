@@ -129,6 +129,10 @@ export class LoanImportService {
     // The request is piped rather than put in the pipeline: on failure the pipeline would
     // destroy it (and its socket), and the caller would never see the 422.
     body.on('error', (err) => parser.destroy(err));
+    // A client that hangs up mid-file must not leave the transaction waiting for the rest.
+    body.on('close', () => {
+      if (!body.readableEnded) parser.destroy(new Error('the request ended before the file did'));
+    });
     body.pipe(parser);
     try {
       await pipeline(parser, encoder, copy);
