@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { Big } from '../../src/common/money/decimal';
+import { catchUp } from '../../src/modules/savings/accrual';
+import { addDays } from '../../src/modules/savings/calendar';
 import { withOrgSql } from '../factories/db';
 import { bearer, newOrg, startApp, TestApp, tokenFor, waitForJob } from '../support/app';
 
@@ -75,7 +78,7 @@ describe('savings (e2e)', () => {
       name: 'One-year bond', productType: 'fixed_term', currencyCode: 'GBP', grossRate: 0.045, termMonths: 12,
       dayCountBasis: 'ACT/365F', interestPaidAt: 'maturity', minimumDeposit: 100, maximumDeposit: '100000',
     });
-    expect(fixed.status).toBe(201);
+    if (fixed.status !== 201) throw new Error(`create product: ${JSON.stringify(fixed.body)}`);
     fixedId = fixed.body.productId;
     const instant = await post('/financial-partners/products', {
       name: 'Easy access', productType: 'instant_access', currencyCode: 'GBP', grossRate: '0.05',
@@ -365,6 +368,68 @@ describe('savings (e2e)', () => {
       expect((await get(`/financial-partners/instruction-requests/status/${out.body.instructionReference}`)).body.status).toBe('Processed');
       // Withdrawn in full after maturity: the account is closed and leaves the view.
       expect((await clientPortfolio(ref)).portfolio.depositAccounts).toEqual([]);
+    });
+  });
+
+  describe('paging order', () => {
+    it('puts the last updated portfolio first and answers an empty page past the last', async () => {
+      const a = await newClient();
+      const b = await newClient();
+      await deposit({ clientReference: a, amount: 100, productId: instantId });
+      await deposit({ clientReference: b, amount: 100, productId: instantId });
+      let first = await get('/financial-partners/portfolios?PageNumber=1&PageSize=2');
+      expect(first.body.portfolioInformation.map((p: { clientReference: string }) => p.clientReference)).toEqual([b, a]);
+      // A new instruction for a moves its portfolio back to the top.
+      await deposit({ clientReference: a, amount: 100, productId: instantId });
+      first = await get('/financial-partners/portfolios?PageNumber=1&PageSize=2');
+      expect(first.body.portfolioInformation.map((p: { clientReference: string }) => p.clientReference)).toEqual([a, b]);
+      expect(first.body.portfolioInformation[0].portfolio.portfolioVersion).toBe(2);
+
+      const all = await get('/financial-partners/portfolios?PageSize=500');
+      const total = all.body.portfolioInformation.length;
+      const pageCount = first.body.pageCount;
+      expect(pageCount).toBe(Math.ceil(total / 2));
+      const last = await get(`/financial-partners/portfolios?PageNumber=${pageCount}&PageSize=2`);
+      expect(last.body.portfolioInformation).toHaveLength(total % 2 === 0 ? 2 : 1);
+      const past = await get(`/financial-partners/portfolios?PageNumber=${pageCount + 1}&PageSize=2`);
+      expect(past.status).toBe(200);
+      expect(past.body).toEqual({ portfolioInformation: [], pageNumber: pageCount + 1, pageCount, sortOrder: 'updatedDateDesc' });
+    });
+  });
+
+  describe('interest accrual against the reference calculator', () => {
+    it('pays monthly interest rounded down and accrues at each day’s balance across a top-up', async () => {
+      const ref = await newClient();
+      await deposit({ clientReference: ref, amount: 10000, productId: instantId });
+      await settle();
+      const account = (await clientPortfolio(ref)).portfolio.depositAccounts[0];
+      const today = new Date().toISOString().slice(0, 10);
+      const opening = addDays(today, -40);
+      const topUpDay = addDays(today, -10);
+      await backdate(account.depositAccountId, opening);
+      // A 5 000 top-up that settled ten days ago (fixture: dated movement and balance).
+      await withOrgSql(org, async (c) => {
+        await c.query(`UPDATE savings_accounts SET amount = amount + 5000 WHERE id = $1`, [account.depositAccountId]);
+        await c.query(`INSERT INTO savings_movements (account_id, effective_date, amount) VALUES ($1, $2, 5000)`, [account.depositAccountId, topUpDay]);
+      });
+      await accrue();
+      const expected = catchUp(
+        { accruedUntil: opening, accrued: '0' },
+        { grossRate: '0.05', basis: 'ACT/365F', paidAt: 'monthly', openingDate: opening, maturityDate: null },
+        today,
+        (day) => (day < topUpDay ? '10000' : '15000'),
+      );
+      expect(expected.paid.gt(0)).toBe(true);
+      const view = (await clientPortfolio(ref)).portfolio.depositAccounts[0];
+      expect(view).toMatchObject({
+        amount: 15000,
+        interestPaidAmount: Number(expected.paid.toFixed(2)),
+        interestAccruedAmount: Number(new Big(expected.accrued).toFixed(2)),
+      });
+      const stored = await withOrgSql(org, (c) =>
+        c.query(`SELECT interest_accrued::text AS accrued, accrued_until::text AS until FROM savings_accounts WHERE id = $1`, [account.depositAccountId]),
+      );
+      expect(stored.rows[0]).toEqual({ accrued: expected.accrued, until: today });
     });
   });
 

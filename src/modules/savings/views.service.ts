@@ -38,12 +38,15 @@ const PENDING = `
 /** Paged view: the count, then one page with accounts and pending items ($1 org, $2 size, $3 offset). */
 export const PAGE_COUNT_SQL = `SELECT count(*)::int AS total FROM savings_portfolios WHERE organization_id = $1`;
 
-export const PAGE_SQL = `WITH page AS (
+export const PAGE_SQL = `WITH ids AS (
+   -- Paging walks only the (organization_id, updated_at, id) index; rows are read for the page alone.
+   SELECT id FROM savings_portfolios
+    WHERE organization_id = $1
+    ORDER BY updated_at DESC, id DESC
+    LIMIT $2 OFFSET $3),
+ page AS (
    SELECT p.organization_id, p.id, p.version, p.currency_code, p.updated_at, p.client_id
-     FROM savings_portfolios p
-    WHERE p.organization_id = $1
-    ORDER BY p.updated_at DESC, p.id DESC
-    LIMIT $2 OFFSET $3)
+     FROM ids JOIN savings_portfolios p ON p.organization_id = $1 AND p.id = ids.id)
  SELECT p.id, p.version, p.currency_code, c.client_reference, acc.accounts, pend.pending
    FROM page p
    JOIN savings_clients c ON c.organization_id = p.organization_id AND c.id = p.client_id
