@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { FieldError } from '../../../common/errors/domain-error';
-import { copyText, encodeRow, isCalendarDate, readHeader, startLineTracker } from './import-columns';
+import { breaksIn, copyText, encodeRow, isCalendarDate, lineTracker, readHeader } from './import-columns';
 
 const HEADER = [
   'loan_number', 'borrower_name', 'program_id', 'origination_date', 'original_principal',
@@ -99,12 +99,19 @@ describe('import helpers', () => {
     expect(copyText('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
   });
 
-  it('numbers records by the physical line they start on', () => {
-    const csv = 'h1,h2\n1,"two\nlines"\n\n3,x\n4,"a ""q"""\n';
-    const track = startLineTracker();
-    const lines: number[] = [];
-    parse(csv, { skip_empty_lines: true, on_record: (r: string[], ctx: { lines: number; empty_lines: number }) => (lines.push(track(ctx)), r) });
-    // header 1; the quoted newline spans 2-3; line 4 is empty; then lines 5 and 6.
-    expect(lines).toEqual([1, 2, 5, 6]);
+  it('numbers records by the physical line they start on, CRLF inside quotes counting once', () => {
+    expect(breaksIn(['a', 'two\r\nlines', 'x\ny\rz'])).toBe(3);
+    for (const eol of ['\n', '\r\n']) {
+      const csv = `h1,h2${eol}1,"two${eol}lines"${eol}${eol}3,x${eol}4,"a ""q"""${eol}`;
+      const track = lineTracker();
+      const lines: number[] = [];
+      parse(csv, {
+        skip_empty_lines: true,
+        on_record: (r: string[], ctx: { empty_lines: number }) => (lines.push(track.start(r, ctx.empty_lines)), r),
+      });
+      // header 1; the quoted line break spans 2-3; line 4 is empty; then lines 5 and 6.
+      expect([eol, lines]).toEqual([eol, [1, 2, 5, 6]]);
+      expect(track.next(1)).toBe(7);
+    }
   });
 });

@@ -199,17 +199,38 @@ export function encodeRow(h: ImportHeader, record: string[], line: number, error
   return ok ? out + '\n' : null;
 }
 
+/** Line breaks inside a record's fields (CRLF counts once): the lines it spans beyond its first. */
+export function breaksIn(fields: string[]): number {
+  let n = 0;
+  for (const f of fields) {
+    if (f.indexOf('\n') < 0 && f.indexOf('\r') < 0) continue;
+    n += f.match(/\r\n|\r|\n/g)?.length ?? 0;
+  }
+  return n;
+}
+
+export interface LineTracker {
+  /** The physical line a record starts on; call once per record, in order. */
+  start: (fields: string[], emptyLinesSoFar: number) => number;
+  /** The line the next record would start on (where a parse error is). */
+  next: (emptyLinesSoFar: number) => number;
+}
+
 /**
- * csv-parse counts the line a record ends on; errors name the line it starts on, so a quoted
- * field spanning lines does not shift the numbers. Call once per record, in order.
+ * Physical line numbers (the header is line 1). csv-parse's own line count is off for a CRLF
+ * inside a quoted field (it counts two lines), so lines are counted from the records
+ * themselves, plus the empty lines csv-parse skipped.
  */
-export function startLineTracker(): (ctx: { lines: number; empty_lines: number }) => number {
-  let lastEnd = 0;
-  let lastEmpty = 0;
-  return (ctx) => {
-    const start = lastEnd + (ctx.empty_lines - lastEmpty) + 1;
-    lastEnd = ctx.lines;
-    lastEmpty = ctx.empty_lines;
-    return start;
+export function lineTracker(): LineTracker {
+  let nextLine = 1;
+  let emptySeen = 0;
+  return {
+    start: (fields, emptyLines) => {
+      const start = nextLine + (emptyLines - emptySeen);
+      emptySeen = emptyLines;
+      nextLine = start + 1 + breaksIn(fields);
+      return start;
+    },
+    next: (emptyLines) => nextLine + (emptyLines - emptySeen),
   };
 }
