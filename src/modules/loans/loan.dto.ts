@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, registerDecorator, ValidateIf } from 'class-validator';
 import { IsIsoDate, IsMoney, IsRate } from '../../common/money/validators';
 import { LOAN_STATUSES, LoanStatus } from './loan.view';
@@ -28,12 +28,12 @@ function NotWritable(reason: string) {
 const Given = () => ValidateIf((_o, v) => v !== undefined);
 
 class ReadOnlyLoanFields {
-  @NotWritable('is read-only') id?: never;
-  @NotWritable('is derived from days_past_due') delinquency_bucket?: never;
-  @NotWritable('is read-only') version?: never;
-  @NotWritable('is read-only') created_at?: never;
-  @NotWritable('is read-only') updated_at?: never;
-  @NotWritable('is not writable here: membership goes through /portfolios/{id}/loans') portfolio_id?: never;
+  @ApiHideProperty() @NotWritable('is read-only') id?: never;
+  @ApiHideProperty() @NotWritable('is derived from days_past_due') delinquency_bucket?: never;
+  @ApiHideProperty() @NotWritable('is read-only') version?: never;
+  @ApiHideProperty() @NotWritable('is read-only') created_at?: never;
+  @ApiHideProperty() @NotWritable('is read-only') updated_at?: never;
+  @ApiHideProperty() @NotWritable('is not writable here: membership goes through /portfolios/{id}/loans') portfolio_id?: never;
 }
 
 export class CreateLoanDto extends ReadOnlyLoanFields {
@@ -57,7 +57,7 @@ export class CreateLoanDto extends ReadOnlyLoanFields {
 
 /** Servicing update: every field optional; `loan_number` is the import key and never changes. */
 export class UpdateLoanDto extends ReadOnlyLoanFields {
-  @NotWritable('is the loan’s key and cannot change') loan_number?: never;
+  @ApiHideProperty() @NotWritable('is the loan’s key and cannot change') loan_number?: never;
   @ApiPropertyOptional() @Given() @IsString() @Matches(BORROWER_NAME_RE, { message: 'borrower_name must be 1 to 200 characters' })
   borrower_name?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @Given() @IsUUID() program_id?: string;
