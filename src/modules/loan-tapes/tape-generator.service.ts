@@ -45,14 +45,20 @@ export class TapeGenerator {
     try {
       const result = await this.write(actor, tape, tmpKey, ctx);
       await this.storage.commit(tmpKey, key);
+      // An attempt killed mid-write never cleaned up after itself; the tape's file is final now.
+      await this.storage.removeTemporaries(key).catch(() => undefined);
       await this.finish(actor, tape, key, result);
       await ctx.progress(100);
       return { tape_id: tape.id, status: 'completed', row_count: result.rows, byte_size: result.bytes, sha256: result.sha256 };
     } catch (err) {
       await this.storage.remove(tmpKey).catch(() => undefined);
       const permanent = err instanceof TapeFailure;
-      if (permanent || ctx.finalAttempt) await this.fail(actor, tape.id, reasonOf(err));
-      else await this.db.run(actor.org, (m) => m.query(`UPDATE loan_tapes SET status = 'queued' WHERE id = $1 AND status = 'running'`, [tape.id]));
+      if (permanent || ctx.finalAttempt) {
+        await this.storage.removeTemporaries(key).catch(() => undefined);
+        await this.fail(actor, tape.id, reasonOf(err));
+      } else {
+        await this.db.run(actor.org, (m) => m.query(`UPDATE loan_tapes SET status = 'queued' WHERE id = $1 AND status = 'running'`, [tape.id]));
+      }
       throw err;
     }
   }

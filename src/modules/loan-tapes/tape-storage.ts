@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
@@ -12,6 +12,8 @@ import type { Readable, Writable } from 'node:stream';
 export interface TapeStorage {
   createWriteStream(key: string): Promise<Writable>;
   commit(tmpKey: string, key: string): Promise<void>;
+  /** Removes temporary files left under `key` by attempts that died mid-write (a killed worker). */
+  removeTemporaries(key: string): Promise<void>;
   openReadStream(key: string): Promise<Readable>;
   remove(key: string): Promise<void>;
   stat(key: string): Promise<{ size: number } | null>;
@@ -53,6 +55,15 @@ export class LocalTapeStorage implements TapeStorage {
 
   async commit(tmpKey: string, key: string): Promise<void> {
     await rename(this.resolve(tmpKey), this.resolve(key));
+  }
+
+  async removeTemporaries(key: string): Promise<void> {
+    const full = this.resolve(key);
+    const prefix = `${path.basename(full)}.`;
+    const names = await readdir(path.dirname(full)).catch(() => [] as string[]);
+    for (const name of names) {
+      if (name.startsWith(prefix) && name.endsWith('.tmp')) await unlink(path.join(path.dirname(full), name)).catch(() => undefined);
+    }
   }
 
   async openReadStream(key: string): Promise<Readable> {
