@@ -34,8 +34,13 @@ const TITLES: Record<number, string> = {
 
 /** Data exceptions: invalid text, encoding, numeric/datetime out of range, string too long. */
 const PG_INPUT_ERRORS = new Set(['22P02', '22021', '22003', '22007', '22008', '22001', '22P05', '2201B']);
-/** Connection failures and admin shutdown: the database is down, not the request wrong. */
-const PG_UNAVAILABLE = /^(08...|57P0[123])$/;
+/**
+ * Connection failures and admin shutdown: the database is down, not the request wrong. While
+ * the server is down the driver fails at the socket (no SQLSTATE): refused, reset, or pg's
+ * "Connection terminated" for a query cut off mid-way.
+ */
+const PG_UNAVAILABLE = /^(08...|57P0[123]|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/;
+const CONNECTION_LOST = /^Connection terminated/;
 
 const typeUri = (code: string) => `https://portfolio-service.dev/problems/${code}`;
 
@@ -75,7 +80,8 @@ export function toProblem(err: unknown): RenderedProblem {
     // Safety net: Postgres refused a value as data (bad encoding, out of range); that is the caller's input.
     return simple(400, 'invalid-value', 'A value in the request cannot be stored or compared as given');
   }
-  if (typeof pgCode === 'string' && PG_UNAVAILABLE.test(pgCode)) {
+  const driverMessage = (err as { driverError?: { message?: string }; message?: string })?.driverError?.message ?? (err as Error)?.message;
+  if ((typeof pgCode === 'string' && PG_UNAVAILABLE.test(pgCode)) || CONNECTION_LOST.test(String(driverMessage ?? ''))) {
     return { ...simple(503, 'dependency-unavailable', 'The database is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
   }
   const fe = err as FastifyLikeError;
