@@ -4,6 +4,8 @@ const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 module.exports = {
   // Applies to hooks too; e2e set-up boots the whole service.
   testTimeout: 60000,
+  // A suite that leaks a socket must not hang CI for 90 minutes; open handles are still reported.
+  forceExit: true,
   projects: [
     {
       displayName: 'unit',

@@ -47,5 +47,7 @@ describe('security headers and rate limits (e2e)', () => {
     await eventually(() => t.http().get('/health/ready'), (r) => r.status === 503);
     for (let i = 0; i < 8; i++) expect((await t.http().get('/portfolios').set(bearer(c))).status).toBe(200);
     await redis.start();
+    // And the limiter's store comes back by itself.
+    await eventually(() => t.http().get('/health/ready'), (r) => r.status === 200);
   });
 });
