@@ -1,5 +1,5 @@
 import { formatMoney, formatRate } from '../../common/money/decimal';
-import { Bucket, BUCKETS } from './snapshot-metrics';
+import { Bucket, BUCKETS, SnapshotMetrics } from './snapshot-metrics';
 
 /**
  * The §5 metrics as one SQL aggregate (the same definitions as snapshot-metrics.ts), over a row
@@ -45,17 +45,11 @@ export const LOAN_SNAPSHOT_COLUMNS = `loan_id, portfolio_id, snapshot_date, orig
 export const LOAN_SNAPSHOT_FROM_LOANS = `id, portfolio_id, $2::date, original_principal, principal_balance,
   interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date`;
 
-export interface PortfolioSnapshotRow {
+/** A stored portfolio snapshot: the §5 metrics, with the buckets as arrays in BUCKETS order. */
+export interface PortfolioSnapshotRow extends Omit<SnapshotMetrics, 'by_bucket' | 'by_bucket_balance'> {
   id: string;
   portfolio_id: string;
   snapshot_date: string;
-  total_loans: number;
-  total_principal: string;
-  total_outstanding: string;
-  weighted_average_rate: string | null;
-  weighted_average_term: number | null;
-  delinquency_rate: string | null;
-  default_rate: string | null;
   bucket_counts: number[];
   bucket_balances: string[];
 }
