@@ -1,5 +1,6 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { signToken } from '../src/common/auth/credentials';
 import { Role } from '../src/common/auth/actor';
 import { loadConfig } from '../src/config/env';
@@ -63,10 +64,17 @@ function readKb(pid: number, field: string): number {
 
 export async function startServer(env: Record<string, string>): Promise<Server> {
   const port = 4100 + Math.floor(Math.random() * 800);
+  // The server's own logs, for when a case fails: bench/results/server.log.
+  mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  const log = openSync(path.join(__dirname, 'results', 'server.log'), 'w');
   const child: ChildProcess = spawn(process.execPath, ['dist/main.js'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', log, log],
   });
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`server exited unexpectedly (code ${code}, signal ${signal}); see bench/results/server.log\n`);
+  });
+  let stopping = false;
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -95,6 +103,7 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
     },
     stop: () =>
       new Promise((resolve) => {
+        stopping = true;
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
