@@ -4,6 +4,7 @@
  * the ratio. Runs against its own database (portfolio_bench), rebuilt from migrations.
  */
 import { execSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
@@ -42,15 +43,31 @@ async function main() {
       const value = await fn();
       return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
     },
-    fetchJson: async (token, method, p, body) => {
-      const res = await fetch(server.url + p, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
+    // A fresh connection per call: a pooled keep-alive socket can sit idle past the server's
+    // keep-alive timeout while a case loads data, and reusing it fails the request.
+    fetchJson: (token, method, p, body) =>
+      new Promise((resolve, reject) => {
+        const payload = body !== undefined ? JSON.stringify(body) : undefined;
+        const req = http.request(
+          server.url + p,
+          {
+            method,
+            agent: false,
+            headers: {
+              Authorization: `Bearer ${token}`,
+              ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+            },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
+      }),
     waitJob: async (token, statusUrl, timeoutMs = 600_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
