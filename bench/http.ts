@@ -53,16 +53,23 @@ async function main() {
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const dbName = new URL(databaseUrl).pathname.slice(1);
-  psqlRun(admin.toString(), `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE); CREATE DATABASE "${dbName}";`);
+  // BENCH_HTTP_REUSE=1 measures again against the database the last run seeded.
+  const reuse = process.env.BENCH_HTTP_REUSE === '1';
+  if (!reuse) psqlRun(admin.toString(), `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE); CREATE DATABASE "${dbName}";`);
   const env = { DATABASE_URL: databaseUrl, RATE_LIMIT_MAX: '10000000', LOG_LEVEL: 'warn', QUEUE_PREFIX: `benchhttp_${Date.now().toString(36)}` };
 
-  process.stdout.write(`seeding ${loans} loans…\n`);
-  const seeded = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/seed.ts', '--loans', String(loans)], {
+  const seeded = reuse
+    ? `organization: ${psqlRun(databaseUrl, 'SELECT organization_id FROM loans LIMIT 1').out}`
+    : seed();
+  function seed(): string {
+    process.stdout.write(`seeding ${loans} loans…\n`);
+    return execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/seed.ts', '--loans', String(loans)], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 16 * 1024 * 1024,
-  });
+    });
+  }
   const org = /organization:\s+(\S+)/.exec(seeded)?.[1];
   if (!org) throw new Error('seed printed no organization');
   psqlRun(databaseUrl, 'VACUUM ANALYZE');

@@ -4,6 +4,7 @@ import { Snapshots1763700000002 } from './1763700000002-snapshots';
 import { Investors1763700000003 } from './1763700000003-investors';
 import { LoanTapes1763700000004 } from './1763700000004-loan-tapes';
 import { Savings1763700000005 } from './1763700000005-savings';
+import { LoanListIndex1763700000006 } from './1763700000006-loan-list-index';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Investors1763700000003,
   LoanTapes1763700000004,
   Savings1763700000005,
+  LoanListIndex1763700000006,
 ];
