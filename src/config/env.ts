@@ -33,7 +33,6 @@ export interface AppConfig {
   corsOrigins: string[];
   shutdownTimeoutMs: number;
   jobAttempts: number;
-  workerConcurrency: number;
 }
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-not-for-production-use';
@@ -144,7 +143,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .filter(Boolean),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 5, 1, 50),
-    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1, 64),
   });
 }
 
