@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { JobData, QUEUES } from '../../jobs/queues';
 import { TrackedWorker } from '../../jobs/tenant-worker';
-import { jobActor } from '../portfolios/auto-assign.processor';
+import { jobActor } from '../../jobs/job-actor';
 import { reasonOf, TapeGenerator } from './tape-generator.service';
 import { TapeFailure } from './tape-rules';
 import { TapesService } from './tapes.service';

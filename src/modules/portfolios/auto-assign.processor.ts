@@ -1,19 +1,10 @@
 import { Processor } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { Actor } from '../../common/auth/actor';
 import { JobProducer } from '../../jobs/job-producer';
-import { QUEUES, TenantJob } from '../../jobs/queues';
+import { jobActor } from '../../jobs/job-actor';
+import { QUEUES } from '../../jobs/queues';
 import { TrackedWorker } from '../../jobs/tenant-worker';
 import { AutoAssignService } from './auto-assign.service';
-
-/** The job acts for the organization with the requester's identity, for the audit trail. */
-export const jobActor = (d: TenantJob): Actor => ({
-  org: d.org,
-  subject: d.actorSubject ?? 'system',
-  role: 'admin',
-  type: 'system',
-  requestId: d.requestId,
-});
 
 @Processor(QUEUES.autoAssign)
 export class AutoAssignProcessor extends TrackedWorker {
