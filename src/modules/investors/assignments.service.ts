@@ -8,11 +8,11 @@ import { Big, formatMoney } from '../../common/money/decimal';
 import { todayUtc } from '../../common/money/validators';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows } from '../../database/sql';
+import { one, rows, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './dto';
 import { InvestorsService } from './investors.service';
-import { differing, setClause } from './patch';
+import { differing } from './patch';
 import { ASSIGNMENT_COLUMNS, AssignmentRow, assignmentView } from './views';
 
 interface LockedLoan {

@@ -7,12 +7,11 @@ import { FieldCipher, last4 } from '../../common/crypto/field-cipher';
 import { badRequest, notFound, unprocessable } from '../../common/errors/domain-error';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows } from '../../database/sql';
+import { one, rows, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { BankDetails, BankField, checkBankDetails, InstrumentType } from './bank-details';
 import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './dto';
 import { InvestorsService } from './investors.service';
-import { setClause } from './patch';
 import { INSTRUMENT_COLUMNS, InstrumentRow, instrumentView } from './views';
 
 /** AAD contexts: a ciphertext only decrypts in the column it was written for. */

@@ -6,10 +6,10 @@ import { changedFields, recordAudit } from '../../common/audit/audit';
 import { notFound } from '../../common/errors/domain-error';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows } from '../../database/sql';
+import { one, rows, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import type { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './dto';
-import { differing, setClause } from './patch';
+import { differing } from './patch';
 import { INVESTOR_COLUMNS, InvestorRow, investorView } from './views';
 
 const upper = (v: string | null | undefined) => (typeof v === 'string' ? v.toUpperCase() : v);

@@ -8,7 +8,7 @@ import { conflict, notFound, unprocessable } from '../../common/errors/domain-er
 import { Big } from '../../common/money/decimal';
 import { cursorPageOf, decodeCursor, offsetOf, Page, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows } from '../../database/sql';
+import { one, rows, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
 import { buildLoanFilters, LoanListQuery } from './loan-filters';
@@ -120,12 +120,8 @@ export class LoansService {
       if (broken.length) throw paidOffRule(broken);
       const changed = given.filter((c) => !sameValue(c, current[c], dto[c]));
       if (!changed.length) return loanView(current);
-      const row = await one<LoanRow>(
-        m,
-        `UPDATE loans SET ${changed.map((c, i) => `${c} = $${i + 2}`).join(', ')}, version = version + 1, updated_at = now()
-          WHERE id = $1 RETURNING ${LOAN_COLUMNS}`,
-        [id, ...changed.map((c) => dto[c])],
-      );
+      const set = setClause(pick(dto, changed), 2);
+      const row = await one<LoanRow>(m, `UPDATE loans SET ${set.sql} WHERE id = $1 RETURNING ${LOAN_COLUMNS}`, [id, ...set.params]);
       const after = loanView(row as LoanRow);
       await recordAudit(m, actor, {
         action: 'loan.update',
