@@ -2,8 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import { isUuid } from '../common/auth/credentials';
 
 export type TenantWork<T> = (m: EntityManager) => Promise<T>;
+
+/**
+ * `BEGIN` and the organization setting in one round trip. A parameter would force the
+ * extended protocol, which takes one statement at a time; the organization is checked to be
+ * a UUID first, so splicing it in cannot change the statement.
+ */
+export function scopedBegin(org: string): string {
+  if (!isUuid(org)) throw new Error('TenantDb: organization must be a UUID');
+  return `BEGIN; SELECT set_config('app.org_id', '${org}', true)`;
+}
 
 /**
  * The way into tenant data. Every unit of work runs in a transaction that names its
@@ -15,26 +26,25 @@ export class TenantDb {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   run<T>(org: string, work: TenantWork<T>): Promise<T> {
-    return this.ds.transaction(async (m) => {
-      await m.query(`SELECT set_config('app.org_id', $1, true)`, [org]);
-      return work(m);
-    });
+    return this.withClient(org, (_client, m) => work(m));
   }
 
   /** Same scoping, with the raw pg client for COPY and cursor streams. */
   async withClient<T>(org: string, work: (client: PoolClient, m: EntityManager) => Promise<T>): Promise<T> {
+    const begin = scopedBegin(org);
     const qr = this.ds.createQueryRunner();
-    await qr.connect();
     try {
-      await qr.startTransaction();
-      await qr.query(`SELECT set_config('app.org_id', $1, true)`, [org]);
       const client = (await qr.connect()) as PoolClient;
-      const result = await work(client, qr.manager);
-      await qr.commitTransaction();
+      await client.query(begin);
+      let result: T;
+      try {
+        result = await work(client, qr.manager);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      await client.query('COMMIT');
       return result;
-    } catch (err) {
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      throw err;
     } finally {
       await qr.release();
     }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { isRole, Role } from './actor';
 
@@ -11,10 +11,20 @@ export interface TokenClaims {
   role: Role;
 }
 
+/**
+ * The secret as a KeyObject, made once. Given a string, jsonwebtoken first tries to read it as
+ * a public key and throws; that failed parse cost a third of the server's CPU under load.
+ */
+let cachedKey: { secret: string; key: KeyObject } | undefined;
+function secretKey(secret: string): KeyObject {
+  if (cachedKey?.secret !== secret) cachedKey = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
+  return cachedKey.key;
+}
+
 /** HS256 only: `alg: none` and RS/HS confusion are refused by construction. */
 export function verifyToken(token: string, secret: string): TokenClaims | null {
   try {
-    const payload = jwt.verify(token, secret, { algorithms: ['HS256'], clockTolerance: 5 });
+    const payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], clockTolerance: 5 });
     if (typeof payload !== 'object' || payload === null) return null;
     const { sub, org, role, exp } = payload as Record<string, unknown>;
     if (typeof sub !== 'string' || !sub || sub.length > 200) return null;
