@@ -5,7 +5,6 @@ import { AuditController } from '../common/audit/audit.controller';
 import { AuthGuard } from '../common/auth/auth.guard';
 import { ProblemFilter } from '../common/errors/problem.filter';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
-import { EtagInterceptor } from '../common/versioning/etag.interceptor';
 import { HealthController } from '../ops/health.controller';
 import { CoreModule } from './core.module';
 import { FEATURE_MODULES, WORKER_MODULES } from './features';
@@ -25,8 +24,6 @@ export class AppModule {
         ? [
             { provide: APP_GUARD, useClass: AuthGuard },
             { provide: APP_FILTER, useClass: ProblemFilter },
-            // Order matters: idempotency wraps the handler; the ETag is set on the final body.
-            { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
             { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
           ]
         : [],

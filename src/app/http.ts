@@ -5,7 +5,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { createValidationPipe } from '../common/errors/validation';
 import { simple } from '../common/errors/problem';
+import { etagHook } from '../common/versioning/etag';
 import { nulGuard } from '../common/http/nul-guard';
+import { registerSecurityHeaders } from '../common/http/security-headers';
 import { PinoNestLogger, requestContext } from '../common/logging/logger';
 import type { AppConfig } from '../config/env';
 import { httpDuration } from '../ops/metrics';
@@ -52,6 +54,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     done();
   });
   fastify.addHook('preHandler', nulGuard);
+  fastify.addHook('preSerialization', etagHook);
   fastify.addHook('onResponse', (req, reply, done) => {
     httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -60,16 +63,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     done();
   });
 
-  await app.register(import('@fastify/helmet') as never, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
+  registerSecurityHeaders(fastify);
   app.enableCors({
     origin: config.corsOrigins.length ? config.corsOrigins : false,
     exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'Last-Modified'],
