@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { IdentityStore } from '../common/auth/identity.store';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { dataSourceOptions } from './options';
-import { TenantDb } from './tenant-db';
+import { TENANT_DATA_SOURCE, TenantDb } from './tenant-db';
 
 @Global()
 @Module({
@@ -13,7 +14,16 @@ import { TenantDb } from './tenant-db';
       useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config, true), autoLoadEntities: true }),
     }),
   ],
-  providers: [TenantDb, IdentityStore],
+  providers: [
+    {
+      // TenantDb's own pool: nothing else can reach a connection that may carry an organization.
+      provide: TENANT_DATA_SOURCE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new DataSource(dataSourceOptions(config, true, 'tenant')).initialize(),
+    },
+    TenantDb,
+    IdentityStore,
+  ],
   exports: [TenantDb, IdentityStore],
 })
 export class DatabaseModule {}

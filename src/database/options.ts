@@ -12,9 +12,12 @@ export const APP_ROLE = 'portfolio_app';
 /**
  * One options object for the app and the migration CLI. `asApp` connections switch to the
  * restricted role at connect time, so a query that forgets the organization sees no rows
- * instead of every organization's rows.
+ * instead of every organization's rows. `pool` picks the app pool: `tenant` is TenantDb's
+ * own (its connections may carry an organization between uses), `shared` is for everything
+ * that runs before an organization is known.
  */
-export function dataSourceOptions(config: AppConfig, asApp: boolean): DataSourceOptions {
+export function dataSourceOptions(config: AppConfig, asApp: boolean, pool: 'tenant' | 'shared' = 'shared'): DataSourceOptions {
+  const max = pool === 'tenant' ? config.databasePoolSize : Math.max(2, Math.ceil(config.databasePoolSize / 2));
   return {
     type: 'postgres',
     url: config.databaseUrl,
@@ -23,8 +26,8 @@ export function dataSourceOptions(config: AppConfig, asApp: boolean): DataSource
     synchronize: false,
     migrationsRun: false,
     entities: [],
-    poolSize: config.databasePoolSize,
-    applicationName: asApp ? 'portfolio-service' : 'portfolio-service-migrate',
-    extra: asApp ? { options: `-c role=${APP_ROLE}`, max: config.databasePoolSize } : { max: 2 },
+    poolSize: asApp ? max : 2,
+    applicationName: asApp ? `portfolio-service-${pool}` : 'portfolio-service-migrate',
+    extra: asApp ? { options: `-c role=${APP_ROLE}`, max } : { max: 2 },
   };
 }

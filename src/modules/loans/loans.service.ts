@@ -27,7 +27,7 @@ export class LoansService {
 
   /** `GET /loans`, and `GET /portfolios/{id}/loans` with `portfolioId`. */
   list(actor: Actor, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}): Promise<Page<LoanView>> {
-    return this.db.run(actor.org, (m) => this.listIn(m, actor.org, q, req, opts));
+    return this.db.read(actor.org, (m) => this.listIn(m, actor.org, q, req, opts));
   }
 
   /** Same, inside a caller's transaction (e.g. after it has checked the portfolio exists). */
@@ -51,7 +51,12 @@ export class LoansService {
       return cursorPageOf(req, q, page.map(loanView), nextKey);
     }
     const where = conditions.join(' AND ');
-    const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loans WHERE ${where}`, params);
+    // A portfolio's loans, unfiltered: its kept loan_count answers without counting every row.
+    const wholePortfolio = conditions.length === 2 && (opts.portfolioId ?? q.portfolio_id) !== undefined;
+    const countSql = wholePortfolio
+      ? `SELECT coalesce((SELECT loan_count FROM portfolios WHERE organization_id = $1 AND id = $2), 0)::int AS count`
+      : `SELECT count(*)::int AS count FROM loans WHERE ${where}`;
+    const [{ count }] = await rows<{ count: number }>(m, countSql, params);
     const found = await rows<LoanRow>(
       m,
       `SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY loan_number LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
@@ -61,7 +66,7 @@ export class LoansService {
   }
 
   get(actor: Actor, id: string): Promise<LoanView> {
-    return this.db.run(actor.org, async (m) => loanView(await this.require(m, id)));
+    return this.db.read(actor.org, async (m) => loanView(await this.require(m, id)));
   }
 
   /** The loan or a 404; a malformed id cannot name a loan, so it is a 404 too. */

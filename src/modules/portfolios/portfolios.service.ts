@@ -60,7 +60,7 @@ export class PortfoliosService {
       where.push(`portfolio_type = $${params.length}`);
     }
     const clause = where.join(' AND ');
-    return this.db.run(actor.org, async (m) => {
+    return this.db.read(actor.org, async (m) => {
       const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM portfolios WHERE ${clause}`, params);
       const found = await rows<PortfolioRow>(
         m,
@@ -73,12 +73,12 @@ export class PortfoliosService {
   }
 
   get(actor: Actor, id: string): Promise<PortfolioView> {
-    return this.db.run(actor.org, async (m) => portfolioView(await this.require(m, id)));
+    return this.db.read(actor.org, async (m) => portfolioView(await this.require(m, id)));
   }
 
   /** The portfolio's loans (404 when the portfolio is not the caller's). */
   loans(actor: Actor, id: string, q: LoanListQuery, req: FastifyRequest) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.read(actor.org, async (m) => {
       await this.require(m, id);
       return this.loansService.listIn(m, actor.org, q, req, { portfolioId: id });
     });
