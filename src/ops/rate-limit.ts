@@ -24,6 +24,7 @@ export async function registerRateLimit(app: NestFastifyApplication, config: App
     maxRetriesPerRequest: 0,
     connectTimeout: 1000,
     commandTimeout: 250,
+    enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(times * 250, 2000),
   });
   redis.on('error', () => undefined);
