@@ -2,6 +2,8 @@
  * `npm run bench:http`: autocannon over the main read endpoints against a seeded organization
  * (BENCH_HTTP_LOANS, default 1 000 000), 50 connections for BENCH_HTTP_SECONDS (default 30) each,
  * with the rate limit raised. Prints requests/s, p50/p99 latency and errors per scenario.
+ * Each scenario first runs unmeasured for BENCH_HTTP_WARMUP seconds (default 5), so the figures
+ * are of a warm process (JIT-compiled code, loaded pages), as a service in production is.
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
@@ -16,9 +18,9 @@ interface Scenario {
   paths: string[];
 }
 
-async function run(url: string, token: string, s: Scenario, seconds: number) {
+async function load(url: string, token: string, s: Scenario, seconds: number) {
   let i = 0;
-  const result = await autocannon({
+  return autocannon({
     url,
     connections: 50,
     duration: seconds,
@@ -32,6 +34,11 @@ async function run(url: string, token: string, s: Scenario, seconds: number) {
       },
     ],
   });
+}
+
+async function run(url: string, token: string, s: Scenario, seconds: number, warmup: number) {
+  if (warmup > 0) await load(url, token, s, warmup);
+  const result = await load(url, token, s, seconds);
   const non2xx = result.non2xx + result.errors + result.timeouts;
   const p99Limit = s.kind === 'single' ? 50 : 150;
   return {
@@ -49,6 +56,7 @@ async function run(url: string, token: string, s: Scenario, seconds: number) {
 async function main() {
   const loans = Number(process.env.BENCH_HTTP_LOANS ?? 1_000_000);
   const seconds = Number(process.env.BENCH_HTTP_SECONDS ?? 30);
+  const warmup = Number(process.env.BENCH_HTTP_WARMUP ?? 5);
   const databaseUrl = process.env.BENCH_HTTP_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/portfolio_bench_http';
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
@@ -98,12 +106,12 @@ async function main() {
   try {
     for (const s of scenarios) {
       process.stdout.write(`▶ ${s.name}\n`);
-      rows.push(await run(server.url, token, s, seconds));
+      rows.push(await run(server.url, token, s, seconds, warmup));
     }
   } finally {
     await server.stop();
   }
-  const header = `Machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; loans=${loans}; 50 connections × ${seconds} s per scenario`;
+  const header = `Machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; loans=${loans}; 50 connections × ${seconds} s per scenario after ${warmup} s of warm-up`;
   const table = [
     '| scenario | requests | req/s | p50 | p99 | errors | target | verdict |',
     '|---|---:|---:|---:|---:|---:|---|---|',
