@@ -12,6 +12,13 @@ describe('loadConfig', () => {
     expect(c.dataEncryptionKey).toHaveLength(32);
   });
 
+  it('gives job-running processes a longer shutdown grace than an API-only one', () => {
+    expect(loadConfig({}).shutdownTimeoutMs).toBe(120_000);
+    expect(loadConfig({ PROCESS_ROLE: 'worker' }).shutdownTimeoutMs).toBe(120_000);
+    expect(loadConfig({ PROCESS_ROLE: 'api' }).shutdownTimeoutMs).toBe(10_000);
+    expect(loadConfig({ PROCESS_ROLE: 'api', SHUTDOWN_TIMEOUT_MS: '2500' }).shutdownTimeoutMs).toBe(2500);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],

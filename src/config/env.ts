@@ -141,7 +141,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
-    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    // A process that runs jobs waits for the running one (a snapshot run or a large tape can take
+    // a minute); an API-only process has only requests to drain.
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', role === 'api' ? 10_000 : 120_000, 0, 600_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 5, 1, 50),
   });
 }

@@ -10,6 +10,8 @@ import { IdentityStore } from '../common/auth/identity.store';
 import { serviceUnavailable } from '../common/errors/domain-error';
 import { JobData, JobName, makeJobId, QUEUE_NAMES, QueueName } from './queues';
 
+/** Jobs per addBulk call when fanning out: one Redis transaction each, of bounded size. */
+const FAN_OUT_CHUNK = 500;
 
 export interface EnqueuedJob {
   job_id: string;
@@ -50,11 +52,7 @@ export class JobProducer implements OnModuleDestroy {
     return this.redis.status === 'ready';
   }
 
-  /**
-   * Enqueues a tenant job with a fresh id. With `dedupKey`, a repeat while an equal job is
-   * still waiting is merged into it (the waiting job's id is returned); one that arrives
-   * while the first is running is kept as one follow-up run.
-   */
+  /** Enqueues a tenant job (see jobSpec); a merged repeat returns the waiting job's id. */
   async enqueue<Q extends QueueName, N extends JobName<Q>>(
     queue: Q,
     name: N,
@@ -63,17 +61,10 @@ export class JobProducer implements OnModuleDestroy {
     opts: { dedupKey?: string; jobOptions?: JobsOptions } = {},
   ): Promise<EnqueuedJob> {
     if (!this.redisReady) throw serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
-    const jobId = makeJobId(queue, name, actor.org, randomUUID());
-    const payload = { ...data, org: actor.org, requestId: actor.requestId, actorSubject: actor.subject };
+    const spec = this.jobSpec(queue, name, actor, data, opts);
     try {
-      const job = await this.queues[queue].add(name, payload, {
-        ...opts.jobOptions,
-        jobId,
-        deduplication: opts.dedupKey
-          ? { id: [queue, name, actor.org, opts.dedupKey].join('.'), keepLastIfActive: true }
-          : undefined,
-      });
-      const id = job.id ?? jobId;
+      const job = await this.queues[queue].add(spec.name, spec.data, spec.opts);
+      const id = job.id ?? (spec.opts.jobId as string);
       this.logger.log({ job_id: id, queue, name, request_id: actor.requestId }, 'job enqueued');
       return { job_id: id, status_url: `/jobs/${id}` };
     } catch (err) {
@@ -82,7 +73,7 @@ export class JobProducer implements OnModuleDestroy {
     }
   }
 
-  /** A fan-out job's worker calls this: one tenant job per known organization. */
+  /** A fan-out job's worker calls this: one tenant job per known organization, added in bulk. */
   async enqueueForEveryOrganization<Q extends QueueName, N extends JobName<Q>>(
     queue: Q,
     name: N,
@@ -90,8 +81,37 @@ export class JobProducer implements OnModuleDestroy {
     opts: { dedupKey?: string; requestId?: string } = {},
   ): Promise<number> {
     const orgs = await this.identities.organizations();
-    for (const org of orgs) await this.enqueue(queue, name, systemActor(org, opts.requestId), data, opts);
+    for (let i = 0; i < orgs.length; i += FAN_OUT_CHUNK) {
+      const specs = orgs.slice(i, i + FAN_OUT_CHUNK).map((org) => this.jobSpec(queue, name, systemActor(org, opts.requestId), data, opts));
+      await this.queues[queue].addBulk(specs);
+    }
+    this.logger.log({ queue, name, organizations: orgs.length, request_id: opts.requestId }, 'jobs enqueued for every organization');
     return orgs.length;
+  }
+
+  /**
+   * A tenant job with a fresh id. With `dedupKey`, a repeat while an equal job is still
+   * waiting is merged into it; one that arrives while the first is running is kept as one
+   * follow-up run.
+   */
+  private jobSpec<Q extends QueueName, N extends JobName<Q>>(
+    queue: Q,
+    name: N,
+    actor: Actor,
+    data: Omit<JobData<Q, N>, 'org' | 'requestId' | 'actorSubject'>,
+    opts: { dedupKey?: string; jobOptions?: JobsOptions },
+  ): { name: string; data: Record<string, unknown>; opts: JobsOptions } {
+    return {
+      name,
+      data: { ...data, org: actor.org, requestId: actor.requestId, actorSubject: actor.subject },
+      opts: {
+        ...opts.jobOptions,
+        jobId: makeJobId(queue, name, actor.org, randomUUID()),
+        deduplication: opts.dedupKey
+          ? { id: [queue, name, actor.org, opts.dedupKey].join('.'), keepLastIfActive: true }
+          : undefined,
+      },
+    };
   }
 
   /**
