@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUuid } from '../common/auth/credentials';
 
@@ -84,6 +84,33 @@ export class TenantDb implements OnApplicationShutdown {
       }
       await client.query('COMMIT');
       return result;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  /**
+   * Each statement in a transaction of its own, scoped to the organization, all sent in one
+   * round trip (simple protocol: hence no parameters, so callers splice only values they have
+   * checked or escaped with pg's escapeLiteral). Stops at the first failing statement; those
+   * before it stay committed. Returns each statement's result, in order.
+   */
+  async eachInOwnTransaction(org: string, statements: string[]): Promise<QueryResult[]> {
+    if (!statements.length) return [];
+    const begin = scopedBegin(org);
+    const qr = this.ds.createQueryRunner();
+    try {
+      const client = (await qr.connect()) as PoolClient;
+      const text = statements.map((sql) => `${begin}; ${sql}; COMMIT;`).join('\n');
+      let results: QueryResult[];
+      try {
+        results = (await client.query(text)) as unknown as QueryResult[];
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      // Per statement: BEGIN, set_config, the statement, COMMIT.
+      return statements.map((_sql, i) => results[i * 4 + 2]);
     } finally {
       await qr.release();
     }

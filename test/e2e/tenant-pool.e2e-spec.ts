@@ -58,4 +58,14 @@ describe('tenant pool with one connection (e2e)', () => {
     const ids = await db.read(orgB, (m) => rows<{ id: string }>(m, 'SELECT id FROM loans'));
     expect(ids.map((r) => r.id)).toEqual([loanB]);
   });
+
+  it('eachInOwnTransaction scopes every transaction of the batch, and a failure leaves the connection clean', async () => {
+    const results = await db.eachInOwnTransaction(orgB, [
+      `SELECT current_setting('app.org_id') AS org, (SELECT count(*)::int FROM loans) AS n`,
+      `SELECT (SELECT id FROM loans LIMIT 1) AS id`,
+    ]);
+    expect(results.map((r) => r.rows[0])).toEqual([{ org: orgB, n: 1 }, { id: loanB }]);
+    await expect(db.eachInOwnTransaction(orgA, ['SELECT 1', 'SELECT 1/0', 'SELECT 3'])).rejects.toThrow(/division by zero/);
+    expect(await db.read(orgA, (m) => rows<{ id: string }>(m, 'SELECT id FROM loans'))).toEqual([{ id: loanA }]);
+  });
 });

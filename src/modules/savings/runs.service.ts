@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { PoolClient, QueryResult } from 'pg';
+import { escapeLiteral } from 'pg';
 import { Actor, systemActor } from '../../common/auth/actor';
 import { isUuid } from '../../common/auth/credentials';
 import { recordAudit } from '../../common/audit/audit';
@@ -48,10 +48,10 @@ export class SavingsRunsService {
    * job id, which a retry keeps: a portfolio touched by the first attempt is not bumped again.
    *
    * One transaction per instruction is one round trip per instruction too many at 10 000, so
-   * instructions go to Postgres in batches of SETTLE_BATCH transactions, each
-   * `BEGIN; set the organization; settle one; COMMIT`. Every transaction still names its
-   * organization (row-level security holds); an error stops the batch and rolls back only
-   * the instruction in flight, and the retried job carries on from there.
+   * instructions go to Postgres in batches of SETTLE_BATCH transactions
+   * (TenantDb.eachInOwnTransaction). Every transaction still names its organization (row-level
+   * security holds); an error stops the batch and rolls back only the instruction in flight,
+   * and the retried job carries on from there.
    */
   async settle(org: string, runId: string, requestId?: string): Promise<SettlementResult> {
     if (!isUuid(org)) throw new Error(`not an organization id: ${org}`);
@@ -66,28 +66,17 @@ export class SavingsRunsService {
     );
     const result: SettlementResult = { processed: 0, rejected: 0 };
     if (due.length) {
-      const runner = this.db.unscoped.createQueryRunner();
-      const client = (await runner.connect()) as PoolClient;
-      try {
-        const scope = `BEGIN; SELECT set_config('app.org_id', '${org}', true); `;
-        const run = client.escapeLiteral(runId);
-        for (let i = 0; i < due.length; i += SETTLE_BATCH) {
-          const batch = due.slice(i, i + SETTLE_BATCH).map(({ id }) => {
-            if (!/^\d+$/.test(id)) throw new Error(`bad instruction id ${id}`);
-            return `${scope}SELECT savings_settle_instruction(${id}, ${run}) AS settled; COMMIT;`;
-          });
-          const results = (await client.query(batch.join('\n'))) as unknown as QueryResult<{ settled?: string }>[];
-          for (const r of results) {
-            const settled = r.rows[0]?.settled;
-            if (settled === 'Processed') result.processed += 1;
-            else if (settled === 'Rejected') result.rejected += 1;
-          }
+      const run = escapeLiteral(runId);
+      for (let i = 0; i < due.length; i += SETTLE_BATCH) {
+        const statements = due.slice(i, i + SETTLE_BATCH).map(({ id }) => {
+          if (!/^\d+$/.test(id)) throw new Error(`bad instruction id ${id}`);
+          return `SELECT savings_settle_instruction(${id}, ${run}) AS settled`;
+        });
+        for (const r of await this.db.eachInOwnTransaction(org, statements)) {
+          const settled = (r.rows[0] as { settled?: string } | undefined)?.settled;
+          if (settled === 'Processed') result.processed += 1;
+          else if (settled === 'Rejected') result.rejected += 1;
         }
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        await runner.release();
       }
       await this.db.run(org, (m) =>
         recordAudit(m, systemActor(org, requestId), {
