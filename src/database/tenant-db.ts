@@ -22,6 +22,16 @@ export function scopedBegin(org: string): string {
   return `BEGIN; SELECT set_config('app.org_id', '${org}', true)`;
 }
 
+/** Runs `work`; if it fails, ends the open transaction before passing the error on. */
+async function rollingBackOnError<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 /**
  * The way into tenant data. Every unit of work names its organization; row-level security
  * does the rest, so a query that leaves out the organization filter still cannot see or
@@ -53,40 +63,26 @@ export class TenantDb implements OnApplicationShutdown {
    */
   async read<T>(org: string, work: TenantWork<T>): Promise<T> {
     assertOrg(org);
-    const qr = this.ds.createQueryRunner();
-    try {
-      const client = (await qr.connect()) as PoolClient;
+    return this.checkout(async (client, m) => {
       if (this.sessionOrg.get(client) !== org) {
         this.sessionOrg.delete(client);
         await client.query(`SELECT set_config('app.org_id', $1, false)`, [org]);
         this.sessionOrg.set(client, org);
       }
-      return await work(qr.manager);
-    } finally {
-      await qr.release();
-    }
+      return work(m);
+    });
   }
 
   /** A transaction, with the raw pg client for COPY and cursor streams. */
   async withClient<T>(org: string, work: (client: PoolClient, m: EntityManager) => Promise<T>): Promise<T> {
     // Transaction-local: at COMMIT or ROLLBACK the connection returns to its session setting.
     const begin = scopedBegin(org);
-    const qr = this.ds.createQueryRunner();
-    try {
-      const client = (await qr.connect()) as PoolClient;
+    return this.checkout(async (client, m) => {
       await client.query(begin);
-      let result: T;
-      try {
-        result = await work(client, qr.manager);
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
+      const result = await rollingBackOnError(client, () => work(client, m));
       await client.query('COMMIT');
       return result;
-    } finally {
-      await qr.release();
-    }
+    });
   }
 
   /**
@@ -97,20 +93,19 @@ export class TenantDb implements OnApplicationShutdown {
    */
   async eachInOwnTransaction(org: string, statements: string[]): Promise<QueryResult[]> {
     if (!statements.length) return [];
-    const begin = scopedBegin(org);
-    const qr = this.ds.createQueryRunner();
-    try {
-      const client = (await qr.connect()) as PoolClient;
-      const text = statements.map((sql) => `${begin}; ${sql}; COMMIT;`).join('\n');
-      let results: QueryResult[];
-      try {
-        results = (await client.query(text)) as unknown as QueryResult[];
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
+    const text = statements.map((sql) => `${scopedBegin(org)}; ${sql}; COMMIT;`).join('\n');
+    return this.checkout(async (client) => {
+      const results = await rollingBackOnError(client, () => client.query(text) as unknown as Promise<QueryResult[]>);
       // Per statement: BEGIN, set_config, the statement, COMMIT.
       return statements.map((_sql, i) => results[i * 4 + 2]);
+    });
+  }
+
+  /** A connection of TenantDb's pool for the length of `work`. */
+  private async checkout<T>(work: (client: PoolClient, m: EntityManager) => Promise<T>): Promise<T> {
+    const qr = this.ds.createQueryRunner();
+    try {
+      return await work((await qr.connect()) as PoolClient, qr.manager);
     } finally {
       await qr.release();
     }
