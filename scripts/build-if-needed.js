@@ -16,5 +16,7 @@ function newest(dir) {
 const root = path.join(__dirname, '..');
 const main = path.join(root, 'dist', 'main.js');
 if (!fs.existsSync(main) || fs.statSync(main).mtimeMs < newest(path.join(root, 'src'))) {
-  execSync('npx nest build', { cwd: root, stdio: 'inherit' });
+  process.stderr.write('Building the service (first start, or src/ changed since the last build; about 20 s)…\n');
+  execSync('npm run build', { cwd: root, stdio: 'inherit' });
+  process.stderr.write('Built. Starting.\n');
 }

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { isUuid, signToken } from '../src/common/auth/credentials';
+import { isUuid, newApiKey, signToken } from '../src/common/auth/credentials';
+import { loadDotEnv } from '../src/config/dotenv';
 import { loadConfig } from '../src/config/env';
 import { migrate } from '../src/database/migrate';
 import { SeedContext } from './seed/context';
@@ -20,12 +21,14 @@ function arg(name: string): string | undefined {
 }
 
 async function main() {
+  loadDotEnv();
   const config = loadConfig();
   const n = Number(arg('loans') ?? '100000');
   if (!Number.isInteger(n) || n < 0) throw new Error('--loans must be a whole number');
   const org = arg('org') ?? randomUUID();
   if (!isUuid(org)) throw new Error('--org must be a UUID');
   await migrate(config);
+  let partnerKey = '';
   const client = new Client({ connectionString: config.databaseUrl });
   await client.connect();
   const t0 = Date.now();
@@ -36,12 +39,27 @@ async function main() {
     await client.query('INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING', [org]);
     const ctx: SeedContext = { client, org, loans: n, log };
     for (const part of [loans, portfolios, investors, history, savings]) await part(ctx);
+    partnerKey = await createPartnerKey(client);
   } finally {
     await client.end();
   }
   log('done');
-  process.stdout.write(`organization: ${org}\n`);
-  process.stdout.write(`admin token:  ${signToken({ sub: 'seed-admin', org, role: 'admin' }, config.jwtSecret, 7 * 24 * 3600)}\n`);
+  // Tokens live 12 hours: production refuses longer-lived ones, and the demo should look like it.
+  const token = (role: 'admin' | 'owner') => signToken({ sub: `seed-${role}`, org, role }, config.jwtSecret, 12 * 3600);
+  process.stdout.write(`organization:  ${org}\n`);
+  process.stdout.write(`admin token:   ${token('admin')}\n`);
+  process.stdout.write(`owner token:   ${token('owner')}\n`);
+  process.stdout.write(`partner key:   ${partnerKey} (send as cdpapi-Subscription-Key to /financial-partners/…)\n`);
+}
+
+/** The savings partner's API key, made the way POST /api-keys makes one (only its hash is stored). */
+async function createPartnerKey(client: Client): Promise<string> {
+  const { key, hash, prefix } = newApiKey();
+  await client.query(
+    `INSERT INTO api_keys (name, role, key_hash, key_prefix, created_by) VALUES ('seed partner', 'admin', $1, $2, 'seed')`,
+    [hash, prefix],
+  );
+  return key;
 }
 
 main().catch((err: Error) => {

@@ -1,6 +1,7 @@
 /** `npm run token -- --org <uuid> --role admin [--sub me] [--hours 12]`: a token for local use. */
 import { isRole } from '../src/common/auth/actor';
 import { isUuid, signToken } from '../src/common/auth/credentials';
+import { loadDotEnv } from '../src/config/dotenv';
 import { loadConfig } from '../src/config/env';
 
 function arg(name: string): string | undefined {
@@ -8,6 +9,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+loadDotEnv();
 const org = arg('org');
 const role = arg('role') ?? 'admin';
 const hours = Number(arg('hours') ?? '12');

@@ -3,11 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app/app.module';
 import { createHttpApp } from './app/http';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
+import { loadDotEnv } from './config/dotenv';
 import { ConfigError, loadConfig } from './config/env';
 import { migrate } from './database/migrate';
 
 async function bootstrap(): Promise<void> {
   let config;
+  loadDotEnv();
   try {
     config = loadConfig();
   } catch (err) {

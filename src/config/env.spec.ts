@@ -28,6 +28,9 @@ describe('loadConfig', () => {
     [{ DATA_ENCRYPTION_KEY: 'c2hvcnQ=' }, /DATA_ENCRYPTION_KEY/],
     [{ OPS_USER: 'ops' }, /OPS_USER/],
     [{ SNAPSHOT_CRON: 'nightly' }, /SNAPSHOT_CRON/],
+    // Five fields, but minute 99 and hour 99 do not exist: the cron parser refuses them at boot.
+    [{ SNAPSHOT_CRON: '99 99 * * *' }, /SNAPSHOT_CRON.*99/],
+    [{ SAVINGS_ACCRUAL_CRON: '0 1 32 * *' }, /SAVINGS_ACCRUAL_CRON/],
   ])('rejects %j with one line naming the variable', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);

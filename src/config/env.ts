@@ -1,3 +1,5 @@
+import { CronExpressionParser } from 'cron-parser';
+
 /**
  * The one place that reads process.env. Every variable is parsed once into a typed,
  * frozen object; a bad value throws a ConfigError whose message is one line naming it.
@@ -69,10 +71,17 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
   return v;
 }
 
+/** Parsed by the same cron parser BullMQ schedules with, so a value that boots also fires. */
 function cron(env: Env, name: string, fallback: string): string {
-  const v = str(env, name, fallback);
-  if (!/^(\S+\s+){4,5}\S+$/.test(v.trim())) throw new ConfigError(`${name} is not a cron expression: "${v}"`);
-  return v.trim();
+  const v = str(env, name, fallback).trim();
+  // cron-parser fills in missing fields; a schedule must spell out five (or six, with seconds).
+  if (!/^(\S+\s+){4,5}\S+$/.test(v)) throw new ConfigError(`${name} must have 5 or 6 cron fields, got "${v}"`);
+  try {
+    CronExpressionParser.parse(v, { tz: 'UTC' });
+  } catch (err) {
+    throw new ConfigError(`${name} is not a valid cron expression ("${v}"): ${(err as Error).message}`);
+  }
+  return v;
 }
 
 function key(name: string, raw: string): Buffer {

@@ -5,6 +5,21 @@ import { APP_ROLE, dataSourceOptions } from './options';
 
 const MIGRATION_LOCK = 727_001; // arbitrary, constant advisory-lock key for schema changes
 
+/** Where a connection string points, for error messages: host, port and database, never the password. */
+export function describeTarget(databaseUrl: string): string {
+  const u = new URL(databaseUrl);
+  return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname}`;
+}
+
+async function connectOrExplain(client: Client, databaseUrl: string): Promise<void> {
+  try {
+    await client.connect();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    throw new Error(`cannot reach Postgres at ${describeTarget(databaseUrl)} (DATABASE_URL): ${code ?? (err as Error).message}`);
+  }
+}
+
 /** Creates the database when it is missing (a second replica racing us is fine). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const target = new URL(databaseUrl);
@@ -13,7 +28,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
+  await connectOrExplain(client, admin.toString());
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) {
@@ -32,7 +47,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 export async function migrate(config: AppConfig): Promise<string[]> {
   await ensureDatabase(config.databaseUrl);
   const lock = new Client({ connectionString: config.databaseUrl });
-  await lock.connect();
+  await connectOrExplain(lock, config.databaseUrl);
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const ds = new DataSource(dataSourceOptions(config, false));
