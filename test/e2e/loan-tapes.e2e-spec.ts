@@ -18,6 +18,8 @@ const COLUMNS = [
   'months_on_book', 'remaining_term_months', 'portfolio_name', 'investor_name', 'ownership_pct', 'as_of_date',
 ];
 const INTEGER_COLUMNS = new Set(['term_months', 'days_past_due', 'months_on_book', 'remaining_term_months']);
+const NUMERIC_COLUMNS = new Set([...INTEGER_COLUMNS, 'original_principal', 'principal_balance', 'interest_rate', 'ownership_pct']);
+const DATE_COLUMNS = new Set(['origination_date', 'maturity_date', 'next_payment_date', 'as_of_date']);
 
 /** Loans whose text needs the formula guard, CSV quoting and Unicode, beside plain ones. */
 const LOANS: (LoanFixture & { loan_number: string })[] = [
@@ -265,7 +267,15 @@ describe('loan tapes (e2e)', () => {
       const header = COLUMNS.map((_, j) => ws.getRow(1).getCell(j + 1).value);
       expect(header).toEqual(COLUMNS);
       const rows = LOANS.map((_, i) => Object.fromEntries(COLUMNS.map((c, j) => [c, ws.getRow(i + 2).getCell(j + 1).value ?? null])));
-      expect(rows).toEqual(LOANS.map(expected));
+      // Money, rates and percentages are numeric cells and dates are date cells; text stays text.
+      const asCells = (row: Record<string, string | number | null>) =>
+        Object.fromEntries(
+          Object.entries(row).map(([k, v]) => [
+            k,
+            v === null ? null : NUMERIC_COLUMNS.has(k) ? Number(v) : DATE_COLUMNS.has(k) ? new Date(`${v}T00:00:00.000Z`) : v,
+          ]),
+        );
+      expect(rows).toEqual(LOANS.map((l) => asCells(expected(l))));
       for (const c of INTEGER_COLUMNS) expect(typeof rows[0][c]).toBe('number');
     });
 

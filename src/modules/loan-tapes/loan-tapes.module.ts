@@ -20,8 +20,9 @@ import { TapesService } from './tapes.service';
  *   assignment active at the end of that day (effective by then, not terminated before the next day).
  * - `months_on_book` is 0 for a loan originated after the as-of month.
  * - CSV lines end in LF (COPY's output); rows follow the database collation of loan_number.
- * - In XLSX, integer columns are numbers; money, rates and percentages are text cells carrying
- *   the same decimal strings as CSV, so no value passes through a float.
+ * - In XLSX, money, rates, percentages and integers are numeric cells and dates are date cells,
+ *   each written from the same decimal text as CSV (src/common/xlsx), so no value passes through
+ *   a float; the header is frozen and filtered.
  * - A tape freezes the config's format, columns and portfolio when it is requested.
  * - A scheduled tick's tape carries the scheduler's job id, which /jobs cannot show (it holds ':').
  */

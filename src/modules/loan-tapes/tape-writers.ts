@@ -1,11 +1,12 @@
-import ExcelJS from 'exceljs';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { Readable, Transform, TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
+import type { XlsxKind } from '../../common/xlsx/xlsx-cells';
+import { XlsxValue, XlsxWriter } from '../../common/xlsx/xlsx-writer';
+import { tapeColumn, TapeColumnType } from './tape-columns';
 import { jsonKeys, jsonLine, TapeFailure, TapeFormat, xlsxRowLimitProblem } from './tape-rules';
 
 export interface WriteResult {
@@ -90,39 +91,45 @@ async function writeJsonLines(client: PoolClient, sql: string, columns: string[]
   return { rows: meter.rows, bytes: digest.bytes, sha256: digest.hex() };
 }
 
-/**
- * exceljs's streaming writer ignores backpressure between a sheet and the zip deflater, so
- * rows wait here whenever the deflater's input backs up; memory stays flat at any row count.
- */
-async function sheetDrained(ws: ExcelJS.Worksheet): Promise<void> {
-  type Sink = Writable & { _writableState?: { length: number } };
-  const sink = (ws as unknown as { stream?: { pipes?: Sink[] } }).stream?.pipes?.[0];
-  // The sink is a readable-stream v2 PassThrough, which predates `writableLength`.
-  const buffered = sink?._writableState?.length ?? sink?.writableLength ?? 0;
-  if (sink && buffered > 512 * 1024) await once(sink, 'drain');
-}
+const XLSX_KIND: Record<TapeColumnType, XlsxKind> = {
+  uuid: 'text',
+  string: 'text',
+  enum: 'text',
+  date: 'date',
+  datetime: 'datetime',
+  money: 'number',
+  decimal: 'number',
+  rate: 'number',
+  integer: 'integer',
+};
+// Rates keep up to their 6 decimals on screen; money and percentages show 2 with separators.
+const XLSX_FORMAT: Partial<Record<TapeColumnType, string>> = { rate: '0.000000', decimal: '0.00' };
 
+/** Money, rates and dates become numeric and date cells, written from the SQL's decimal text. */
 async function writeXlsx(client: PoolClient, sql: string, columns: string[], out: Writable, meter: Meter): Promise<WriteResult> {
   const digest = new Digest();
   const fileDone = pipeline(digest, out);
-  let fileError: unknown;
-  fileDone.catch((err: unknown) => (fileError = err));
+  fileDone.catch(() => undefined);
+  const xlsx = new XlsxWriter(digest);
   try {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: digest, useStyles: false, useSharedStrings: false });
-    const ws = wb.addWorksheet('Loan tape');
-    ws.addRow(columns).commit();
+    const sheet = xlsx.addSheet(
+      'Loan tape',
+      columns.map((name) => {
+        const type = tapeColumn(name).type;
+        return { header: name, kind: XLSX_KIND[type], format: XLSX_FORMAT[type], width: type === 'uuid' ? 38 : undefined };
+      }),
+    );
     for await (const row of cursor(client, sql)) {
-      if (fileError) throw fileError;
       const problem = xlsxRowLimitProblem(meter.rows + 1);
       if (problem) throw new TapeFailure(problem);
-      ws.addRow(row as unknown[]).commit();
+      await sheet.add(row as XlsxValue[]);
       meter.rows++;
-      if ((meter.rows & 255) === 0) await sheetDrained(ws);
     }
-    ws.commit();
-    await wb.commit();
+    await sheet.end();
+    await xlsx.finish();
     await fileDone;
   } catch (err) {
+    xlsx.abort(err as Error);
     digest.destroy(err as Error);
     await fileDone.catch(() => undefined);
     throw err;
