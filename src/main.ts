@@ -19,7 +19,7 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   // Nest closes gracefully on SIGTERM/SIGINT (stop accepting, let running jobs finish, close
   // pools); this timer makes sure a stuck close cannot keep the process alive forever.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
@@ -8,6 +9,7 @@ import { simple } from '../common/errors/problem';
 import { etagHook } from '../common/versioning/etag';
 import { nulGuard } from '../common/http/nul-guard';
 import { registerSecurityHeaders } from '../common/http/security-headers';
+import { logRequest } from '../common/logging/request-log';
 import { PinoNestLogger, requestContext } from '../common/logging/logger';
 import type { AppConfig } from '../config/env';
 import { httpDuration } from '../ops/metrics';
@@ -24,6 +26,8 @@ const CSV_ROUTES = [/^\/loans\/import(\?|$)/];
 export async function createHttpApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    // One line per request, written in onResponse below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,
@@ -56,10 +60,9 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   fastify.addHook('preHandler', nulGuard);
   fastify.addHook('preSerialization', etagHook);
   fastify.addHook('onResponse', (req, reply, done) => {
-    httpDuration.observe(
-      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    const route = req.routeOptions.url ?? 'unmatched';
+    httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    logRequest(req, reply, route);
     done();
   });
 

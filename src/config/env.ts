@@ -27,6 +27,7 @@ export interface AppConfig {
   savingsSettlementCron: string;
   savingsAccrualCron: string;
   logLevel: string;
+  logFormat: 'json' | 'pretty';
   opsUser?: string;
   opsPassword?: string;
   rateLimitMax: number;
@@ -114,6 +115,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  // auto: readable lines on a terminal in development, JSON everywhere else.
+  const logFormatRaw = str(env, 'LOG_FORMAT', 'auto');
+  if (!['auto', 'json', 'pretty'].includes(logFormatRaw)) throw new ConfigError(`LOG_FORMAT must be auto, json or pretty, got "${logFormatRaw}"`);
+  const logFormat = logFormatRaw === 'auto' ? (!isProduction && process.stdout.isTTY ? 'pretty' : 'json') : logFormatRaw;
   const previous = str(env, 'DATA_ENCRYPTION_PREVIOUS_KEYS', '')
     .split(',')
     .filter(Boolean)
@@ -141,6 +146,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     savingsSettlementCron: cron(env, 'SAVINGS_SETTLEMENT_CRON', '0 6 * * *'),
     savingsAccrualCron: cron(env, 'SAVINGS_ACCRUAL_CRON', '0 1 * * *'),
     logLevel,
+    logFormat: logFormat as 'json' | 'pretty',
     opsUser,
     opsPassword,
     rateLimitMax: int(env, 'RATE_LIMIT_MAX', 1200, 1, 10_000_000),

@@ -50,4 +50,23 @@ describe('logging (e2e)', () => {
     expect(lines.some((l) => JSON.parse(l).reqId === 'log-req-1' || JSON.parse(l).request_id === 'log-req-1')).toBe(true);
     for (const secret of [owner, key, iban, acct, 'hunter2-secret', t.config.jwtSecret]) expect(text).not.toContain(secret);
   });
+
+  it('writes exactly one line per request: method, route pattern, status, duration, organization and actor', async () => {
+    const org = newOrg();
+    const token = tokenFor(t.config, org, 'viewer', 'log-reader');
+    const before = lines.length;
+    await t.http().get('/portfolios?status=active').set(bearer(token)).set('X-Request-Id', 'one-line-1').expect(200);
+    await t.http().get('/portfolios/00000000-0000-4000-8000-000000000000').set(bearer(token)).set('X-Request-Id', 'one-line-2').expect(404);
+    await t.http().get('/portfolios').set('X-Request-Id', 'one-line-3').expect(401);
+    const mine = (id: string) => lines.slice(before).map((l) => JSON.parse(l)).filter((l) => l.reqId === id && l.msg === 'request');
+    expect(mine('one-line-1')).toEqual([
+      expect.objectContaining({ method: 'GET', route: '/portfolios', status: 200, org, actor: 'log-reader', duration_ms: expect.any(Number) }),
+    ]);
+    expect(mine('one-line-2')).toEqual([expect.objectContaining({ route: '/portfolios/:id', status: 404, org })]);
+    expect(mine('one-line-3')).toEqual([expect.objectContaining({ route: '/portfolios', status: 401 })]);
+    // Fastify's own "incoming request" / "request completed" pair is off.
+    const all = lines.slice(before).map((l) => JSON.parse(l)).filter((l) => String(l.reqId ?? '').startsWith('one-line-'));
+    expect(all.filter((l) => l.msg !== 'request')).toEqual([]);
+    expect(JSON.stringify(all)).not.toContain('status=active');
+  });
 });

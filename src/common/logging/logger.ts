@@ -1,11 +1,16 @@
 import { LoggerService } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { DestinationStream, Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /** The request being served, so every log line written on its behalf carries its id. */
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export type LogFormat = 'json' | 'pretty';
+
+/** JSON for machines; on a terminal in development, pino-pretty's one coloured line per entry. */
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'json'): Logger {
+  const out = destination ?? (format === 'pretty' ? pretty({ colorize: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }) : undefined);
   return pino(
     {
     level,
@@ -31,7 +36,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       censor: '[redacted]',
     },
   },
-    destination,
+    out,
   );
 }
 
