@@ -1,5 +1,5 @@
 import { eventually, ThrowawayRedis } from '../support/redis-server';
-import { signToken } from '../../src/common/auth/credentials';
+import * as credentials from '../../src/common/auth/credentials';
 import { bearer, newOrg, startApp, TestApp, tokenFor } from '../support/app';
 
 describe('security headers and rate limits (e2e)', () => {
@@ -45,7 +45,7 @@ describe('security headers and rate limits (e2e)', () => {
   it('keys the budget on the identity: scheme case, extra spaces and a re-signed token share one', async () => {
     const org = newOrg();
     const token = tokenFor(t.config, org, 'viewer', 'caller-s');
-    const resigned = signToken({ sub: 'caller-s', org, role: 'viewer' }, t.config.jwtSecret, 1800);
+    const resigned = credentials.signToken({ sub: 'caller-s', org, role: 'viewer' }, t.config.jwtSecret, 1800);
     expect(resigned).not.toBe(token);
     const spellings = [`Bearer ${token}`, `bearer ${token}`, `BEARER   ${token}`, `Bearer ${resigned}`, `bEaReR\t${resigned}`];
     const statuses: number[] = [];
@@ -56,6 +56,17 @@ describe('security headers and rate limits (e2e)', () => {
     expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
     // Another subject of the same organization has its own budget.
     expect((await t.http().get('/portfolios').set(bearer(tokenFor(t.config, org, 'viewer', 'caller-t')))).status).toBe(200);
+  });
+
+  it('verifies a token once per request: the limiter and the guard share the answer', async () => {
+    const token = tokenFor(t.config, newOrg(), 'viewer', 'caller-v');
+    const verify = jest.spyOn(credentials, 'verifyToken');
+    try {
+      expect((await t.http().get('/portfolios').set(bearer(token))).status).toBe(200);
+      expect(verify).toHaveBeenCalledTimes(1);
+    } finally {
+      verify.mockRestore();
+    }
   });
 
   it('throttles failed authentications per address; requests without credentials do not count', async () => {
