@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { withOrgSql } from '../factories/db';
 import { bearer, newOrg, startApp, TestApp, tokenFor } from '../support/app';
 
@@ -111,6 +112,31 @@ describe('Idempotency-Key per caller, secrets and streamed bodies (e2e)', () => 
       const elsewhere = await upload(key, fileB, tokenFor(t.config, org, 'admin', 'someone-else'));
       expect(elsewhere.status).toBe(200);
       expect(await loanNumbers(org)).toEqual(['IDEM-A1', 'IDEM-A2', 'IDEM-B1', 'IDEM-B2']);
+    });
+
+    it('an upload cut off mid-file leaves the key free: the retry imports the whole file', async () => {
+      const key = freshKey();
+      const file = csv('IDEM-D1', 'IDEM-D2');
+      await new Promise<void>((resolve) => {
+        const req = httpRequest(`${t.url}/loans/import`, {
+          method: 'POST',
+          headers: { ...bearer(importer()), 'Idempotency-Key': key, 'Content-Type': 'text/csv', 'Content-Length': String(file.length * 10) },
+        });
+        req.on('error', () => resolve());
+        req.write(file.slice(0, 40));
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 300);
+      });
+      // The server notices the hang-up, rolls back and lets the key go (409 until it has).
+      let retry = await upload(key, file);
+      for (let i = 0; i < 100 && retry.status === 409; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        retry = await upload(key, file);
+      }
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual({ inserted: 2, updated: 0 });
     });
 
     it('a rejected file is replayed as rejected; a corrected file needs a new key', async () => {
