@@ -2,13 +2,17 @@ import type IORedis from 'ioredis';
 
 /**
  * One round trip per request: refuse when the client address is over its failed-authentication
- * budget (without spending the caller's budget), else count the request against the caller.
- * Returns {count, ttl ms, blocked 0|1}. Multi-key, so not for Redis Cluster (not used here).
+ * budget (without spending the caller's budget; ARGV[2] = 0 skips that check), else count the
+ * request against the caller. Returns {count, ttl ms, blocked 0|1}. Multi-key, so not for
+ * Redis Cluster (not used here).
  */
 const CHECK = `
-local failures = tonumber(redis.call('GET', KEYS[2]) or '0')
-if failures >= tonumber(ARGV[2]) then
-  return {0, math.max(redis.call('PTTL', KEYS[2]), 1000), 1}
+local failureMax = tonumber(ARGV[2])
+if failureMax > 0 then
+  local failures = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if failures >= failureMax then
+    return {0, math.max(redis.call('PTTL', KEYS[2]), 1000), 1}
+  end
 end
 local current = redis.call('INCR', KEYS[1])
 if current == 1 then
@@ -31,10 +35,11 @@ interface LimiterRedis {
 }
 
 /**
- * The @fastify/rate-limit store only sees a key, so the key carries both budgets: the caller,
- * a space, then the client address (addresses hold no spaces; callers may).
+ * The @fastify/rate-limit store only sees a key, so the key carries both budgets: the client
+ * address whose failures can block the request (or '-' for none), a space, then the caller.
+ * Addresses hold no spaces; callers may.
  */
-export const limiterKey = (caller: string, address: string): string => `${caller} ${address}`;
+export const limiterKey = (caller: string, address: string | null): string => `${address ?? '-'} ${caller}`;
 
 export class CallerBudgetStore {
   private readonly redis: LimiterRedis;
@@ -54,10 +59,12 @@ export class CallerBudgetStore {
 
   /** The plugin's store interface; `max` is the caller budget. */
   incr(key: string, cb: Callback, timeWindow: number, max: number): void {
-    const split = key.lastIndexOf(' ');
-    const address = key.slice(split + 1);
+    const split = key.indexOf(' ');
+    const address = key.slice(0, split);
+    const caller = this.namespace + key.slice(split + 1);
+    const guarded = address !== '-';
     this.redis
-      .callerBudget(this.namespace + key.slice(0, split), this.failureKey(address), timeWindow, this.failureMax)
+      .callerBudget(caller, guarded ? this.failureKey(address) : caller, timeWindow, guarded ? this.failureMax : 0)
       .then(([current, ttl, blocked]) => cb(null, blocked ? { current: max + 1, ttl } : { current, ttl }))
       .catch((err: Error) => cb(err));
   }

@@ -25,9 +25,10 @@ function presentedCredentials(req: FastifyRequest): boolean {
  * - Per caller: the identity the auth guard derives (organization + subject, or API key id), so
  *   every spelling of the same credentials and every re-signed token share one budget. The
  *   guard memoizes its answer on the request: a token is verified once, not twice.
- * - Per client address, failed authentications: once an address is over its budget every
- *   request from it is 429 (before its credentials are looked at) until the window passes,
- *   so a right guess cannot be told from a wrong one.
+ * - Per client address, failed authentications (a 401 to a request that presented
+ *   credentials): once an address is over its budget, every request from it is 429 until the
+ *   window passes, right or wrong credentials alike, so a right guess cannot be told from a
+ *   wrong one. Only a valid token still passes (nothing guessable is revealed by it).
  */
 export async function registerRateLimit(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const redis = new IORedis({
@@ -60,7 +61,10 @@ export async function registerRateLimit(app: NestFastifyApplication, config: App
       if (EXEMPT.test(req.url)) return 'exempt';
       // A failure here (database down for an API key look-up) is the guard's to report.
       const actor = await guard.identify(req).catch(() => null);
-      return limiterKey(actor ? `u:${actor.org}:${callerId(actor)}` : `ip:${req.ip}`, req.ip);
+      const caller = actor ? `u:${actor.org}:${callerId(actor)}` : `ip:${req.ip}`;
+      // A valid token cannot be guessed (it is an HMAC under JWT_SECRET), so letting one through
+      // an address over its failure budget tells a guesser nothing, and spares its neighbours.
+      return limiterKey(caller, actor?.type === 'jwt' ? null : req.ip);
     },
     allowList: (req: FastifyRequest) => EXEMPT.test(req.url),
     errorResponseBuilder: (_req: FastifyRequest, ctx: { after: string; ttl: number }) => ({
