@@ -39,6 +39,11 @@ export const reusedKey = () =>
     { field: 'Idempotency-Key', message: 'already used for another request' },
   ]);
 
+const inProgress = () =>
+  conflict('idempotency-in-progress', 'A request with this Idempotency-Key is still being processed', [
+    { field: 'Idempotency-Key', message: 'in progress' },
+  ]);
+
 @Injectable()
 export class IdempotencyStore {
   constructor(private readonly db: TenantDb) {}
@@ -57,13 +62,15 @@ export class IdempotencyStore {
         [ref.caller, ref.key, route, hash ?? PENDING_HASH],
       );
       if (inserted.length) return null;
-      const row = (await one<Row>(
+      const row = await one<Row>(
         m,
         `SELECT request_hash, state, response_status, response_body, response_headers,
                 locked_at < now() - interval '${CLAIM_SECONDS} seconds' AS stale, expires_at < now() AS expired
            FROM idempotency_keys WHERE organization_id = $1 AND caller = $2 AND key = $3 FOR UPDATE`,
         [ref.org, ref.caller, ref.key],
-      )) as Row;
+      );
+      // Released by its own request (a 5xx) between our insert and this read: try again.
+      if (!row) throw inProgress();
       const sameRequest = hash === null || row.request_hash === hash;
       if (row.expired || (row.state === 'running' && row.stale && sameRequest)) {
         await m.query(
@@ -76,11 +83,7 @@ export class IdempotencyStore {
         return null;
       }
       if (!sameRequest) throw reusedKey();
-      if (row.state === 'running') {
-        throw conflict('idempotency-in-progress', 'A request with this Idempotency-Key is still being processed', [
-          { field: 'Idempotency-Key', message: 'in progress' },
-        ]);
-      }
+      if (row.state === 'running') throw inProgress();
       return {
         hash: row.request_hash,
         status: row.response_status as number,

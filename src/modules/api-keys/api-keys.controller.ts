@@ -21,7 +21,12 @@ export class ApiKeysController {
 
   @Post()
   @WithheldOnReplay('key')
-  @ApiOperation({ summary: 'Create an API key; the key is shown only in this response (owner)' })
+  @ApiOperation({
+    summary: 'Create an API key; the key is shown only in this response (owner)',
+    description:
+      'A replay with the same Idempotency-Key returns the same body with `key: null` and a `Secret-Withheld` header: ' +
+      'the key is never stored, so it cannot be shown twice.',
+  })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateApiKeyDto) {
     return this.keys.create(actor, dto.name, dto.role);
   }
