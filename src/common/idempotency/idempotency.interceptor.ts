@@ -46,7 +46,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = ctx.switchToHttp().getResponse<FastifyReply>();
     const ref: KeyRef = { org: req.actor.org, caller: callerId(req.actor), key };
     const route = `${req.method} ${req.url}`;
-    const identity = this.identify(req, route);
+    const identity = this.requestIdentity(req, route);
     const successStatus: number = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? HttpStatus.CREATED;
     const secrets: string[] = Reflect.getMetadata(WITHHELD_KEY, ctx.getHandler()) ?? [];
 
@@ -73,7 +73,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** A streamed body is handed on through a hasher; the route reads it as before. */
-  private identify(req: AuthedRequest, route: string): Identity {
+  private requestIdentity(req: AuthedRequest, route: string): Identity {
     if (!isStream(req.body)) {
       const hash = requestHash(route, JSON.stringify(req.body ?? null));
       return { known: hash, settle: () => Promise.resolve(hash) };
