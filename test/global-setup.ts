@@ -16,6 +16,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
   process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
   process.env.RATE_LIMIT_MAX = process.env.RATE_LIMIT_MAX ?? '1000000';
+  // Every file calls from one address into one namespace, and some send bad credentials on
+  // purpose; the failure budget itself is tested in security.e2e-spec with its own namespace.
+  process.env.RATE_LIMIT_AUTH_FAILURES_MAX = process.env.RATE_LIMIT_AUTH_FAILURES_MAX ?? '1000000';
   process.env.JOB_ATTEMPTS = process.env.JOB_ATTEMPTS ?? '3';
   process.env.TAPE_STORAGE_DIR = `/tmp/portfolio-test-tapes/${suffix}`;
   await migrate(loadConfig());

@@ -5,6 +5,7 @@ import { AuditController } from '../common/audit/audit.controller';
 import { AuthGuard } from '../common/auth/auth.guard';
 import { ProblemFilter } from '../common/errors/problem.filter';
 import { IdempotencyInterceptor } from '../common/idempotency/idempotency.interceptor';
+import { IdempotencyStore } from '../common/idempotency/idempotency.store';
 import { HealthController } from '../ops/health.controller';
 import { CoreModule } from './core.module';
 import { FEATURE_MODULES, WORKER_MODULES } from './features';
@@ -22,8 +23,11 @@ export class AppModule {
       controllers: api ? [HealthController, AuditController] : [],
       providers: api
         ? [
-            { provide: APP_GUARD, useClass: AuthGuard },
+            AuthGuard,
+            // useExisting: the rate limiter asks the same instance who is calling.
+            { provide: APP_GUARD, useExisting: AuthGuard },
             { provide: APP_FILTER, useClass: ProblemFilter },
+            IdempotencyStore,
             { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
           ]
         : [],

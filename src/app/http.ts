@@ -69,7 +69,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   registerSecurityHeaders(fastify);
   app.enableCors({
     origin: config.corsOrigins.length ? config.corsOrigins : false,
-    exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'Last-Modified'],
+    exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'Last-Modified', 'Idempotent-Replayed', 'Secret-Withheld'],
   });
   await registerRateLimit(app, config);
   app.useGlobalPipes(createValidationPipe());

@@ -12,6 +12,13 @@ describe('loadConfig', () => {
     expect(c.dataEncryptionKey).toHaveLength(32);
   });
 
+  it('allows fewer failed authentications per address than requests per caller, unless told', () => {
+    expect(loadConfig({}).rateLimitAuthFailuresMax).toBe(100); // min(1200, 100)
+    expect(loadConfig({ RATE_LIMIT_MAX: '5' }).rateLimitAuthFailuresMax).toBe(5); // min(5, 100)
+    expect(loadConfig({ RATE_LIMIT_AUTH_FAILURES_MAX: '7' }).rateLimitAuthFailuresMax).toBe(7);
+    expect(() => loadConfig({ RATE_LIMIT_AUTH_FAILURES_MAX: '0' })).toThrow(/RATE_LIMIT_AUTH_FAILURES_MAX/);
+  });
+
   it('gives job-running processes a longer shutdown grace than an API-only one', () => {
     expect(loadConfig({}).shutdownTimeoutMs).toBe(120_000);
     expect(loadConfig({ PROCESS_ROLE: 'worker' }).shutdownTimeoutMs).toBe(120_000);

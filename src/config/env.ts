@@ -32,6 +32,8 @@ export interface AppConfig {
   opsPassword?: string;
   rateLimitMax: number;
   rateLimitWindowSeconds: number;
+  /** Failed authentications allowed per client address per window; then every request from it is 429. */
+  rateLimitAuthFailuresMax: number;
   bodyLimitBytes: number;
   corsOrigins: string[];
   shutdownTimeoutMs: number;
@@ -124,6 +126,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     .filter(Boolean)
     .map((k) => key('DATA_ENCRYPTION_PREVIOUS_KEYS', k.trim()));
 
+  const rateLimitMax = int(env, 'RATE_LIMIT_MAX', 1200, 1, 10_000_000);
+
   return Object.freeze({
     nodeEnv,
     isProduction,
@@ -149,8 +153,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logFormat: logFormat as 'json' | 'pretty',
     opsUser,
     opsPassword,
-    rateLimitMax: int(env, 'RATE_LIMIT_MAX', 1200, 1, 10_000_000),
+    rateLimitMax,
     rateLimitWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+    rateLimitAuthFailuresMax: int(env, 'RATE_LIMIT_AUTH_FAILURES_MAX', Math.min(rateLimitMax, 100), 1, 10_000_000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     corsOrigins: str(env, 'CORS_ORIGINS', '')
       .split(',')

@@ -23,3 +23,11 @@ export const systemActor = (org: string, requestId?: string): Actor => ({
   type: 'system',
   requestId,
 });
+
+/**
+ * One caller within its organization: an API key by its id, anyone else by credential type and
+ * subject. The type keeps a token whose `sub` happens to read "api_key:…" apart from the key.
+ * Idempotency keys and rate-limit budgets are scoped by it.
+ */
+export const callerId = (actor: Actor): string =>
+  actor.apiKeyId ? `key:${actor.apiKeyId}` : `${actor.type}:${actor.subject}`;

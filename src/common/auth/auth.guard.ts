@@ -15,6 +15,8 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly identified = new WeakMap<AuthedRequest, Promise<Actor | null>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly identities: IdentityStore,
@@ -25,7 +27,7 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const actor = await this.authenticate(req);
+    const actor = await this.identify(req);
     if (!actor) throw unauthorized();
     req.actor = actor;
     await this.identities.rememberOrganization(actor.org);
@@ -33,6 +35,19 @@ export class AuthGuard implements CanActivate {
       this.reflector.getAllAndOverride<Role>(MIN_ROLE_KEY, targets) ?? (READ_METHODS.has(req.method) ? 'viewer' : 'admin');
     if (!roleAtLeast(actor.role, min)) throw forbidden(`This action needs the ${min} role or above`);
     return true;
+  }
+
+  /**
+   * Who the credentials name, worked out once per request: the rate limiter asks first (to key
+   * the caller's budget) and the guard reuses the answer, so a token is verified once.
+   */
+  identify(req: AuthedRequest): Promise<Actor | null> {
+    let known = this.identified.get(req);
+    if (!known) {
+      known = this.authenticate(req);
+      this.identified.set(req, known);
+    }
+    return known;
   }
 
   private async authenticate(req: AuthedRequest): Promise<Actor | null> {

@@ -1,34 +1,37 @@
 import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, of } from 'rxjs';
-import { rows } from '../../database/sql';
-import { TenantDb } from '../../database/tenant-db';
+import { callerId } from '../auth/actor';
 import type { AuthedRequest } from '../auth/decorators';
-import { badRequest, conflict, ReplayedProblem, unprocessable } from '../errors/domain-error';
+import { badRequest, ReplayedProblem } from '../errors/domain-error';
 import { toProblem } from '../errors/problem';
+import { digestWhileReading, isStream } from './body-digest';
+import { IdempotencyStore, KeyRef, reusedKey, Stored } from './idempotency.store';
+import { Storable, WITHHELD_KEY, withholdSecrets } from './withheld';
 
-const CLAIM_SECONDS = 60;
-const KEEP_HOURS = 24;
+const requestHash = (route: string, body: string) => createHash('sha256').update(route).update('\n').update(body).digest('hex');
 
-interface StoredRow {
-  route: string;
-  request_hash: string;
-  state: 'running' | 'done';
-  response_status: number | null;
-  response_body: unknown;
-  stale: boolean;
-  expired: boolean;
+/** The request's identity: known at once for JSON, once read to its end for a streamed body. */
+interface Identity {
+  /** null while a streamed body is unread. */
+  known: string | null;
+  /** Reads whatever is left of the body; rejects when it never arrives whole. */
+  settle: () => Promise<string>;
 }
 
 /**
- * `Idempotency-Key` on POST: the first answer (status and body) is stored per organization
- * for 24 h and replayed to retries with the same route and body; 5xx answers are not stored,
+ * `Idempotency-Key` on POST: the first answer (status and body) is stored for 24 h per
+ * organization and caller, and replayed to that caller's retries with the same route and body;
+ * another caller's identical key is another key. Secrets in the answer are never stored (the
+ * replay carries null and a `Secret-Withheld` header). A streamed body (CSV) is identified by the
+ * sha-256 of the bytes received, computed as the route reads it. 5xx answers are not stored,
  * so a retry after a crash runs again.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly db: TenantDb) {}
+  constructor(private readonly store: IdempotencyStore) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
@@ -40,33 +43,28 @@ export class IdempotencyInterceptor implements NestInterceptor {
         { field: 'Idempotency-Key', message: 'invalid' },
       ]);
     }
-    // Streamed bodies (CSV import) are hashed by their route, length and type: they are never buffered.
-    const body = req.body as { pipe?: unknown } | undefined;
-    const bodyText =
-      body && typeof body.pipe === 'function'
-        ? `stream:${req.headers['content-type'] ?? ''}:${req.headers['content-length'] ?? ''}`
-        : JSON.stringify(req.body ?? null);
-    const org = req.actor.org;
+    const reply = ctx.switchToHttp().getResponse<FastifyReply>();
+    const ref: KeyRef = { org: req.actor.org, caller: callerId(req.actor), key };
     const route = `${req.method} ${req.url}`;
-    const hash = createHash('sha256').update(route).update('\n').update(bodyText).digest('hex');
-    const successStatus: number =
-      Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? HttpStatus.CREATED;
+    const identity = this.requestIdentity(req, route);
+    const successStatus: number = Reflect.getMetadata(HTTP_CODE_METADATA, ctx.getHandler()) ?? HttpStatus.CREATED;
+    const secrets: string[] = Reflect.getMetadata(WITHHELD_KEY, ctx.getHandler()) ?? [];
 
-    return from(this.claim(org, key, route, hash)).pipe(
-      mergeMap((replay) => {
-        if (replay) {
-          if (replay.status >= 400) throw new ReplayedProblem(replay.status, replay.body as Record<string, unknown>);
-          return of(replay.body);
-        }
+    const answer = (status: number, body: unknown) => this.record(ref, identity, status, withholdSecrets(body, secrets));
+
+    return from(this.store.claim(ref, route, identity.known)).pipe(
+      mergeMap(async (stored) => (stored ? this.checkReplay(stored, identity) : null)),
+      mergeMap((stored) => {
+        if (stored) return of(this.replay(reply, stored));
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {
-            await this.finish(org, key, successStatus, body ?? null);
+            await answer(successStatus, body ?? null);
             return body;
           }),
           catchError(async (err: unknown) => {
             const p = toProblem(err);
-            if (p.status >= 500) await this.release(org, key);
-            else await this.finish(org, key, p.status, p.body);
+            if (p.status >= 500) await this.store.release(ref);
+            else await answer(p.status, p.body);
             throw err;
           }),
         );
@@ -74,57 +72,44 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  /** Returns a stored answer to replay, or null when this request now holds the claim. */
-  private claim(org: string, key: string, route: string, hash: string): Promise<{ status: number; body: unknown } | null> {
-    return this.db.run(org, async (m) => {
-      const inserted = await rows(m, 
-        `INSERT INTO idempotency_keys (key, method, route, request_hash, state, expires_at)
-         VALUES ($1, 'POST', $2, $3, 'running', now() + interval '${KEEP_HOURS} hours')
-         ON CONFLICT (organization_id, key) DO NOTHING RETURNING key`,
-        [key, route, hash],
-      );
-      if (inserted.length) return null;
-      const [row] = (await m.query(
-        `SELECT route, request_hash, state, response_status, response_body,
-                locked_at < now() - interval '${CLAIM_SECONDS} seconds' AS stale, expires_at < now() AS expired
-           FROM idempotency_keys WHERE key = $1 FOR UPDATE`,
-        [key],
-      )) as StoredRow[];
-      if (row.expired || (row.state === 'running' && row.stale && row.request_hash === hash)) {
-        await m.query(
-          `UPDATE idempotency_keys SET route = $2, request_hash = $3, state = 'running', response_status = NULL,
-                  response_body = NULL, locked_at = now(), expires_at = now() + interval '${KEEP_HOURS} hours'
-            WHERE key = $1`,
-          [key, route, hash],
-        );
-        return null;
-      }
-      if (row.request_hash !== hash) {
-        throw unprocessable('idempotency-key-reused', 'This Idempotency-Key was used with a different route or body', [
-          { field: 'Idempotency-Key', message: 'already used for another request' },
-        ]);
-      }
-      if (row.state === 'running') {
-        throw conflict('idempotency-in-progress', 'A request with this Idempotency-Key is still being processed', [
-          { field: 'Idempotency-Key', message: 'in progress' },
-        ]);
-      }
-      return { status: row.response_status as number, body: row.response_body };
-    });
+  /** A streamed body is handed on through a hasher; the route reads it as before. */
+  private requestIdentity(req: AuthedRequest, route: string): Identity {
+    if (!isStream(req.body)) {
+      const hash = requestHash(route, JSON.stringify(req.body ?? null));
+      return { known: hash, settle: () => Promise.resolve(hash) };
+    }
+    const { stream, digest } = digestWhileReading(req.body);
+    (req as { body: unknown }).body = stream;
+    return {
+      known: null,
+      settle: async () => {
+        stream.resume(); // drains what the route left unread; a no-op once it has ended
+        return requestHash(route, `sha256:${await digest}`);
+      },
+    };
   }
 
-  private finish(org: string, key: string, status: number, body: unknown): Promise<void> {
-    return this.db.run(org, async (m) => {
-      await m.query(
-        `UPDATE idempotency_keys SET state = 'done', response_status = $2, response_body = $3 WHERE key = $1`,
-        [key, status, JSON.stringify(body)],
-      );
-    });
+  /** A stored answer for a streamed body is replayed only for the same bytes. */
+  private async checkReplay(stored: Stored, identity: Identity): Promise<Stored> {
+    if (identity.known === null && (await identity.settle()) !== stored.hash) throw reusedKey();
+    return stored;
   }
 
-  private release(org: string, key: string): Promise<void> {
-    return this.db.run(org, async (m) => {
-      await m.query(`DELETE FROM idempotency_keys WHERE key = $1 AND state = 'running'`, [key]);
-    });
+  private replay(reply: FastifyReply, stored: Stored): unknown {
+    void reply.headers({ ...stored.headers, 'idempotent-replayed': 'true' });
+    if (stored.status >= 400) throw new ReplayedProblem(stored.status, stored.body as Record<string, unknown>);
+    return stored.body;
+  }
+
+  private async record(ref: KeyRef, identity: Identity, status: number, answer: Storable): Promise<void> {
+    let hash: string;
+    try {
+      hash = await identity.settle();
+    } catch {
+      // The body never arrived whole, so there is nothing to recognize a retry by.
+      await this.store.release(ref);
+      return;
+    }
+    await this.store.finish(ref, hash, status, answer);
   }
 }

@@ -4,6 +4,7 @@ import { IsIn, IsString, Length } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Actor, Role, ROLES } from '../../common/auth/actor';
 import { CurrentActor, MinRole } from '../../common/auth/decorators';
+import { WithheldOnReplay } from '../../common/idempotency/withheld';
 import { PageQuery } from '../../common/pagination/pagination';
 import { ApiKeysService } from './api-keys.service';
 
@@ -19,7 +20,13 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an API key; the key is shown only in this response (owner)' })
+  @WithheldOnReplay('key')
+  @ApiOperation({
+    summary: 'Create an API key; the key is shown only in this response (owner)',
+    description:
+      'A replay with the same Idempotency-Key returns the same body with `key: null` and a `Secret-Withheld` header: ' +
+      'the key is never stored, so it cannot be shown twice.',
+  })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateApiKeyDto) {
     return this.keys.create(actor, dto.name, dto.role);
   }

@@ -1,17 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { DomainError } from '../../common/errors/domain-error';
+import { isStream } from '../../common/idempotency/body-digest';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { LoanImportService } from './import/loan-import.service';
 import { CreateLoanDto, UpdateLoanDto } from './loan.dto';
 import { LoanListQuery } from './loan-filters';
 import { LoansService } from './loans.service';
 
-const isStream = (v: unknown): v is Readable => !!v && typeof (v as Readable).pipe === 'function';
 
 @ApiTags('loans')
 @Controller('loans')
