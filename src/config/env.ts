@@ -155,7 +155,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     opsPassword,
     rateLimitMax,
     rateLimitWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
-    rateLimitAuthFailuresMax: int(env, 'RATE_LIMIT_AUTH_FAILURES_MAX', Math.min(rateLimitMax, 100), 1, 10_000_000),
+    rateLimitAuthFailuresMax: int(env, 'RATE_LIMIT_AUTH_FAILURES_MAX', rateLimitMax, 1, 10_000_000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     corsOrigins: str(env, 'CORS_ORIGINS', '')
       .split(',')
