@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'not a url' }, /REDIS_URL/],
     [{ DATA_ENCRYPTION_KEY: 'c2hvcnQ=' }, /DATA_ENCRYPTION_KEY/],
     [{ OPS_USER: 'ops' }, /OPS_USER/],
+    [{ OPS_DASHBOARD_WRITE: 'yes' }, /OPS_DASHBOARD_WRITE/],
     [{ SNAPSHOT_CRON: 'nightly' }, /SNAPSHOT_CRON/],
   ])('rejects %j with one line naming the variable', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

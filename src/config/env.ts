@@ -27,6 +27,7 @@ export interface AppConfig {
   logLevel: string;
   opsUser?: string;
   opsPassword?: string;
+  opsDashboardWrite: boolean;
   rateLimitMax: number;
   rateLimitWindowSeconds: number;
   bodyLimitBytes: number;
@@ -101,6 +102,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (Boolean(opsUser) !== Boolean(opsPassword)) {
     throw new ConfigError('OPS_USER and OPS_PASSWORD must be set together');
   }
+  const opsWrite = str(env, 'OPS_DASHBOARD_WRITE', 'false');
+  if (!['true', 'false'].includes(opsWrite)) throw new ConfigError(`OPS_DASHBOARD_WRITE must be true or false, got "${opsWrite}"`);
   const logLevel = str(env, 'LOG_LEVEL', 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
@@ -134,6 +137,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
     opsUser,
     opsPassword,
+    opsDashboardWrite: opsWrite === 'true',
     rateLimitMax: int(env, 'RATE_LIMIT_MAX', 1200, 1, 10_000_000),
     rateLimitWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
