@@ -106,15 +106,15 @@ describe('job payload shapes', () => {
   });
 
   it.each([
-    [{ ...tenant, portfolioId: PORTFOLIO, extra: 1 }, 'unexpected field "extra"'],
-    [{ ...tenant, portfolioId: 'not-a-uuid' }, 'field "portfolioId" must be a uuid'],
-    [{ ...tenant, portfolioId: [PORTFOLIO] }, 'field "portfolioId" must be a uuid'],
-    [{ ...tenant }, 'field "portfolioId" is required'],
-    [{ ...tenant, org: 'acme', portfolioId: PORTFOLIO }, 'field "org" must be a uuid'],
-    [{ ...tenant, requestId: 'a b', portfolioId: PORTFOLIO }, 'field "requestId" must be a request id'],
-    [{ ...tenant, actorSubject: 'x'.repeat(201), portfolioId: PORTFOLIO }, 'field "actorSubject" must be a subject'],
-    [{ ...tenant, actorSubject: 'evil\nsubject', portfolioId: PORTFOLIO }, 'field "actorSubject" must be a subject'],
-  ])('checks every field of a tenant job, even a signed one: %j', (data, reason) => {
+    ['an extra field', { ...tenant, portfolioId: PORTFOLIO, extra: 1 }, 'unexpected field "extra"'],
+    ['a bad portfolio id', { ...tenant, portfolioId: 'not-a-uuid' }, 'field "portfolioId" must be a uuid'],
+    ['an array for an id', { ...tenant, portfolioId: [PORTFOLIO] }, 'field "portfolioId" must be a uuid'],
+    ['no portfolio id', { ...tenant }, 'field "portfolioId" is required'],
+    ['a bad organization', { ...tenant, org: 'acme', portfolioId: PORTFOLIO }, 'field "org" must be a uuid'],
+    ['a bad request id', { ...tenant, requestId: 'a b', portfolioId: PORTFOLIO }, 'field "requestId" must be a request id'],
+    ['a 201-character subject', { ...tenant, actorSubject: 'x'.repeat(201), portfolioId: PORTFOLIO }, 'field "actorSubject" must be a subject'],
+    ['a subject with a newline', { ...tenant, actorSubject: 'evil\nsubject', portfolioId: PORTFOLIO }, 'field "actorSubject" must be a subject'],
+  ])('checks every field of a tenant job, even a signed one: %s', (_what, data, reason) => {
     expect(sealedRefusal('auto-assign', 'auto-assign', data)).toBe(reason);
   });
 

@@ -56,18 +56,21 @@ describe('workers do not trust payloads (e2e)', () => {
     t = await startApp();
     admin = tokenFor(t.config, victim, 'admin');
     await insertLoans(victim, [{}, {}, {}]);
-    const post = (path: string, body: object) => t.http().post(path).set(bearer(admin)).send(body);
+    // Set-up, not the subject of a test: a failed step stops here with the body that explains it.
+    const post = async (path: string, body: object) => {
+      const res = await t.http().post(path).set(bearer(admin)).send(body);
+      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res;
+    };
     const product = await post('/financial-partners/products', {
       name: 'Easy access', productType: 'instant_access', currencyCode: 'GBP', grossRate: '0.05',
       dayCountBasis: 'ACT/365F', interestPaidAt: 'monthly', minimumDeposit: 1, maximumDeposit: 1000000,
     });
-    expect(product.status).toBe(201);
     const ref = `c-${randomUUID().slice(0, 8)}`;
-    expect((await post('/financial-partners/clients', { clientReference: ref, clientType: 'individual', name: 'Ada' })).status).toBe(201);
-    const dep = await post('/financial-partners/instruction-requests/deposit', {
+    await post('/financial-partners/clients', { clientReference: ref, clientType: 'individual', name: 'Ada' });
+    await post('/financial-partners/instruction-requests/deposit', {
       instructionReference: randomUUID(), clientReference: ref, currencyCode: 'GBP', amount: 1000, productId: product.body.productId,
     });
-    expect(dep.status).toBeLessThan(300);
   });
   afterAll(async () => {
     await t.close();
