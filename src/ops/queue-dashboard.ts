@@ -62,7 +62,8 @@ export async function mountQueueDashboard(app: NestFastifyApplication, config: A
   });
 
   const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
-    const m = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
+    // The scheme is case-insensitive (RFC 9110); the credentials are compared whole, in constant time.
+    const m = /^basic +([A-Za-z0-9+/=]+) *$/i.exec(req.headers.authorization ?? '');
     const given = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
     if (!timingSafeEqual(digest(given), expected)) {
       void reply.header('WWW-Authenticate', 'Basic realm="queues", charset="UTF-8"');

@@ -196,6 +196,7 @@ describe('queue dashboard (e2e)', () => {
       expect(JSON.parse(list.body).queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining([...QUEUE_NAMES]));
       expect((await raw(t, 'GET', '/%61dmin/queues/api/queues', { authorization: GOOD })).status).toBe(200);
       expect((await raw(t, 'GET', '/admin/queues', { authorization: GOOD })).status).toBe(200);
+      expect((await raw(t, 'GET', '/admin/queues/api/queues', { authorization: `bASIC ${GOOD.slice(6)}` })).status).toBe(200);
       expect((await raw(t, 'GET', '/admin/queues/', { authorization: GOOD })).status).toBe(200);
       const job = await raw(t, 'GET', `/admin/queues/api/queues/snapshots/${ids.failedId}`, { authorization: GOOD });
       expect(job.status).toBe(200);
