@@ -64,7 +64,9 @@ export async function mountQueueDashboard(app: NestFastifyApplication, config: A
   const authenticate = async (req: FastifyRequest, reply: FastifyReply) => {
     // The scheme is case-insensitive (RFC 9110); the credentials are compared whole, in constant time.
     const m = /^basic +([A-Za-z0-9+/=]+) *$/i.exec(req.headers.authorization ?? '');
-    const given = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+    const bytes = m ? Buffer.from(m[1], 'base64') : Buffer.alloc(0);
+    // Node decodes leniently (it stops at padding and skips stray characters): only the canonical encoding counts.
+    const given = m && bytes.toString('base64') === m[1] ? bytes.toString('utf8') : '';
     if (!timingSafeEqual(digest(given), expected)) {
       void reply.header('WWW-Authenticate', 'Basic realm="queues", charset="UTF-8"');
       return send(reply, 401, 'unauthorized', 'Queue dashboard credentials required');

@@ -176,6 +176,9 @@ describe('queue dashboard (e2e)', () => {
         { authorization: basic('', '') },
         { authorization: 'Basic' },
         { authorization: `basic ${GOOD.slice(6)}x` },
+        // Trailing bytes after the padding: a lenient decoder would read the right credentials.
+        { authorization: `Basic ${GOOD.slice(6)}=AAAA` },
+        { authorization: `${GOOD}, Basic ${GOOD.slice(6)}` },
         { authorization: `Bearer ${tokenFor(t.config, org, 'owner')}` },
       ];
       for (const path of spellings(rest)) {
