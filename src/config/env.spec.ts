@@ -34,6 +34,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'not a url' }, /REDIS_URL/],
     [{ DATA_ENCRYPTION_KEY: 'c2hvcnQ=' }, /DATA_ENCRYPTION_KEY/],
     [{ OPS_USER: 'ops' }, /OPS_USER/],
+    [{ OPS_DASHBOARD_WRITE: 'yes' }, /OPS_DASHBOARD_WRITE/],
     [{ SNAPSHOT_CRON: 'nightly' }, /SNAPSHOT_CRON/],
     // Five fields, but minute 99 and hour 99 do not exist: the cron parser refuses them at boot.
     [{ SNAPSHOT_CRON: '99 99 * * *' }, /SNAPSHOT_CRON.*99/],

@@ -30,6 +30,7 @@ export interface AppConfig {
   logFormat: 'json' | 'pretty';
   opsUser?: string;
   opsPassword?: string;
+  opsDashboardWrite: boolean;
   rateLimitMax: number;
   rateLimitWindowSeconds: number;
   /** Failed authentications allowed per client address per window; then every request from it is 429. */
@@ -113,6 +114,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (Boolean(opsUser) !== Boolean(opsPassword)) {
     throw new ConfigError('OPS_USER and OPS_PASSWORD must be set together');
   }
+  const opsWrite = str(env, 'OPS_DASHBOARD_WRITE', 'false');
+  if (!['true', 'false'].includes(opsWrite)) throw new ConfigError(`OPS_DASHBOARD_WRITE must be true or false, got "${opsWrite}"`);
   const logLevel = str(env, 'LOG_LEVEL', 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
@@ -153,6 +156,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logFormat: logFormat as 'json' | 'pretty',
     opsUser,
     opsPassword,
+    opsDashboardWrite: opsWrite === 'true',
     rateLimitMax,
     rateLimitWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
     rateLimitAuthFailuresMax: int(env, 'RATE_LIMIT_AUTH_FAILURES_MAX', rateLimitMax, 1, 10_000_000),

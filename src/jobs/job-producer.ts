@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { Actor, systemActor } from '../common/auth/actor';
 import { IdentityStore } from '../common/auth/identity.store';
 import { serviceUnavailable } from '../common/errors/domain-error';
+import { sealJob } from './job-payloads';
+import { jobSigningKey } from './job-signature';
 import { JobData, JobName, makeJobId, QUEUE_NAMES, QueueName } from './queues';
 
 /** Jobs per addBulk call when fanning out: one Redis transaction each, of bounded size. */
@@ -26,12 +28,14 @@ export interface EnqueuedJob {
 export class JobProducer implements OnModuleDestroy {
   private readonly logger = new Logger(JobProducer.name);
   private readonly queues: Record<QueueName, Queue>;
+  private readonly signingKey: Buffer;
 
   constructor(
     @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly identities: IdentityStore,
   ) {
+    this.signingKey = jobSigningKey(config.jwtSecret);
     this.queues = Object.fromEntries(
       QUEUE_NAMES.map((name) => [
         name,
@@ -103,7 +107,7 @@ export class JobProducer implements OnModuleDestroy {
   ): { name: string; data: Record<string, unknown>; opts: JobsOptions } {
     return {
       name,
-      data: { ...data, org: actor.org, requestId: actor.requestId, actorSubject: actor.subject },
+      data: sealJob(this.signingKey, queue, name, { ...data, org: actor.org, requestId: actor.requestId, actorSubject: actor.subject }),
       opts: {
         ...opts.jobOptions,
         jobId: makeJobId(queue, name, actor.org, randomUUID()),
@@ -119,7 +123,9 @@ export class JobProducer implements OnModuleDestroy {
    * however many replicas register the same id. Schedules only enqueue; workers do the work.
    */
   async schedule(queue: QueueName, schedulerId: string, cron: string, name: string, data: Record<string, unknown> = {}) {
-    await this.queues[queue].upsertJobScheduler(schedulerId, { pattern: cron, tz: 'UTC' }, { name, data });
+    // A template that names an organization is signed like any tenant job; every tick carries it.
+    const template = { name, data: sealJob(this.signingKey, queue, name, data) };
+    await this.queues[queue].upsertJobScheduler(schedulerId, { pattern: cron, tz: 'UTC' }, template);
   }
 
   async unschedule(queue: QueueName, schedulerId: string): Promise<void> {

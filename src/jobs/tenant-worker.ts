@@ -1,14 +1,32 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { Inject, Logger } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { todayUtc } from '../common/money/validators';
+import { APP_CONFIG, AppConfig } from '../config/env';
 import { jobDuration, jobsTotal } from '../ops/metrics';
+import { refusalOf } from './job-payloads';
+import { jobSigningKey } from './job-signature';
 
 /**
- * Base for processors: metrics and structured logs (with the originating request id) for
- * every job. Subclasses stay thin: parse the payload, call a service.
+ * Base for processors: every payload is checked (signature, then shape) before a subclass
+ * sees it, and every job gets metrics and structured logs (with the originating request id).
+ * Subclasses implement `handle` and stay thin: read the payload, call a service.
  */
 export abstract class TrackedWorker extends WorkerHost {
   protected readonly logger = new Logger(this.constructor.name);
+  // A property, so the processors' constructors stay about their own services.
+  @Inject(APP_CONFIG) private readonly appConfig!: AppConfig;
+  private signingKey?: Buffer;
+
+  /** Anyone who can write to Redis can add a job: one the service did not make fails at once, unretried. */
+  async process(job: Job): Promise<unknown> {
+    this.signingKey ??= jobSigningKey(this.appConfig.jwtSecret);
+    const refusal = refusalOf(this.signingKey, job.queueName, job.name, job.data, todayUtc());
+    if (refusal) throw new UnrecoverableError(`job refused: ${refusal}`);
+    return this.handle(job);
+  }
+
+  protected abstract handle(job: Job): Promise<unknown>;
 
   @OnWorkerEvent('completed')
   onCompleted(job: Job) {

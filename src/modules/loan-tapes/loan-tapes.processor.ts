@@ -19,7 +19,7 @@ export class LoanTapesProcessor extends TrackedWorker {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  protected async handle(job: Job): Promise<unknown> {
     const actor = jobActor(job.data as TapeJob);
     let tapeId: string | null;
     switch (job.name) {
@@ -32,7 +32,7 @@ export class LoanTapesProcessor extends TrackedWorker {
         if (!tapeId) return { skipped: 'the config is inactive or no longer scheduled' };
         break;
       default:
-        throw new Error(`unknown job ${job.name}`);
+        throw new UnrecoverableError(`unknown job ${job.name}`);
     }
     try {
       return await this.generator.run(actor, tapeId, {

@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
 import { JobProducer } from '../../jobs/job-producer';
 import { jobActor } from '../../jobs/job-actor';
 import { QUEUES } from '../../jobs/queues';
@@ -15,7 +15,7 @@ export class AutoAssignProcessor extends TrackedWorker {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  protected async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case 'auto-assign':
         return this.autoAssign.run(jobActor(job.data), (job.data as { portfolioId: string }).portfolioId);
@@ -28,7 +28,7 @@ export class AutoAssignProcessor extends TrackedWorker {
           }),
         };
       default:
-        throw new Error(`unknown job ${job.name}`);
+        throw new UnrecoverableError(`unknown job ${job.name}`);
     }
   }
 }

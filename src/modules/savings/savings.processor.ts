@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
 import { JobProducer } from '../../jobs/job-producer';
 import { JobData, QUEUES } from '../../jobs/queues';
 import { TrackedWorker } from '../../jobs/tenant-worker';
@@ -17,7 +17,7 @@ export class SavingsProcessor extends TrackedWorker {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  protected async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case 'settlement': {
         const data = job.data as SavingsJob;
@@ -32,7 +32,7 @@ export class SavingsProcessor extends TrackedWorker {
       case 'fan-out-accrual':
         return { organizations: await this.producer.enqueueForEveryOrganization('savings', 'accrual', {}, { dedupKey: 'accrual' }) };
       default:
-        throw new Error(`unknown savings job ${job.name}`);
+        throw new UnrecoverableError(`unknown savings job ${job.name}`);
     }
   }
 }

@@ -16,16 +16,16 @@ export class SnapshotsProcessor extends TrackedWorker {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
+  protected async handle(job: Job): Promise<unknown> {
     if (job.name === 'fan-out') {
       const snapshotDate = todayUtc();
       const organizations = await this.producer.enqueueForEveryOrganization('snapshots', 'snapshot-run', { snapshotDate }, { dedupKey: snapshotDate });
       return { organizations, snapshot_date: snapshotDate };
     }
     if (job.name === 'snapshot-run') {
+      // TrackedWorker has refused a date other than today: a run that waited past midnight
+      // would stamp live state into a day that has ended.
       const data = job.data as JobData<'snapshots', 'snapshot-run'>;
-      // A run that waited past midnight would stamp live state into a day that has ended.
-      if (data.snapshotDate !== todayUtc()) throw new UnrecoverableError(`snapshot date ${data.snapshotDate} is no longer today`);
       return this.runs.run(data.org, data.snapshotDate, { requestId: data.requestId, actorSubject: data.actorSubject });
     }
     throw new UnrecoverableError(`unknown job ${job.name}`);
