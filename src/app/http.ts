@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createValidationPipe } from '../common/errors/validation';
 import { simple } from '../common/errors/problem';
 import { etagHook } from '../common/versioning/etag';
+import { registerMethodNotAllowed } from '../common/http/method-not-allowed';
 import { nulGuard } from '../common/http/nul-guard';
 import { registerSecurityHeaders } from '../common/http/security-headers';
 import { logRequest } from '../common/logging/request-log';
@@ -57,6 +58,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     }
     done();
   });
+  registerMethodNotAllowed(fastify);
   fastify.addHook('preHandler', nulGuard);
   fastify.addHook('preSerialization', etagHook);
   fastify.addHook('onResponse', (req, reply, done) => {
