@@ -1,11 +1,14 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { createValidationPipe } from '../common/errors/validation';
 import { simple } from '../common/errors/problem';
+import { sendProblem } from '../common/errors/problem.filter';
 import { etagHook } from '../common/versioning/etag';
+import { registerJsonParser } from '../common/http/json-body';
 import { nulGuard } from '../common/http/nul-guard';
 import { registerSecurityHeaders } from '../common/http/security-headers';
 import { PinoNestLogger, requestContext } from '../common/logging/logger';
@@ -27,6 +30,10 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,
+    // Job ids carry queue, name, organization and a UUID (up to ~150 characters); nothing longer is an id.
+    maxParamLength: 256,
+    // What the router refuses before any hook runs (bad percent-encoding, over-long parameters).
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendProblem(reply, err, req),
     // Honour a caller's X-Request-Id when it is sane; otherwise mint one.
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];
@@ -36,9 +43,12 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
+    // Our own JSON parser (depth-checked) replaces Nest's; urlencoded bodies have none (415).
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
 
+  registerJsonParser(fastify);
   // A CSV body is handed to the route as a stream; it is never buffered whole.
   fastify.addContentTypeParser(['text/csv', 'application/csv'], (_req, payload, done) => done(null, payload));
 
