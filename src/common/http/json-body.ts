@@ -47,6 +47,6 @@ export function registerJsonParser(fastify: FastifyInstance): void {
       done(badRequest(detail, [{ field: 'body', message: detail }]), undefined);
       return;
     }
-    parse(req, text, done);
+    void parse(req, text, done);
   });
 }
