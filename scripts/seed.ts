@@ -41,7 +41,7 @@ async function main() {
   }
   log('done');
   process.stdout.write(`organization: ${org}\n`);
-  process.stdout.write(`admin token:  ${signToken({ sub: 'seed-admin', org, role: 'admin' }, config.jwtSecret, 7 * 24 * 3600)}\n`);
+  process.stdout.write(`admin token:  ${signToken({ sub: 'seed-admin', org, role: 'admin' }, config.jwtSecret, config.jwtMaxTtlSeconds)}\n`);
 }
 
 main().catch((err: Error) => {
