@@ -10,6 +10,7 @@ import { sendProblem } from '../common/errors/problem.filter';
 import { etagHook } from '../common/versioning/etag';
 import { registerJsonParser } from '../common/http/json-body';
 import { nulGuard } from '../common/http/nul-guard';
+import { registerPublicBase, trustFunction } from '../common/http/public-base';
 import { registerSecurityHeaders } from '../common/http/security-headers';
 import { PinoNestLogger, requestContext } from '../common/logging/logger';
 import type { AppConfig } from '../config/env';
@@ -25,10 +26,12 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,100}$/;
 const CSV_ROUTES = [/^\/loans\/import(\?|$)/];
 
 export async function createHttpApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const trust = trustFunction(config.trustProxy);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: false,
+    // Only a configured proxy may tell us the client's address, scheme and host (TRUST_PROXY).
+    trustProxy: trust,
     return503OnClosing: true,
     // Job ids carry queue, name, organization and a UUID (up to ~150 characters); nothing longer is an id.
     maxParamLength: 256,
@@ -49,6 +52,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   const fastify = app.getHttpAdapter().getInstance();
 
   registerJsonParser(fastify);
+  registerPublicBase(fastify, config, trust);
   // A CSV body is handed to the route as a stream; it is never buffered whole.
   fastify.addContentTypeParser(['text/csv', 'application/csv'], (_req, payload, done) => done(null, payload));
 
