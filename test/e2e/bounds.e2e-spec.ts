@@ -1,3 +1,4 @@
+import jwt from 'jsonwebtoken';
 import { systemActor } from '../../src/common/auth/actor';
 import { JobProducer } from '../../src/jobs/job-producer';
 import { QUEUES } from '../../src/jobs/queues';
@@ -138,6 +139,31 @@ describe('input bounds (e2e)', () => {
       expect(await count(first.id)).toBe(2);
       expect(await count(last.id)).toBe(1);
       expect(await count(bad.id)).toBe(0);
+    });
+  });
+
+  describe('token lifetime', () => {
+    const org = newOrg();
+    const call = (token: string) => t.http().get('/portfolios').set(bearer(token));
+    const now = () => Math.floor(Date.now() / 1000);
+    const sign = (claims: Record<string, unknown>) => jwt.sign({ sub: 'u', org, role: 'viewer', ...claims }, t.config.jwtSecret);
+
+    it('accepts tokens up to JWT_MAX_TTL_SECONDS (default 24 h)', async () => {
+      expect((await call(tokenFor(t.config, org))).status).toBe(200);
+      expect((await call(sign({ iat: now(), exp: now() + 86_400 }))).status).toBe(200);
+    });
+
+    it('refuses a longer lifetime, an iat more than 60 s ahead, and a token without exp (401 problem)', async () => {
+      for (const token of [
+        sign({ iat: now(), exp: now() + 86_401 }), // 24 h + 1 s
+        sign({ iat: now() - 3600, exp: now() + 86_000 }), // issued for about 25 h
+        sign({ iat: now() + 300, exp: now() + 3600 }), // issued five minutes from now
+        sign({}), // no exp at all
+      ]) {
+        const res = await call(token);
+        expect(res.status).toBe(401);
+        isProblem(res, 401);
+      }
     });
   });
 });
