@@ -81,7 +81,8 @@ export class TapesService {
   }
 
   /**
-   * A tape of this config and date still waiting for its job: a repeated request merges into it.
+   * A requested tape of this config and date still waiting for its job: a repeated request merges
+   * into it (a scheduled tick's job id is not one /jobs can show, so those are left alone).
    * One without a job id yet is a request between its commit and its enqueue (a few ms); after
    * 30 s without one it is a request that died there, and no longer merges.
    */
@@ -89,7 +90,7 @@ export class TapesService {
     return one<{ id: string; job_id: string | null; fresh: false }>(
       m,
       `SELECT id, job_id, false AS fresh FROM loan_tapes
-        WHERE config_id = $1 AND as_of_date = $2 AND status = 'queued'
+        WHERE config_id = $1 AND as_of_date = $2 AND status = 'queued' AND trigger = 'manual'
           AND (job_id IS NOT NULL OR created_at > now() - interval '30 seconds')
         ORDER BY created_at LIMIT 1`,
       [configId, asOf],
