@@ -17,6 +17,10 @@ describe('exceedsJsonDepth', () => {
     expect(exceedsJsonDepth('{"a":["x\\\\",[[]]]}', 3)).toBe(true);
   });
 
+  it('leaves an unterminated string to the parser', () => {
+    expect(exceedsJsonDepth('{"a":"never closed [[[[', 1)).toBe(false);
+  });
+
   it('stops early on a very deep body', () => {
     expect(exceedsJsonDepth('['.repeat(1_000_000), 32)).toBe(true);
   });

@@ -6,27 +6,37 @@ export const MAX_JSON_DEPTH = 32;
 
 const QUOTE = 34;
 const BACKSLASH = 92;
-const OPEN = new Set([123, 91]); // { [
-const CLOSE = new Set([125, 93]); // } ]
+const OPEN_BRACE = 123;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACE = 125;
+const CLOSE_BRACKET = 93;
+
+/** Index of the quote that closes the string whose opening quote is at `open` (-1 if none). */
+function stringEnd(text: string, open: number): number {
+  for (let q = text.indexOf('"', open + 1); q !== -1; q = text.indexOf('"', q + 1)) {
+    let slashes = 0;
+    while (text.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return q;
+  }
+  return -1;
+}
 
 /**
- * True when JSON text nests arrays/objects more than `max` deep. One pass over the characters
- * before parsing, so a hostile body is refused without building its structure; brackets inside
- * strings do not count. Malformed text may be miscounted, but the parser refuses it anyway.
+ * True when JSON text nests arrays/objects more than `max` deep. One pass before parsing, so a
+ * hostile body is refused without building its structure; strings are skipped with indexOf, so
+ * brackets inside them do not count and long text costs little. Malformed text may be
+ * miscounted, but the parser refuses it anyway.
  */
 export function exceedsJsonDepth(text: string, max = MAX_JSON_DEPTH): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) {
-      inString = true;
-    } else if (OPEN.has(c)) {
+    if (c === QUOTE) {
+      i = stringEnd(text, i);
+      if (i === -1) return false;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > max) return true;
-    } else if (CLOSE.has(c)) {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
     }
   }
