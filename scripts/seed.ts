@@ -44,8 +44,9 @@ async function main() {
     await client.end();
   }
   log('done');
-  // Tokens live 12 hours: production refuses longer-lived ones, and the demo should look like it.
-  const token = (role: 'admin' | 'owner') => signToken({ sub: `seed-${role}`, org, role }, config.jwtSecret, 12 * 3600);
+  // Tokens live 12 hours, or less where JWT_MAX_TTL_SECONDS says so (longer ones are refused).
+  const ttl = Math.min(12 * 3600, config.jwtMaxTtlSeconds);
+  const token = (role: 'admin' | 'owner') => signToken({ sub: `seed-${role}`, org, role }, config.jwtSecret, ttl);
   process.stdout.write(`organization:  ${org}\n`);
   process.stdout.write(`admin token:   ${token('admin')}\n`);
   process.stdout.write(`owner token:   ${token('owner')}\n`);

@@ -21,4 +21,9 @@ if (!isRole(role)) {
   process.stderr.write(`unknown role "${role}": use viewer, admin or owner\n`);
   process.exit(2);
 }
-process.stdout.write(signToken({ sub: arg('sub') ?? 'local-user', org, role }, loadConfig().jwtSecret, hours * 3600) + '\n');
+const config = loadConfig();
+if (!Number.isInteger(hours) || hours < 1 || hours * 3600 > config.jwtMaxTtlSeconds) {
+  process.stderr.write(`--hours must be a whole number from 1 to ${config.jwtMaxTtlSeconds / 3600} (JWT_MAX_TTL_SECONDS)\n`);
+  process.exit(2);
+}
+process.stdout.write(signToken({ sub: arg('sub') ?? 'local-user', org, role }, config.jwtSecret, hours * 3600) + '\n');

@@ -2,13 +2,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { createValidationPipe } from '../common/errors/validation';
 import { simple } from '../common/errors/problem';
+import { sendProblem } from '../common/errors/problem.filter';
 import { etagHook } from '../common/versioning/etag';
 import { registerMethodNotAllowed } from '../common/http/method-not-allowed';
+import { registerJsonParser } from '../common/http/json-body';
 import { nulGuard } from '../common/http/nul-guard';
+import { registerPublicBase, trustFunction } from '../common/http/public-base';
 import { registerSecurityHeaders } from '../common/http/security-headers';
 import { logRequest } from '../common/logging/request-log';
 import { PinoNestLogger, requestContext } from '../common/logging/logger';
@@ -25,13 +29,19 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,100}$/;
 const CSV_ROUTES = [/^\/loans\/import(\?|$)/];
 
 export async function createHttpApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const trust = trustFunction(config.trustProxy);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     // One line per request, written in onResponse below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: false,
+    // Only a configured proxy may tell us the client's address, scheme and host (TRUST_PROXY).
+    trustProxy: trust,
     return503OnClosing: true,
+    // Job ids carry queue, name, organization and a UUID (up to ~150 characters); nothing longer is an id.
+    maxParamLength: 256,
+    // What the router refuses before any hook runs (bad percent-encoding, over-long parameters).
+    frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendProblem(reply, err, req),
     // Honour a caller's X-Request-Id when it is sane; otherwise mint one.
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];
@@ -41,9 +51,13 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
+    // Our own JSON parser (depth-checked) replaces Nest's; urlencoded bodies have none (415).
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
 
+  registerJsonParser(fastify);
+  registerPublicBase(fastify, config, trust);
   // A CSV body is handed to the route as a stream; it is never buffered whole.
   fastify.addContentTypeParser(['text/csv', 'application/csv'], (_req, payload, done) => done(null, payload));
 

@@ -1,4 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
+import { isIP } from 'node:net';
+import { weakEncryptionKey, weakJwtSecret, weakOpsPassword } from './secret-strength';
 
 /**
  * The one place that reads process.env. Every variable is parsed once into a typed,
@@ -39,7 +41,16 @@ export interface AppConfig {
   corsOrigins: string[];
   shutdownTimeoutMs: number;
   jobAttempts: number;
+  // Token lifetime, public links and tape retention (issue #13, items 8 and 9).
+  jwtMaxTtlSeconds: number;
+  publicBaseUrl?: string;
+  trustProxy: TrustProxy;
+  tapeRetentionDays: number;
+  tapeCleanupCron: string;
 }
+
+/** Fastify's trustProxy: off, every hop, a hop count, or a comma-separated list of addresses/CIDRs. */
+export type TrustProxy = boolean | number | string;
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-not-for-production-use';
 // 32 bytes of zeros-and-text, base64: fine for a laptop, refused in production.
@@ -94,6 +105,40 @@ function key(name: string, raw: string): Buffer {
   return buf;
 }
 
+/** Where absolute links point: scheme, host and optional path prefix, no trailing slash. */
+function publicBaseUrl(env: Env): string | undefined {
+  if (!env.PUBLIC_BASE_URL) return undefined;
+  const u = new URL(url(env, 'PUBLIC_BASE_URL', '', ['http:', 'https:']));
+  if (u.search || u.hash || u.username || u.password) {
+    throw new ConfigError('PUBLIC_BASE_URL must be scheme://host[:port][/prefix], without credentials, query or fragment');
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = str(env, 'TRUST_PROXY', 'false').trim();
+  if (raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((e) => e.trim());
+  const ok = entries.every((e) => {
+    const [addr, bits, extra] = e.split('/');
+    return isIP(addr) !== 0 && extra === undefined && (bits === undefined || /^\d{1,3}$/.test(bits));
+  });
+  if (!ok) throw new ConfigError('TRUST_PROXY must be true, false, a hop count, or comma-separated IP addresses/CIDRs');
+  return entries.join(',');
+}
+
+/** Production refuses secrets a typo or a placeholder would give (rules in secret-strength.ts). */
+function refuseWeakSecrets(jwtSecret: string, encKey: Buffer, opsPassword: string | undefined): void {
+  const checks: [string, string | null][] = [
+    ['JWT_SECRET', weakJwtSecret(jwtSecret)],
+    ['DATA_ENCRYPTION_KEY', weakEncryptionKey(encKey)],
+    ['OPS_PASSWORD', opsPassword === undefined ? null : weakOpsPassword(opsPassword)],
+  ];
+  for (const [name, problem] of checks) if (problem) throw new ConfigError(`${name} ${problem}`);
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   const isProduction = nodeEnv === 'production';
@@ -103,8 +148,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const jwtSecret = str(env, 'JWT_SECRET', DEV_JWT_SECRET);
   const encKeyRaw = str(env, 'DATA_ENCRYPTION_KEY', DEV_ENCRYPTION_KEY);
-  if (isProduction && (jwtSecret === DEV_JWT_SECRET || jwtSecret.length < 32)) {
-    throw new ConfigError('JWT_SECRET must be set to a real secret of at least 32 characters in production');
+  if (isProduction && jwtSecret === DEV_JWT_SECRET) {
+    throw new ConfigError('JWT_SECRET must be set to a real secret in production');
   }
   if (isProduction && encKeyRaw === DEV_ENCRYPTION_KEY) {
     throw new ConfigError('DATA_ENCRYPTION_KEY must be set to a real key in production');
@@ -116,6 +161,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   const opsWrite = str(env, 'OPS_DASHBOARD_WRITE', 'false');
   if (!['true', 'false'].includes(opsWrite)) throw new ConfigError(`OPS_DASHBOARD_WRITE must be true or false, got "${opsWrite}"`);
+  if (isProduction) refuseWeakSecrets(jwtSecret, key('DATA_ENCRYPTION_KEY', encKeyRaw), opsPassword);
   const logLevel = str(env, 'LOG_LEVEL', 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
@@ -169,6 +215,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // a minute); an API-only process has only requests to drain.
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', role === 'api' ? 10_000 : 120_000, 0, 600_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 5, 1, 50),
+    jwtMaxTtlSeconds: int(env, 'JWT_MAX_TTL_SECONDS', 86_400, 60, 2_592_000),
+    publicBaseUrl: publicBaseUrl(env),
+    trustProxy: trustProxy(env),
+    // 0 keeps tapes forever.
+    tapeRetentionDays: int(env, 'TAPE_RETENTION_DAYS', 0, 0, 36_500),
+    tapeCleanupCron: cron(env, 'TAPE_CLEANUP_CRON', '15 3 * * *'),
   });
 }
 

@@ -38,7 +38,12 @@ const fanOut: Shape = { signed: false, fields: {}, required: [] };
 const SHAPES: { [Q in QueueName]: Record<JobName<Q>, Shape> } = {
   'auto-assign': { 'auto-assign': tenant({ portfolioId: uuid }), 'auto-assign-dynamic': tenant(), 'fan-out': fanOut },
   snapshots: { 'snapshot-run': tenant({ snapshotDate: today }), 'fan-out': fanOut },
-  'loan-tapes': { 'generate-tape': tenant({ tapeId: uuid }), 'scheduled-tape': tenant({ configId: uuid }) },
+  'loan-tapes': {
+    'generate-tape': tenant({ tapeId: uuid }),
+    'scheduled-tape': tenant({ configId: uuid }),
+    'cleanup-tapes': tenant(),
+    'fan-out-cleanup': fanOut,
+  },
   imports: { 'post-import': tenant() },
   savings: {
     settlement: tenant({}, { businessDate: notFuture }),

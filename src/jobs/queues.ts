@@ -33,6 +33,8 @@ export interface JobPayloads {
   'loan-tapes': {
     'generate-tape': TenantJob & { tapeId: string };
     'scheduled-tape': TenantJob & { configId: string };
+    'cleanup-tapes': TenantJob;
+    'fan-out-cleanup': FanOutJob;
   };
   imports: {
     'post-import': TenantJob;

@@ -130,7 +130,7 @@ describe('investors and settlement instruments (e2e)', () => {
       const stored = await withOrgSql(org, async (c) =>
         JSON.stringify((await c.query(`SELECT * FROM settlement_instruments WHERE investor_id = $1`, [id])).rows),
       );
-      expect(stored).toMatch(/v1\.[0-9a-f]{8}\./);
+      expect(stored).toMatch(/v2\.[0-9a-f]{8}\./);
       for (const secret of [IBAN, ACCOUNT, '99887766554']) expect(stored).not.toContain(secret);
     });
 

@@ -301,6 +301,14 @@ describe('savings (e2e)', () => {
       expect((await get(`${link.pathname}${link.search}`)).status).toBe(200);
     });
 
+    it('builds the pendingInstructions link on the address reached, never on a spoofed Host', async () => {
+      const ref = await newClient();
+      await deposit({ clientReference: ref, amount: 700, productId: instantId });
+      const res = await get(`/financial-partners/clients/${ref}/portfolios`).set('Host', 'evil.example').set('X-Forwarded-Host', 'evil.example');
+      expect(res.status).toBe(200);
+      expect(res.body.portfolioInformation[0].links[0].href).toBe(`${t.url}/financial-partners/instructions?clientReference=${ref}&status=pending`);
+    });
+
     it('sends Last-Modified and answers 304 to If-Modified-Since at or after it', async () => {
       const ref = await newClient();
       await deposit({ clientReference: ref, amount: 500, productId: instantId });

@@ -55,7 +55,7 @@ export class AuthGuard implements CanActivate {
     if (typeof auth === 'string' && auth.length > 0) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth);
       if (!m) return null;
-      const claims = verifyToken(m[1], this.config.jwtSecret);
+      const claims = verifyToken(m[1], this.config.jwtSecret, { maxTtlSeconds: this.config.jwtMaxTtlSeconds });
       return claims ? { org: claims.org, subject: claims.sub, role: claims.role, type: 'jwt', requestId: String(req.id) } : null;
     }
     const key = this.apiKeyHeader(req);

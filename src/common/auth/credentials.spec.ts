@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import { createHmac } from 'node:crypto';
 import { hashApiKey, newApiKey, signToken, verifyToken } from './credentials';
 
 const SECRET = 'test-secret-test-secret-test-secret!';
@@ -33,5 +34,36 @@ describe('API keys', () => {
     expect(a.key).not.toBe(b.key);
     expect(a.key).toMatch(/^psk_[A-Za-z0-9_-]{43}$/);
     expect(hashApiKey(a.key).equals(a.hash)).toBe(true);
+  });
+});
+
+describe('verifyToken lifetime', () => {
+  const NOW = Math.floor(Date.now() / 1000);
+  // Signed by hand: jsonwebtoken would add its own iat, and refuses to sign a non-numeric one.
+  const sign = (claims: Record<string, unknown>) => {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: 'u', org: ORG, role: 'admin', ...claims })}`;
+    return `${unsigned}.${createHmac('sha256', SECRET).update(unsigned).digest('base64url')}`;
+  };
+  const ok = (claims: Record<string, unknown>, maxTtlSeconds?: number) =>
+    verifyToken(sign(claims), SECRET, { nowSeconds: NOW, maxTtlSeconds }) !== null;
+
+  it('accepts a lifetime up to the maximum (default 24 h)', () => {
+    expect(ok({ iat: NOW, exp: NOW + 86_400 })).toBe(true); // exactly 24 h
+    expect(ok({ exp: NOW + 86_400 })).toBe(true); // no iat: exp − now = 86 400
+    expect(ok({ iat: NOW - 3600, exp: NOW + 3600 })).toBe(true); // 2 h, half of it left
+  });
+
+  it('refuses a lifetime above the maximum, measured from iat or from now', () => {
+    expect(ok({ iat: NOW, exp: NOW + 86_401 })).toBe(false); // 24 h + 1 s
+    expect(ok({ exp: NOW + 86_401 })).toBe(false); // no iat, exp − now = 86 401
+    expect(ok({ iat: NOW - 86_400, exp: NOW + 60 })).toBe(false); // issued for 24 h + 60 s
+    expect(ok({ iat: NOW, exp: NOW + 7200 }, 3600)).toBe(false); // 2 h against a 1 h maximum
+  });
+
+  it('refuses an iat more than 60 s in the future, or one that is not a number', () => {
+    expect(ok({ iat: NOW + 60, exp: NOW + 3600 })).toBe(true); // at the skew
+    expect(ok({ iat: NOW + 61, exp: NOW + 3600 })).toBe(false); // 1 s beyond it
+    expect(ok({ iat: 'yesterday', exp: NOW + 3600 })).toBe(false);
   });
 });

@@ -21,18 +21,38 @@ function secretKey(secret: string): KeyObject {
   return cachedKey.key;
 }
 
-/** HS256 only: `alg: none` and RS/HS confusion are refused by construction. */
-export function verifyToken(token: string, secret: string): TokenClaims | null {
+/** Longest token lifetime accepted unless configured (JWT_MAX_TTL_SECONDS). */
+export const DEFAULT_MAX_TTL_SECONDS = 86_400;
+/** How far in the future a token's `iat` may be: the issuer's clock may run a little ahead. */
+export const IAT_SKEW_SECONDS = 60;
+
+/**
+ * HS256 only: `alg: none` and RS/HS confusion are refused by construction. A token must carry
+ * `exp`; its lifetime (exp − iat, and exp − now) must not exceed `maxTtlSeconds`, so a stolen
+ * long-lived token is useless, and an `iat` beyond the skew is a forged or broken clock.
+ */
+export function verifyToken(
+  token: string,
+  secret: string,
+  opts: { maxTtlSeconds?: number; nowSeconds?: number } = {},
+): TokenClaims | null {
   try {
     const payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], clockTolerance: 5 });
     if (typeof payload !== 'object' || payload === null) return null;
-    const { sub, org, role, exp } = payload as Record<string, unknown>;
+    const { sub, org, role, exp, iat } = payload as Record<string, unknown>;
     if (typeof sub !== 'string' || !sub || sub.length > 200) return null;
     if (!isUuid(org) || !isRole(role) || typeof exp !== 'number') return null;
+    if (!lifetimeOk(exp, iat, opts.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS, opts.nowSeconds ?? Date.now() / 1000)) return null;
     return { sub, org: org.toLowerCase(), role };
   } catch {
     return null;
   }
+}
+
+function lifetimeOk(exp: number, iat: unknown, maxTtl: number, now: number): boolean {
+  if (iat !== undefined && typeof iat !== 'number') return false;
+  if (typeof iat === 'number' && (iat > now + IAT_SKEW_SECONDS || exp - iat > maxTtl)) return false;
+  return exp - now <= maxTtl;
 }
 
 export function signToken(claims: TokenClaims, secret: string, expiresInSeconds = 3600): string {

@@ -99,6 +99,11 @@ function fromFastify(fe: FastifyLikeError): RenderedProblem {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return simple(415, 'unsupported-media-type', 'Content-Type is not accepted by this endpoint', 'Content-Type');
+    case 'FST_ERR_BAD_URL':
+      return simple(400, 'bad-url', 'The path is not validly percent-encoded', 'path');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Fastify says 414; a parameter no id could be that long is simply invalid input here.
+      return simple(400, 'path-parameter-too-long', 'A path parameter is longer than any valid value', 'path');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return simple(400, 'malformed-json', 'The body is empty but Content-Type says JSON', 'body');
     default:

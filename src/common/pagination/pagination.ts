@@ -31,9 +31,9 @@ export interface Page<T> {
 
 export const offsetOf = (q: PageQuery) => (q.page - 1) * q.page_size;
 
-/** Absolute URL of this request with some query parameters replaced. */
+/** Absolute URL of this request with some query parameters replaced, on the public base (see public-base.ts). */
 export function linkTo(req: FastifyRequest, changes: Record<string, string | null>): string {
-  const url = new URL(req.url, `${req.protocol}://${req.host}`);
+  const url = new URL(`${req.publicBase}${req.url}`);
   for (const [k, v] of Object.entries(changes)) {
     if (v === null) url.searchParams.delete(k);
     else url.searchParams.set(k, v);

@@ -6,6 +6,7 @@ import { LoanTapes1763700000004 } from './1763700000004-loan-tapes';
 import { Savings1763700000005 } from './1763700000005-savings';
 import { LoanListIndex1763700000006 } from './1763700000006-loan-list-index';
 import { IdempotencyCaller1763700000010 } from './1763700000010-idempotency-caller';
+import { ShortAccountMasks1764600000013 } from './1764600000013-short-account-masks';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Savings1763700000005,
   LoanListIndex1763700000006,
   IdempotencyCaller1763700000010,
+  ShortAccountMasks1764600000013,
 ];

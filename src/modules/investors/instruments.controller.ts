@@ -15,7 +15,7 @@ export class InstrumentsController {
   constructor(private readonly instruments: InstrumentsService) {}
 
   @Get('investors/:id/settlement-instruments')
-  @ApiOperation({ summary: "List an investor's settlement instruments (account numbers and IBANs only as last 4)" })
+  @ApiOperation({ summary: "List an investor's settlement instruments (account numbers and IBANs only as their last 4 characters, at most half)" })
   list(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Query() q: InstrumentQuery, @Req() req: FastifyRequest) {
     return this.instruments.list(actor, id, q, req);
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
@@ -14,7 +15,7 @@ import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from '
 import { InvestorsService } from './investors.service';
 import { INSTRUMENT_COLUMNS, InstrumentRow, instrumentView } from './views';
 
-/** AAD contexts: a ciphertext only decrypts in the column it was written for. */
+/** AAD columns: with the organization and row id, a ciphertext only decrypts where it was written. */
 export const ACCOUNT_CONTEXT = 'settlement_instrument.account_number';
 export const IBAN_CONTEXT = 'settlement_instrument.iban';
 
@@ -42,13 +43,15 @@ export class InstrumentsService {
       const bank = this.checked(dto.instrument_type as InstrumentType, pickBank(dto));
       const currency = dto.currency.toUpperCase();
       if (isDefault) await this.clearDefault(m, investorId, currency);
+      // The id is chosen here so the ciphertext can be bound to its row before the row exists.
+      const id = randomUUID();
       const row = (await one<InstrumentRow>(
         m,
-        `INSERT INTO settlement_instruments (investor_id, instrument_type, currency, account_holder_name, routing_number,
+        `INSERT INTO settlement_instruments (id, investor_id, instrument_type, currency, account_holder_name, routing_number,
             sort_code, bic, account_number_enc, account_number_last4, iban_enc, iban_last4, is_default, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${INSTRUMENT_COLUMNS}`,
-        [investorId, dto.instrument_type, currency, dto.account_holder_name, bank.routing_number ?? null, bank.sort_code ?? null,
-          bank.bic ?? null, ...this.sealed(bank), isDefault, status],
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${INSTRUMENT_COLUMNS}`,
+        [id, investorId, dto.instrument_type, currency, dto.account_holder_name, bank.routing_number ?? null, bank.sort_code ?? null,
+          bank.bic ?? null, ...this.sealed(bank, actor.org, id), isDefault, status],
       )) as InstrumentRow;
       const { id: _i, created_at: _c, updated_at: _u, version: _v, ...fields } = instrumentView(row);
       await recordAudit(m, actor, {
@@ -109,8 +112,8 @@ export class InstrumentsService {
       setIfChanged('status', status);
       setIfChanged('is_default', isDefault);
       // Ciphertext differs on every write, so a sent secret always counts as a change.
-      if (bank.account_number !== undefined) Object.assign(patch, this.sealedAccount(bank.account_number));
-      if (bank.iban !== undefined) Object.assign(patch, this.sealedIban(bank.iban));
+      if (bank.account_number !== undefined) Object.assign(patch, this.sealedAccount(bank.account_number, actor.org, id));
+      if (bank.iban !== undefined) Object.assign(patch, this.sealedIban(bank.iban, actor.org, id));
       if (!Object.keys(patch).length) return instrumentView(before);
 
       if (patch.is_default === true) await this.clearDefault(m, before.investor_id, before.currency);
@@ -146,18 +149,18 @@ export class InstrumentsService {
     );
   }
 
-  private sealedAccount(v: string) {
-    return { account_number_enc: this.cipher.encrypt(v, ACCOUNT_CONTEXT), account_number_last4: last4(v) };
+  private sealedAccount(v: string, org: string, row: string) {
+    return { account_number_enc: this.cipher.encrypt(v, { column: ACCOUNT_CONTEXT, org, row }), account_number_last4: last4(v) };
   }
 
-  private sealedIban(v: string) {
-    return { iban_enc: this.cipher.encrypt(v, IBAN_CONTEXT), iban_last4: last4(v) };
+  private sealedIban(v: string, org: string, row: string) {
+    return { iban_enc: this.cipher.encrypt(v, { column: IBAN_CONTEXT, org, row }), iban_last4: last4(v) };
   }
 
   /** [account_number_enc, account_number_last4, iban_enc, iban_last4] for an INSERT. */
-  private sealed(bank: BankDetails): (string | null)[] {
-    const a = bank.account_number !== undefined ? this.sealedAccount(bank.account_number) : null;
-    const i = bank.iban !== undefined ? this.sealedIban(bank.iban) : null;
+  private sealed(bank: BankDetails, org: string, row: string): (string | null)[] {
+    const a = bank.account_number !== undefined ? this.sealedAccount(bank.account_number, org, row) : null;
+    const i = bank.iban !== undefined ? this.sealedIban(bank.iban, org, row) : null;
     return [a?.account_number_enc ?? null, a?.account_number_last4 ?? null, i?.iban_enc ?? null, i?.iban_last4 ?? null];
   }
 }
@@ -172,8 +175,9 @@ function storedFields(r: InstrumentRow): Set<BankField> {
   if (r.routing_number) s.add('routing_number');
   if (r.sort_code) s.add('sort_code');
   if (r.bic) s.add('bic');
-  if (r.account_number_last4) s.add('account_number');
-  if (r.iban_last4) s.add('iban');
+  // A one-character account shows an empty tail: null, not emptiness, means "not stored".
+  if (r.account_number_last4 !== null) s.add('account_number');
+  if (r.iban_last4 !== null) s.add('iban');
   return s;
 }
 

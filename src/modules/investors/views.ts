@@ -17,7 +17,7 @@ export interface InvestorRow {
 
 export const investorView = (r: InvestorRow) => ({ ...r });
 
-/** Never the ciphertext columns: only their last four characters leave the database. */
+/** Never the ciphertext columns: only their tails (last four characters, at most half) leave the database. */
 export const INSTRUMENT_COLUMNS = `id, investor_id, instrument_type, currency, account_holder_name, routing_number, sort_code,
   bic, account_number_last4, iban_last4, is_default, status, created_at, updated_at, version`;
 

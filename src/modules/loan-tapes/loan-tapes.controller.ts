@@ -68,7 +68,8 @@ export class LoanTapesController {
       "as_of_date defaults to today (UTC) and reads live loans; a past date reads that date's loan snapshots " +
       '(422 when there are none); a future date → 422; an inactive config → 409. The tape goes queued → running → ' +
       'completed | failed (failed_reason). Values: money 2 dp, rates as decimals, dates YYYY-MM-DD, empty for null ' +
-      "(null in JSON Lines), text starting with = + - @ prefixed with '.",
+      "(null in JSON Lines), text starting with = + - @, a tab, a carriage return or full-width ＝＋－＠ prefixed with '. " +
+      'A request for the same config and as_of_date while a tape is still queued returns that tape and job (202).',
   })
   generate(@CurrentActor() actor: Actor, @Param('id', IdOf('Loan tape config')) id: string, @Body() dto: GenerateTapeDto) {
     return this.tapes.requestGenerate(actor, id, dto.as_of_date);

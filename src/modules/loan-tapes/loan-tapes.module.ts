@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '../../config/env';
 import { TapeConfigsService } from './configs.service';
 import { LoanTapesController } from './loan-tapes.controller';
 import { TapeGenerator } from './tape-generator.service';
+import { TapeRetention } from './tape-retention.service';
 import { TapeSchedules } from './tape-schedules.service';
 import { LocalTapeStorage, TAPE_STORAGE } from './tape-storage';
 import { TapesService } from './tapes.service';
@@ -24,6 +25,8 @@ import { TapesService } from './tapes.service';
  *   each written from the same decimal text as CSV (src/common/xlsx), so no value passes through
  *   a float; the header is frozen and filtered.
  * - A tape freezes the config's format, columns and portfolio when it is requested.
+ * - TAPE_RETENTION_DAYS > 0: a daily job (TAPE_CLEANUP_CRON) deletes finished tapes requested
+ *   longer ago, rows and files; 0 (the default) keeps them forever.
  * - A scheduled tick's tape carries the scheduler's job id, which /jobs cannot show (it holds ':').
  */
 @Module({
@@ -33,8 +36,9 @@ import { TapesService } from './tapes.service';
     TapesService,
     TapeSchedules,
     TapeGenerator,
+    TapeRetention,
     { provide: TAPE_STORAGE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new LocalTapeStorage(config.tapeStorageDir) },
   ],
-  exports: [TapesService, TapeGenerator, TapeSchedules],
+  exports: [TapesService, TapeGenerator, TapeSchedules, TapeRetention],
 })
 export class LoanTapesModule {}

@@ -1,9 +1,11 @@
 import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
+import { JobProducer } from '../../jobs/job-producer';
 import { JobData, QUEUES } from '../../jobs/queues';
 import { TrackedWorker } from '../../jobs/tenant-worker';
 import { jobActor } from '../../jobs/job-actor';
 import { reasonOf, TapeGenerator } from './tape-generator.service';
+import { TapeRetention } from './tape-retention.service';
 import { TapeFailure } from './tape-rules';
 import { TapesService } from './tapes.service';
 
@@ -15,6 +17,8 @@ export class LoanTapesProcessor extends TrackedWorker {
   constructor(
     private readonly generator: TapeGenerator,
     private readonly tapes: TapesService,
+    private readonly retention: TapeRetention,
+    private readonly producer: JobProducer,
   ) {
     super();
   }
@@ -31,6 +35,12 @@ export class LoanTapesProcessor extends TrackedWorker {
         tapeId = await this.tapes.scheduledTape(actor, (job.data as ScheduledJob).configId, job.id as string);
         if (!tapeId) return { skipped: 'the config is inactive or no longer scheduled' };
         break;
+      case 'cleanup-tapes':
+        return this.retention.cleanup(actor);
+      case 'fan-out-cleanup':
+        return {
+          organizations: await this.producer.enqueueForEveryOrganization(QUEUES.loanTapes, 'cleanup-tapes', {}, { dedupKey: 'cleanup' }),
+        };
       default:
         throw new UnrecoverableError(`unknown job ${job.name}`);
     }

@@ -29,7 +29,7 @@ describe('tape column catalog', () => {
 describe('value formatting in SQL', () => {
   it('guards free text against formula injection and leaves numbers alone', () => {
     expect(guardSql('l.borrower_name')).toBe(
-      "CASE WHEN left(l.borrower_name, 1) IN ('=', '+', '-', '@') THEN '''' || l.borrower_name ELSE l.borrower_name END",
+      "CASE WHEN left(l.borrower_name, 1) IN ('=', '+', '-', '@', chr(9), chr(13), '＝', '＋', '－', '＠') THEN '''' || l.borrower_name ELSE l.borrower_name END",
     );
     expect(formattedSql('string', 'x')).toContain("'''' || x");
     expect(formattedSql('money', 'x')).toBe('round(x, 2)::text');

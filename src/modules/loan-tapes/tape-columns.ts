@@ -88,8 +88,15 @@ export function columnListProblems(columns: string[]): { unknown: string[]; dupl
   return { unknown: [...unknown], duplicates: [...duplicates] };
 }
 
+/**
+ * First characters a spreadsheet may read as the start of a formula: = + - @, tab and carriage
+ * return (some importers strip them and read what follows), and the full-width ＝＋－＠ that
+ * spreadsheets fold to their ASCII forms. chr() keeps the control characters out of the SQL text.
+ */
+const FORMULA_STARTS = `'=', '+', '-', '@', chr(9), chr(13), '＝', '＋', '－', '＠'`;
+
 /** Free text a spreadsheet could run as a formula gets a leading apostrophe. */
-export const guardSql = (expr: string) => `CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@') THEN '''' || ${expr} ELSE ${expr} END`;
+export const guardSql = (expr: string) => `CASE WHEN left(${expr}, 1) IN (${FORMULA_STARTS}) THEN '''' || ${expr} ELSE ${expr} END`;
 
 /**
  * A column's value as it appears in every tape format: text in the tape's wire form, or an

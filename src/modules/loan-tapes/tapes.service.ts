@@ -34,7 +34,8 @@ export class TapesService {
 
   /**
    * Checks the request now (404, 409 inactive, 422 future date or a past date without loan
-   * snapshots), records the tape as queued and hands the work to a job.
+   * snapshots), records the tape as queued and hands the work to a job. A request for a config
+   * and date whose tape is still queued gets that tape and job instead of a second one.
    */
   async requestGenerate(actor: Actor, configId: string, asOfDate?: string): Promise<EnqueuedJob & { tape_id: string }> {
     const today = todayUtc();
@@ -45,9 +46,12 @@ export class TapesService {
       ]);
     }
     if (!this.producer.redisReady) throw serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
-    const tapeId = await this.db.run(actor.org, async (m) => {
-      const config = await this.configs.require(m, configId);
+    const claimed = await this.db.run(actor.org, async (m) => {
+      // The config's row lock makes requests for one config take turns, so two never both insert.
+      const config = await this.configs.require(m, configId, true);
       if (!config.is_active) throw inactive(configId);
+      const queued = await this.queuedTape(m, configId, asOf);
+      if (queued) return queued;
       if (asOf < today && !(await this.hasSnapshots(m, actor.org, asOf))) {
         throw unprocessable('no-loan-snapshots', `No loan snapshots exist for ${asOf}; a past tape reads that date's snapshots`, [
           { field: 'as_of_date', message: 'no loan snapshots on this date' },
@@ -60,8 +64,10 @@ export class TapesService {
         resourceId: id,
         details: { config_id: configId, as_of_date: asOf, format: config.format },
       });
-      return id;
+      return { id, job_id: null, fresh: true };
     });
+    if (!claimed.fresh) return this.merged(actor, claimed.id, claimed.job_id);
+    const tapeId = claimed.id;
     let job: EnqueuedJob;
     try {
       job = await this.producer.enqueue(QUEUES.loanTapes, 'generate-tape', actor, { tapeId });
@@ -72,6 +78,35 @@ export class TapesService {
     }
     await this.db.run(actor.org, (m) => m.query(`UPDATE loan_tapes SET job_id = $2 WHERE id = $1`, [tapeId, job.job_id]));
     return { tape_id: tapeId, ...job };
+  }
+
+  /**
+   * A requested tape of this config and date still waiting for its job: a repeated request merges
+   * into it (a scheduled tick's job id is not one /jobs can show, so those are left alone).
+   * One without a job id yet is a request between its commit and its enqueue (a few ms); after
+   * 30 s without one it is a request that died there, and no longer merges.
+   */
+  private queuedTape(m: EntityManager, configId: string, asOf: string) {
+    return one<{ id: string; job_id: string | null; fresh: false }>(
+      m,
+      `SELECT id, job_id, false AS fresh FROM loan_tapes
+        WHERE config_id = $1 AND as_of_date = $2 AND status = 'queued' AND trigger = 'manual'
+          AND (job_id IS NOT NULL OR created_at > now() - interval '30 seconds')
+        ORDER BY created_at LIMIT 1`,
+      [configId, asOf],
+    );
+  }
+
+  /** The merged request's answer: the same tape and job, once the first request has its job id. */
+  private async merged(actor: Actor, tapeId: string, jobId: string | null): Promise<EnqueuedJob & { tape_id: string }> {
+    for (let wait = 0; !jobId && wait < 50; wait++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const row = await this.db.read(actor.org, (m) => one<{ job_id: string | null }>(m, `SELECT job_id FROM loan_tapes WHERE id = $1`, [tapeId]));
+      if (!row) break; // its enqueue failed and the row was removed
+      jobId = row.job_id;
+    }
+    if (!jobId) throw serviceUnavailable('An identical tape request is still being queued; try again shortly');
+    return { tape_id: tapeId, job_id: jobId, status_url: `/jobs/${jobId}` };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
@@ -16,8 +16,23 @@ import { PortfoliosService } from './portfolios.service';
  * any concurrent writer commits (READ COMMITTED re-evaluation), so a loan goes to whichever
  * run locks it first. Loans that stop matching later stay where they are.
  */
+export interface PortfolioFailure {
+  portfolio_id: string;
+  reason: string;
+}
+
+/** No SQLSTATE (socket gone) or class 08 / admin shutdown: the database, not the criteria. */
+const isConnectionLoss = (err: unknown): boolean => {
+  const code = (err as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ?? (err as { code?: unknown })?.code;
+  return typeof code !== 'string' || /^(08|57P0|E[A-Z]+$)/.test(code);
+};
+
+const failureReason = (err: unknown): string => `criteria cannot be evaluated: ${String((err as Error)?.message ?? err).slice(0, 200)}`;
+
 @Injectable()
 export class AutoAssignService {
+  private readonly logger = new Logger(AutoAssignService.name);
+
   constructor(
     private readonly db: TenantDb,
     private readonly portfolios: PortfoliosService,
@@ -63,8 +78,13 @@ export class AutoAssignService {
     });
   }
 
-  /** Every active dynamic portfolio of the organization, oldest first (after imports and hourly). */
-  runDynamic(actor: Actor): Promise<{ portfolios: number; assigned: number }> {
+  /**
+   * Every active dynamic portfolio of the organization, oldest first (after imports and hourly).
+   * Each portfolio runs in its own savepoint: criteria the database refuses at run time (say a
+   * row written before today's bounds) fail that portfolio alone, are reported in the result,
+   * and the others still assign. A lost connection is not a portfolio's fault and fails the job.
+   */
+  runDynamic(actor: Actor): Promise<{ portfolios: number; assigned: number; failed: PortfolioFailure[] }> {
     return this.db.run(actor.org, async (m) => {
       const dynamic = await rows<{ id: string; criteria: Criteria }>(
         m,
@@ -74,17 +94,28 @@ export class AutoAssignService {
         [actor.org],
       );
       let assigned = 0;
+      const failed: PortfolioFailure[] = [];
       for (const p of dynamic) {
-        if (hasCriteria(p.criteria)) assigned += await this.assignMatching(m, actor.org, p.id, p.criteria);
+        if (!hasCriteria(p.criteria)) continue;
+        await m.query('SAVEPOINT auto_assign_portfolio');
+        try {
+          assigned += await this.assignMatching(m, actor.org, p.id, p.criteria);
+          await m.query('RELEASE SAVEPOINT auto_assign_portfolio');
+        } catch (err) {
+          if (isConnectionLoss(err)) throw err;
+          await m.query('ROLLBACK TO SAVEPOINT auto_assign_portfolio');
+          failed.push({ portfolio_id: p.id, reason: failureReason(err) });
+        }
       }
-      if (assigned) {
+      if (failed.length) this.logger.warn({ org: actor.org, failed }, 'auto-assign skipped portfolios whose criteria failed');
+      if (assigned || failed.length) {
         await recordAudit(m, actor, {
           action: 'portfolio.auto_assign_dynamic',
           resourceType: 'portfolio',
-          details: { portfolios: dynamic.length, assigned },
+          details: { portfolios: dynamic.length, assigned, failed: failed.length },
         });
       }
-      return { portfolios: dynamic.length, assigned };
+      return { portfolios: dynamic.length, assigned, failed };
     });
   }
 

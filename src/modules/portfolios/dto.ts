@@ -12,6 +12,7 @@ import {
   Length,
   Matches,
   MaxLength,
+  Max,
   Min,
   ValidateNested,
   IsObject,
@@ -20,6 +21,8 @@ import { IsIsoDate, IsRate } from '../../common/money/validators';
 import { PageQuery, toBool } from '../../common/pagination/pagination';
 
 const LOAN_STATUSES = ['active', 'defaulted', 'charged_off', 'paid_off'];
+/** Far beyond any real delinquency (274 years), and well inside the Postgres int the SQL casts to. */
+export const MAX_DAYS_PAST_DUE = 100_000;
 
 export class CriteriaDto {
   @IsOptional() @IsUUID('all') program_id?: string;
@@ -29,7 +32,7 @@ export class CriteriaDto {
   @IsOptional() @IsRate({ min: '0', maxExclusive: '1' }) min_interest_rate?: string;
   @IsOptional() @IsRate({ min: '0', maxExclusive: '1' }) max_interest_rate?: string;
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(4) @ArrayUnique() @IsIn(LOAN_STATUSES, { each: true }) statuses?: string[];
-  @IsOptional() @IsInt() @Min(0) max_days_past_due?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) max_days_past_due?: number;
 }
 
 export class CreatePortfolioDto {

@@ -31,7 +31,7 @@ export class SavingsViewsController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { lastModifiedMs, body } = await this.views.client(actor, clientReference, `${req.protocol}://${req.host}`);
+    const { lastModifiedMs, body } = await this.views.client(actor, clientReference, req.publicBase);
     void reply.header('Last-Modified', new Date(Math.floor(lastModifiedMs / 1000) * 1000).toUTCString());
     if (notModified(lastModifiedMs, parseIfModifiedSince(req.headers['if-modified-since']))) {
       void reply.status(304);
