@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { IdentityStore } from '../common/auth/identity.store';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { dataSourceOptions } from './options';
+import { assertLeastPrivilege } from './roles';
 import { TENANT_DATA_SOURCE, TenantDb } from './tenant-db';
 
 @Global()
@@ -17,9 +18,12 @@ import { TENANT_DATA_SOURCE, TenantDb } from './tenant-db';
   providers: [
     {
       // TenantDb's own pool: nothing else can reach a connection that may carry an organization.
+      // Both pools log in as the same runtime role; the boot stops here if that role could
+      // step outside row-level security.
       provide: TENANT_DATA_SOURCE,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new DataSource(dataSourceOptions(config, true, 'tenant')).initialize(),
+      useFactory: (config: AppConfig) =>
+        new DataSource(dataSourceOptions(config, true, 'tenant')).initialize().then(assertLeastPrivilege),
     },
     TenantDb,
     IdentityStore,
