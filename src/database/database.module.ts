@@ -7,6 +7,10 @@ import { dataSourceOptions } from './options';
 import { assertLeastPrivilege } from './roles';
 import { TENANT_DATA_SOURCE, TenantDb } from './tenant-db';
 
+/** TenantDb's pool, opened only once its login role is known to be a plain one. */
+export const openTenantPool = (config: AppConfig): Promise<DataSource> =>
+  new DataSource(dataSourceOptions(config, true, 'tenant')).initialize().then(assertLeastPrivilege);
+
 @Global()
 @Module({
   imports: [
@@ -22,8 +26,7 @@ import { TENANT_DATA_SOURCE, TenantDb } from './tenant-db';
       // step outside row-level security.
       provide: TENANT_DATA_SOURCE,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new DataSource(dataSourceOptions(config, true, 'tenant')).initialize().then(assertLeastPrivilege),
+      useFactory: openTenantPool,
     },
     TenantDb,
     IdentityStore,

@@ -64,12 +64,12 @@ const PRIVILEGED = `(r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolcre
 export async function assertLeastPrivilege(ds: DataSource): Promise<DataSource> {
   const [row] = (await ds.query(
     `SELECT current_user AS role,
-            array_agg(r.rolname ORDER BY r.rolname) FILTER (WHERE ${PRIVILEGED}) AS privileged,
+            string_agg(r.rolname, ', ' ORDER BY r.rolname) FILTER (WHERE ${PRIVILEGED}) AS privileged,
             has_schema_privilege('public', 'CREATE') OR has_database_privilege(current_database(), 'CREATE') AS can_create
        FROM pg_roles r WHERE pg_has_role(current_user, r.oid, 'MEMBER')`,
-  )) as { role: string; privileged: string[] | null; can_create: boolean }[];
-  const problem = row.privileged?.length
-    ? `it is or can become a privileged role or owner: ${row.privileged.join(', ')}`
+  )) as { role: string; privileged: string | null; can_create: boolean }[];
+  const problem = row.privileged
+    ? `it is or can become a privileged role or owner: ${row.privileged}`
     : row.can_create
       ? 'it may create schemas or tables'
       : '';
