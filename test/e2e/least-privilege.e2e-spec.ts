@@ -230,6 +230,12 @@ describe('least privilege in Postgres (e2e)', () => {
       expect(created.status).toBe(201);
       // api_key_identity runs as the plain owner under FORCE: it must still find the key.
       expect((await t2.http().get('/loans').set('X-API-Key', created.body.key as string)).status).toBe(200);
+      // So does loan_tape_schedules, which the worker boot uses to re-register every schedule.
+      const config = { name: 'nightly', format: 'csv', columns: ['loan_number'], schedule: 'daily', schedule_hour: 6 };
+      expect((await t2.http().post('/loan-tape-configs').set(bearer(tokenFor(t2.config, org))).send(config)).status).toBe(201);
+      expect(await t2.app.get(TenantDb).unscoped.query('SELECT organization_id FROM loan_tape_schedules()')).toEqual([
+        { organization_id: org },
+      ]);
       const seen = await asOwner(async (c) => {
         const plainRead = async () => (await c.query('SELECT (SELECT count(*)::int FROM api_keys) AS keys, (SELECT count(*)::int FROM loans) AS loans')).rows[0];
         const before = await plainRead();
