@@ -15,6 +15,7 @@ export interface AppConfig {
   /** Where the app's pools log in: a role that owns nothing and cannot leave its privileges. */
   databaseRuntimeUrl: string;
   databaseRuntimeUser: string;
+  /** Set on the role at every boot when configured; otherwise the role keeps the one it has. */
   databaseRuntimePassword?: string;
   databasePoolSize: number;
   redisUrl: string;
@@ -42,6 +43,9 @@ export interface AppConfig {
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-not-for-production-use';
 // 32 bytes of zeros-and-text, base64: fine for a laptop, refused in production.
 const DEV_ENCRYPTION_KEY = Buffer.from('dev-only-encryption-key-32-bytes').toString('base64');
+
+// Given to the runtime role when it is first created outside production; never in production.
+const DEV_RUNTIME_PASSWORD = 'dev-only-runtime-password';
 
 type Env = Record<string, string | undefined>;
 
@@ -93,7 +97,7 @@ const ROLE_NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
  * (default portfolio_runtime) and DATABASE_RUNTIME_PASSWORD in place of the owner's credentials.
  * It must not be the owner: migrations run as the owner, the app never does.
  */
-function runtimeLogin(env: Env, databaseUrl: string): { url: string; user: string; password?: string } {
+function runtimeLogin(env: Env, databaseUrl: string, isProduction: boolean): { url: string; user: string; password?: string } {
   const owner = new URL(databaseUrl);
   let login: URL;
   if (str(env, 'DATABASE_RUNTIME_URL', '')) {
@@ -104,7 +108,8 @@ function runtimeLogin(env: Env, databaseUrl: string): { url: string; user: strin
   } else {
     login = new URL(databaseUrl);
     login.username = encodeURIComponent(str(env, 'DATABASE_RUNTIME_USER', 'portfolio_runtime'));
-    login.password = encodeURIComponent(str(env, 'DATABASE_RUNTIME_PASSWORD', ''));
+    // Outside production a known password lets a fresh docker-compose Postgres (password auth) work with no .env.
+    login.password = encodeURIComponent(str(env, 'DATABASE_RUNTIME_PASSWORD', isProduction ? '' : DEV_RUNTIME_PASSWORD));
   }
   const name = env.DATABASE_RUNTIME_URL ? 'DATABASE_RUNTIME_URL' : 'DATABASE_RUNTIME_USER';
   const user = decodeURIComponent(login.username);
@@ -114,7 +119,9 @@ function runtimeLogin(env: Env, databaseUrl: string): { url: string; user: strin
   if (user === decodeURIComponent(owner.username)) {
     throw new ConfigError(`${name} must name a role other than DATABASE_URL's owner role "${user}"`);
   }
-  return { url: login.toString(), user, password: login.password ? decodeURIComponent(login.password) : undefined };
+  // Only a password that was configured is set on the role at every boot (so rotation works).
+  const explicit = env.DATABASE_RUNTIME_URL ? login.password : encodeURIComponent(env.DATABASE_RUNTIME_PASSWORD ?? '');
+  return { url: login.toString(), user, password: explicit ? decodeURIComponent(explicit) : undefined };
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -147,7 +154,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     .map((k) => key('DATA_ENCRYPTION_PREVIOUS_KEYS', k.trim()));
 
   const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres:postgres@localhost:5432/portfolio', ['postgres:', 'postgresql:']);
-  const runtime = runtimeLogin(env, databaseUrl);
+  const runtime = runtimeLogin(env, databaseUrl, isProduction);
 
   return Object.freeze({
     nodeEnv,

@@ -25,23 +25,14 @@ export async function ensureRuntimeRole(owner: Client, config: AppConfig): Promi
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role) || role === APP_ROLE) {
     throw new Error(`runtime role "${role}" cannot be used`);
   }
-  const password = config.databaseRuntimePassword === undefined ? '' : ` PASSWORD ${escapeLiteral(config.databaseRuntimePassword)}`;
-  const attributes = 'LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION';
-  const sql = `DO $$ BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
-      CREATE ROLE ${role} ${attributes}${password};
-    ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}' AND (rolsuper OR rolcreatedb OR rolcreaterole
-                  OR rolbypassrls OR rolreplication OR NOT rolcanlogin OR NOT rolinherit)) THEN
-      ALTER ROLE ${role} ${attributes};
-    END IF;
-    ${password ? `ALTER ROLE ${role}${password};` : ''}
-    IF NOT pg_has_role('${role}', '${APP_ROLE}', 'MEMBER') THEN
-      GRANT ${APP_ROLE} TO ${role};
-    END IF;
-  END $$`;
+  const phrase = (p: string | undefined) => (p ? ` PASSWORD ${escapeLiteral(p)}` : '');
+  // A new role gets the URL's password (the development default when none is configured);
+  // a configured one is set at every boot so that rotating it needs no manual step.
+  const initial = phrase(decodeURIComponent(new URL(config.databaseRuntimeUrl).password));
+  const configured = phrase(config.databaseRuntimePassword);
   for (let attempt = 1; ; attempt++) {
     try {
-      await owner.query(sql);
+      await converge(owner, role, initial, configured);
       return;
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
@@ -49,6 +40,27 @@ export async function ensureRuntimeRole(owner: Client, config: AppConfig): Promi
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   }
+}
+
+const ATTRIBUTES = 'LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION';
+
+/**
+ * One pass from whatever exists to the wanted role; each step only when needed, so a role a
+ * DBA provisioned needs no CREATEROLE here. Plain statements, not a DO block: a password can
+ * hold any characters, and only a top-level literal escapes them all.
+ */
+async function converge(owner: Client, role: string, initial: string, configured: string): Promise<void> {
+  const { rows } = await owner.query(
+    `SELECT rolsuper OR rolcreatedb OR rolcreaterole OR rolbypassrls OR rolreplication OR NOT rolcanlogin OR NOT rolinherit AS wrong,
+            pg_has_role(oid, $2::name, 'MEMBER') AS member
+       FROM pg_roles WHERE rolname = $1`,
+    [role, APP_ROLE],
+  );
+  const found = rows[0] as { wrong: boolean; member: boolean } | undefined;
+  if (!found) await owner.query(`CREATE ROLE ${role} ${ATTRIBUTES}${initial}`);
+  else if (found.wrong) await owner.query(`ALTER ROLE ${role} ${ATTRIBUTES}`);
+  if (found && configured) await owner.query(`ALTER ROLE ${role}${configured}`);
+  if (!found?.member) await owner.query(`GRANT ${APP_ROLE} TO ${role}`);
 }
 
 /** Anything that makes a role more than a plain user: checked on the role and every role it can become. */

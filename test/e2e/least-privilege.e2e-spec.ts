@@ -199,6 +199,24 @@ describe('least privilege in Postgres (e2e)', () => {
     expect(role).toEqual({ rolcanlogin: true, rolsuper: false, member: true });
   });
 
+  it('sets a configured password (any characters) on an existing role and strips attributes it must not have', async () => {
+    const role = `pgrole_probe_${randomBytes(4).toString('hex')}`;
+    const password = `it's $$ a \\ "pass" ${randomBytes(4).toString('hex')}`;
+    await asOwner((c) => c.query(`CREATE ROLE ${role} NOLOGIN CREATEDB`));
+    try {
+      const config = loadConfig({ ...process.env, DATABASE_RUNTIME_USER: role, DATABASE_RUNTIME_PASSWORD: password });
+      await asOwner((c) => ensureRuntimeRole(c, config));
+      const [row] = await asOwner(async (c) => (await c.query(
+        `SELECT rolcanlogin, rolcreatedb, rolpassword LIKE 'SCRAM-SHA-256$%' OR rolpassword LIKE 'md5%' AS hashed
+           FROM pg_authid WHERE rolname = $1`,
+        [role],
+      )).rows);
+      expect(row).toEqual({ rolcanlogin: true, rolcreatedb: false, hashed: true });
+    } finally {
+      await asOwner((c) => c.query(`DROP ROLE ${role}`));
+    }
+  });
+
   it.each([
     ['may create databases', (r: string) => `CREATE ROLE ${r} LOGIN CREATEDB`],
     ['can SET ROLE to the owner', (r: string) => `CREATE ROLE ${r} LOGIN; GRANT "${owner}" TO ${r}`],
