@@ -63,9 +63,15 @@ async function converge(owner: Client, role: string, initial: string, configured
   if (!found?.member) await owner.query(`GRANT ${APP_ROLE} TO ${role}`);
 }
 
-/** Anything that makes a role more than a plain user: checked on the role and every role it can become. */
+/**
+ * Anything that makes a role more than a plain user, checked on the role and every role it can
+ * become: role attributes, owning a relation, schema or this database, or a predefined pg_*
+ * role (server files and programs, reading or writing all data).
+ */
 const PRIVILEGED = `(r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication
+  OR r.rolname LIKE 'pg\\_%'
   OR EXISTS (SELECT FROM pg_class c WHERE c.relowner = r.oid AND c.relpersistence <> 't')
+  OR EXISTS (SELECT FROM pg_namespace n WHERE n.nspowner = r.oid)
   OR EXISTS (SELECT FROM pg_database d WHERE d.datname = current_database() AND d.datdba = r.oid))`;
 
 /**

@@ -220,13 +220,16 @@ describe('least privilege in Postgres (e2e)', () => {
   it.each([
     ['may create databases', (r: string) => `CREATE ROLE ${r} LOGIN CREATEDB`],
     ['can SET ROLE to the owner', (r: string) => `CREATE ROLE ${r} LOGIN; GRANT "${owner}" TO ${r}`],
+    ['may write server files', (r: string) => `CREATE ROLE ${r} LOGIN; GRANT pg_write_server_files TO ${r}`],
+    ['owns a schema', (r: string) => `CREATE ROLE ${r} LOGIN; CREATE SCHEMA ${r} AUTHORIZATION ${r}`],
+    ['may create tables in public', (r: string) => `CREATE ROLE ${r} LOGIN; GRANT CREATE ON SCHEMA public TO ${r}`],
   ])('the app refuses to open its pool on a runtime role that %s', async (_what, ddl) => {
     const role = `pgrole_probe_${randomBytes(4).toString('hex')}`;
     await asOwner((c) => c.query(ddl(role)));
     try {
       await expect(openTenantPool(loadConfig({ ...process.env, DATABASE_RUNTIME_USER: role }))).rejects.toThrow(/too privileged/);
     } finally {
-      await asOwner((c) => c.query(`DROP ROLE ${role}`));
+      await asOwner((c) => c.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`));
     }
   });
 
