@@ -45,6 +45,8 @@ const GRANTS = `DO $$ DECLARE
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f');
     IF tables IS NOT NULL THEN EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO ${APP_ROLE}', tables); END IF;
     IF hidden IS NOT NULL THEN EXECUTE format('REVOKE ALL ON %s FROM ${APP_ROLE}', hidden); END IF;
+    -- Not left to PUBLIC's defaults, which a DBA may have revoked. TEMPORARY: the import's staging table.
+    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO ${APP_ROLE}', current_database());
   END $$;
   GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
   REVOKE CREATE ON SCHEMA public FROM PUBLIC`;

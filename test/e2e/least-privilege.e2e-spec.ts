@@ -199,6 +199,27 @@ describe('least privilege in Postgres (e2e)', () => {
     expect(role).toEqual({ rolcanlogin: true, rolsuper: false, member: true });
   });
 
+  it('connects and stages imports in temporary tables through portfolio_app, not PUBLIC defaults', async () => {
+    const db = new URL(process.env.DATABASE_URL as string).pathname.slice(1);
+    await asOwner((c) => c.query(`REVOKE CONNECT, TEMPORARY ON DATABASE "${db}" FROM PUBLIC`));
+    try {
+      const pool = await openTenantPool(loadConfig());
+      try {
+        const staged = await onConnection(pool, async (q) => {
+          await q('BEGIN');
+          await q('CREATE TEMP TABLE pgrole_stage (x int) ON COMMIT DROP');
+          await q('COMMIT');
+          return 'staged';
+        });
+        expect(staged).toBe('staged');
+      } finally {
+        await pool.destroy();
+      }
+    } finally {
+      await asOwner((c) => c.query(`GRANT CONNECT, TEMPORARY ON DATABASE "${db}" TO PUBLIC`));
+    }
+  });
+
   it('sets a configured password (any characters) on an existing role and strips attributes it must not have', async () => {
     const role = `pgrole_probe_${randomBytes(4).toString('hex')}`;
     const password = `it's $$ a \\ "pass" ${randomBytes(4).toString('hex')}`;
