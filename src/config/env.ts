@@ -16,6 +16,11 @@ export interface AppConfig {
   port: number;
   host: string;
   databaseUrl: string;
+  /** Where the app's pools log in: a role that owns nothing and cannot leave its privileges. */
+  databaseRuntimeUrl: string;
+  databaseRuntimeUser: string;
+  /** Set on the role at every boot when configured; otherwise the role keeps the one it has. */
+  databaseRuntimePassword?: string;
   databasePoolSize: number;
   redisUrl: string;
   queuePrefix: string;
@@ -55,6 +60,9 @@ export type TrustProxy = boolean | number | string;
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-not-for-production-use';
 // 32 bytes of zeros-and-text, base64: fine for a laptop, refused in production.
 const DEV_ENCRYPTION_KEY = Buffer.from('dev-only-encryption-key-32-bytes').toString('base64');
+
+// Given to the runtime role when it is first created outside production; never in production.
+const DEV_RUNTIME_PASSWORD = 'dev-only-runtime-password';
 
 type Env = Record<string, string | undefined>;
 
@@ -139,6 +147,41 @@ function refuseWeakSecrets(jwtSecret: string, encKey: Buffer, opsPassword: strin
   for (const [name, problem] of checks) if (problem) throw new ConfigError(`${name} ${problem}`);
 }
 
+// A plain lower-case identifier, so the role name never needs care when spliced into DDL.
+const ROLE_NAME_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * The runtime login: DATABASE_RUNTIME_URL whole, or DATABASE_URL with DATABASE_RUNTIME_USER
+ * (default portfolio_runtime) and DATABASE_RUNTIME_PASSWORD in place of the owner's credentials.
+ * It must not be the owner: migrations run as the owner, the app never does.
+ */
+function runtimeLogin(env: Env, databaseUrl: string, isProduction: boolean): { url: string; user: string; password?: string } {
+  const owner = new URL(databaseUrl);
+  let login: URL;
+  if (str(env, 'DATABASE_RUNTIME_URL', '')) {
+    if (env.DATABASE_RUNTIME_USER || env.DATABASE_RUNTIME_PASSWORD) {
+      throw new ConfigError('DATABASE_RUNTIME_URL and DATABASE_RUNTIME_USER/DATABASE_RUNTIME_PASSWORD are exclusive: set one');
+    }
+    login = new URL(url(env, 'DATABASE_RUNTIME_URL', '', ['postgres:', 'postgresql:']));
+  } else {
+    login = new URL(databaseUrl);
+    login.username = encodeURIComponent(str(env, 'DATABASE_RUNTIME_USER', 'portfolio_runtime'));
+    // Outside production a known password lets a fresh docker-compose Postgres (password auth) work with no .env.
+    login.password = encodeURIComponent(str(env, 'DATABASE_RUNTIME_PASSWORD', isProduction ? '' : DEV_RUNTIME_PASSWORD));
+  }
+  const name = env.DATABASE_RUNTIME_URL ? 'DATABASE_RUNTIME_URL' : 'DATABASE_RUNTIME_USER';
+  const user = decodeURIComponent(login.username);
+  if (!ROLE_NAME_RE.test(user)) {
+    throw new ConfigError(`${name} must name a role in lower-case letters, digits and _ (at most 63), got "${user}"`);
+  }
+  if (user === decodeURIComponent(owner.username)) {
+    throw new ConfigError(`${name} must name a role other than DATABASE_URL's owner role "${user}"`);
+  }
+  // Only a password that was configured is set on the role at every boot (so rotation works).
+  const explicit = env.DATABASE_RUNTIME_URL ? login.password : encodeURIComponent(env.DATABASE_RUNTIME_PASSWORD ?? '');
+  return { url: login.toString(), user, password: explicit ? decodeURIComponent(explicit) : undefined };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   const isProduction = nodeEnv === 'production';
@@ -175,6 +218,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     .filter(Boolean)
     .map((k) => key('DATA_ENCRYPTION_PREVIOUS_KEYS', k.trim()));
 
+  const databaseUrl = url(env, 'DATABASE_URL', 'postgres://postgres:postgres@localhost:5432/portfolio', ['postgres:', 'postgresql:']);
+  const runtime = runtimeLogin(env, databaseUrl, isProduction);
   const rateLimitMax = int(env, 'RATE_LIMIT_MAX', 1200, 1, 10_000_000);
 
   return Object.freeze({
@@ -182,10 +227,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     isProduction,
     port: int(env, 'PORT', 3000, 0, 65535),
     host: str(env, 'HOST', '0.0.0.0'),
-    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres:postgres@localhost:5432/portfolio', [
-      'postgres:',
-      'postgresql:',
-    ]),
+    databaseUrl,
+    databaseRuntimeUrl: runtime.url,
+    databaseRuntimeUser: runtime.user,
+    databaseRuntimePassword: runtime.password,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     queuePrefix: str(env, 'QUEUE_PREFIX', 'portfolio'),

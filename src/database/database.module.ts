@@ -4,7 +4,12 @@ import { DataSource } from 'typeorm';
 import { IdentityStore } from '../common/auth/identity.store';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { dataSourceOptions } from './options';
+import { assertLeastPrivilege } from './roles';
 import { TENANT_DATA_SOURCE, TenantDb } from './tenant-db';
+
+/** TenantDb's pool, opened only once its login role is known to be a plain one. */
+export const openTenantPool = (config: AppConfig): Promise<DataSource> =>
+  new DataSource(dataSourceOptions(config, true, 'tenant')).initialize().then(assertLeastPrivilege);
 
 @Global()
 @Module({
@@ -17,9 +22,11 @@ import { TENANT_DATA_SOURCE, TenantDb } from './tenant-db';
   providers: [
     {
       // TenantDb's own pool: nothing else can reach a connection that may carry an organization.
+      // Both pools log in as the same runtime role; the boot stops here if that role could
+      // step outside row-level security.
       provide: TENANT_DATA_SOURCE,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new DataSource(dataSourceOptions(config, true, 'tenant')).initialize(),
+      useFactory: openTenantPool,
     },
     TenantDb,
     IdentityStore,

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/env';
 import { APP_ROLE, dataSourceOptions } from './options';
+import { ensureRuntimeRole } from './roles';
 
 const MIGRATION_LOCK = 727_001; // arbitrary, constant advisory-lock key for schema changes
 
@@ -43,7 +44,32 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Runs pending migrations under an advisory lock so replicas booting together do not race. */
+/**
+ * What the app role may touch, set on every boot so new tables and partitions are covered: every
+ * table except the migration ledger and partitions (a partition read directly would skip its
+ * parent's row-level security). Nobody but the owner creates objects in the schema.
+ */
+const GRANTS = `DO $$ DECLARE
+    tables text;
+    hidden text;
+  BEGIN
+    SELECT string_agg(c.oid::regclass::text, ', ') FILTER (WHERE NOT c.relispartition AND c.relname <> 'schema_migrations'),
+           string_agg(c.oid::regclass::text, ', ') FILTER (WHERE c.relispartition OR c.relname = 'schema_migrations')
+      INTO tables, hidden
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f');
+    IF tables IS NOT NULL THEN EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO ${APP_ROLE}', tables); END IF;
+    IF hidden IS NOT NULL THEN EXECUTE format('REVOKE ALL ON %s FROM ${APP_ROLE}', hidden); END IF;
+    -- Not left to PUBLIC's defaults, which a DBA may have revoked. TEMPORARY: the import's staging table.
+    EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO ${APP_ROLE}', current_database());
+  END $$;
+  GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE};
+  REVOKE CREATE ON SCHEMA public FROM PUBLIC`;
+
+/**
+ * Runs pending migrations under an advisory lock so replicas booting together do not race,
+ * then grants the app role its privileges and makes sure the runtime login role exists.
+ */
 export async function migrate(config: AppConfig): Promise<string[]> {
   await ensureDatabase(config.databaseUrl);
   const lock = new Client({ connectionString: config.databaseUrl });
@@ -54,9 +80,8 @@ export async function migrate(config: AppConfig): Promise<string[]> {
     await ds.initialize();
     try {
       const ran = await ds.runMigrations({ transaction: 'each' });
-      // New tables and partitions created by migrations are reachable by the app role.
-      await ds.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE}`);
-      await ds.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE}`);
+      await ds.query(GRANTS);
+      await ensureRuntimeRole(lock, config);
       return ran.map((m) => m.name);
     } finally {
       await ds.destroy();

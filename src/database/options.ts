@@ -6,13 +6,17 @@ import { MIGRATIONS } from './migrations';
 // Business dates stay 'YYYY-MM-DD' strings: node-postgres would otherwise make local-time Dates.
 types.setTypeParser(types.builtins.DATE, (v: string) => v);
 
-/** The database role every application connection runs as. Row-level security applies to it. */
+/**
+ * The privileges every application connection has (a NOLOGIN role). The runtime login role
+ * (DATABASE_RUNTIME_USER) is a member and inherits exactly these; row-level security applies.
+ */
 export const APP_ROLE = 'portfolio_app';
 
 /**
- * One options object for the app and the migration CLI. `asApp` connections switch to the
- * restricted role at connect time, so a query that forgets the organization sees no rows
- * instead of every organization's rows. `pool` picks the app pool: `tenant` is TenantDb's
+ * One options object for the app and the migration CLI. `asApp` connections log in as the
+ * runtime role, which owns nothing and can become no one more privileged (a `RESET ROLE`
+ * leaves it where it is), so a query that forgets the organization sees no rows instead of
+ * every organization's rows; migrations log in as the owner. `pool` picks the app pool: `tenant` is TenantDb's
  * own (its connections may carry an organization between uses), `shared` is for everything
  * that runs before an organization is known.
  */
@@ -20,7 +24,7 @@ export function dataSourceOptions(config: AppConfig, asApp: boolean, pool: 'tena
   const max = pool === 'tenant' ? config.databasePoolSize : Math.max(2, Math.ceil(config.databasePoolSize / 2));
   return {
     type: 'postgres',
-    url: config.databaseUrl,
+    url: asApp ? config.databaseRuntimeUrl : config.databaseUrl,
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
@@ -28,6 +32,6 @@ export function dataSourceOptions(config: AppConfig, asApp: boolean, pool: 'tena
     entities: [],
     poolSize: asApp ? max : 2,
     applicationName: asApp ? `portfolio-service-${pool}` : 'portfolio-service-migrate',
-    extra: asApp ? { options: `-c role=${APP_ROLE}`, max } : { max: 2 },
+    extra: { max: asApp ? max : 2 },
   };
 }

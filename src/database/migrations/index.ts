@@ -6,6 +6,7 @@ import { LoanTapes1763700000004 } from './1763700000004-loan-tapes';
 import { Savings1763700000005 } from './1763700000005-savings';
 import { LoanListIndex1763700000006 } from './1763700000006-loan-list-index';
 import { IdempotencyCaller1763700000010 } from './1763700000010-idempotency-caller';
+import { LeastPrivilege1763700001310 } from './1763700001310-least-privilege';
 import { ShortAccountMasks1764600000013 } from './1764600000013-short-account-masks';
 
 /** Every migration, in order. Each module owns its file. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   Savings1763700000005,
   LoanListIndex1763700000006,
   IdempotencyCaller1763700000010,
+  LeastPrivilege1763700001310,
   ShortAccountMasks1764600000013,
 ];
