@@ -39,7 +39,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     trustProxy: trust,
     return503OnClosing: true,
     // Job ids carry queue, name, organization and a UUID (up to ~150 characters); nothing longer is an id.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     // What the router refuses before any hook runs (bad percent-encoding, over-long parameters).
     frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendProblem(reply, err, req),
     // Honour a caller's X-Request-Id when it is sane; otherwise mint one.
