@@ -1,5 +1,10 @@
+import type { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { OperationObject, ParameterObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { PUBLIC_EXTENSION } from '../common/auth/decorators';
+import { idDescription, PARAMETER_DOCS } from './openapi-parameters';
+import { applyValidatorSchemas } from './openapi-validators';
 
 const PROBLEM = {
   type: 'object',
@@ -15,7 +20,11 @@ const PROBLEM = {
       items: {
         type: 'object',
         required: ['field', 'message'],
-        properties: { field: { type: 'string' }, message: { type: 'string' }, line: { type: 'integer' } },
+        properties: {
+          field: { type: 'string', nullable: true },
+          message: { type: 'string' },
+          line: { type: 'integer' },
+        },
       },
     },
   },
@@ -33,26 +42,56 @@ const ERRORS: Record<string, string> = {
   '503': 'A dependency (Postgres or Redis) is unavailable',
 };
 
-/** Every operation documents the problem+json answers it can give. */
-function addProblemResponses(doc: OpenAPIObject): void {
+const SAVINGS_PATH = /^\/financial-partners(\/|$)/;
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+function operations(doc: OpenAPIObject): { path: string; method: string; op: OperationObject }[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m]).map((method) => ({ path, method, op: item[method] as OperationObject })),
+  );
+}
+
+/**
+ * Every operation documents the problem+json answers it can give, and the credentials it takes:
+ * none on @Public routes; `cdpapi-Subscription-Key` besides the usual two on the savings side only,
+ * as the auth guard reads it there only.
+ */
+function addProblemsAndSecurity(doc: OpenAPIObject): void {
   doc.components = { ...doc.components, schemas: { ...(doc.components?.schemas ?? {}), Problem: PROBLEM } };
-  for (const [path, item] of Object.entries(doc.paths)) {
-    const isPublic = /^\/(health|metrics|docs)/.test(path);
-    for (const [method, op] of Object.entries(item) as [string, { responses?: Record<string, unknown> }][]) {
-      if (!op || typeof op !== 'object' || !('responses' in op)) continue;
-      const codes = isPublic ? ['503'] : Object.keys(ERRORS).filter((c) => method !== 'get' || !['409', '412', '422'].includes(c));
-      for (const code of codes) {
-        op.responses = op.responses ?? {};
-        op.responses[code] ??= {
-          description: ERRORS[code],
-          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-        };
-      }
+  for (const { path, method, op } of operations(doc)) {
+    const extended = op as OperationObject & Record<string, unknown>;
+    const isPublic = extended[PUBLIC_EXTENSION] === true;
+    delete extended[PUBLIC_EXTENSION];
+    op.security = isPublic
+      ? []
+      : [{ bearer: [] }, { 'api-key': [] }, ...(SAVINGS_PATH.test(path) ? [{ 'cdpapi-key': [] }] : [])];
+    const codes = isPublic
+      ? ['400', '503']
+      : Object.keys(ERRORS).filter((c) => method !== 'get' || !['409', '412', '422'].includes(c));
+    for (const code of codes) {
+      op.responses[code] ??= {
+        description: ERRORS[code],
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      };
     }
   }
 }
 
-export function setupOpenApi(app: NestFastifyApplication): void {
+/** Parameters say what they mean; header names are spelled as HTTP documents them. */
+function describeParameters(doc: OpenAPIObject): void {
+  for (const { path, op } of operations(doc)) {
+    for (const p of (op.parameters ?? []) as ParameterObject[]) {
+      if (p.in === 'header') p.name = p.name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+      const known = PARAMETER_DOCS[`${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`];
+      p.description ??= known?.description ?? (p.in === 'path' && p.name === 'id' ? idDescription(path) : undefined);
+      if (known?.example !== undefined) p.example ??= known.example;
+    }
+  }
+}
+
+/** The whole contract, from the controllers' decorators; the same for every configuration. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  applyValidatorSchemas();
   const doc = new DocumentBuilder()
     .setTitle('Portfolio Service')
     .setDescription(
@@ -62,13 +101,21 @@ export function setupOpenApi(app: NestFastifyApplication): void {
         'integer version sent as ETag and honour If-Match.',
     )
     .setVersion('1.0')
-    .addBearerAuth()
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'cdpapi-Subscription-Key' }, 'cdpapi-key')
-    .addSecurityRequirements('bearer')
-    .addSecurityRequirements('api-key')
+    .setLicense('Proprietary', 'https://portfolio-service.dev/license')
+    .addServer('/', 'The server that serves this document')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with sub, org and role' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key from POST /api-keys' }, 'api-key')
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'cdpapi-Subscription-Key', description: 'An API key, on /financial-partners routes only' },
+      'cdpapi-key',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, doc);
-  addProblemResponses(document);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  addProblemsAndSecurity(document);
+  describeParameters(document);
+  return document;
+}
+
+export function setupOpenApi(app: NestFastifyApplication): void {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
 }
