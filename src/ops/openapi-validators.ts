@@ -43,6 +43,8 @@ export function applyValidatorSchemas(): void {
       byProperty.set(m.propertyName, entry);
     }
     for (const [property, { target, options }] of byProperty) {
+      // Arrays keep the plugin's metadata: a bare ApiProperty would turn `string[]` into an array of arrays.
+      if (Reflect.getMetadata('design:type', target.prototype, property) === Array) continue;
       if (Object.keys(options).length) ApiProperty(options as ApiPropertyOptions)(target.prototype, property);
     }
   }

@@ -6,7 +6,7 @@ import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
  * wire shape the view functions build; they are documentation only and never instantiated.
  * Every property is required on the wire (views always write every key); `nullable` says null may come.
  */
-type Extra = { description?: string; nullable?: boolean; example?: unknown };
+export type Extra = { description?: string; nullable?: boolean; example?: unknown; format?: string };
 
 const prop = (schema: ApiPropertyOptions, extra: Extra = {}) =>
   ApiProperty({ required: true, ...schema, ...extra } as ApiPropertyOptions);
