@@ -39,6 +39,7 @@ export const MapOf = (keys: readonly string[], value: ApiPropertyOptions, extra?
       type: 'object',
       properties: Object.fromEntries(keys.map((k) => [k, value])),
       required: [...keys],
+      selfRequired: true, // `required` above lists the keys; this says the property itself is required
       additionalProperties: false,
     } as ApiPropertyOptions,
     extra,
