@@ -101,7 +101,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'integer version sent as ETag and honour If-Match.',
     )
     .setVersion('1.0')
-    .setLicense('Proprietary', 'https://portfolio-service.dev/license')
     .addServer('/', 'The server that serves this document')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A JWT with sub, org and role' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key from POST /api-keys' }, 'api-key')
@@ -111,6 +110,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .build();
   const document = SwaggerModule.createDocument(app, doc);
+  document.info.license = { name: 'UNLICENSED (proprietary)' };
   addProblemsAndSecurity(document);
   describeParameters(document);
   return document;
