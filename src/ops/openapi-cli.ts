@@ -37,4 +37,4 @@ async function main(): Promise<void> {
   process.stdout.write(`wrote ${out}\n`);
 }
 
-void main();
+if (require.main === module) void main();

@@ -4,11 +4,12 @@
  * `openapi-document.spec.ts`.
  */
 export const PARAMETER_DOCS: Record<string, { description: string; example?: unknown }> = {
+  'header:if-modified-since': { description: 'HTTP-date or ISO-8601; at or after Last-Modified → 304', example: 'Wed, 01 Oct 2025 16:00:00 GMT' },
   'header:if-match': { description: 'The version from the ETag of the last read; a stale version → 412', example: '"3"' },
   'path:clientReference': { description: "The partner's own reference for the savings client", example: 'client-0001' },
   'path:instructionReference': { description: 'The instructionReference the instruction was requested with', example: 'dep-2026-0001' },
-  'path:loanId': { description: 'Loan id (uuid)' },
-  'path:productId': { description: 'Savings product id (uuid)' },
+  'path:loanId': { description: 'Loan id' },
+  'path:productId': { description: 'Savings product id (a digit string)', example: '1042' },
   'query:PageNumber': { description: '1-based page number', example: 1 },
   'query:PageSize': { description: 'Items per page (at most 500)', example: 50 },
   'query:action': { description: 'Only events with this action, e.g. loan.update', example: 'loan.update' },

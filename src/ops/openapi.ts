@@ -77,10 +77,27 @@ function addProblemsAndSecurity(doc: OpenAPIObject): void {
   }
 }
 
+/** Every POST takes Idempotency-Key (the global interceptor), so every POST documents it. */
+const IDEMPOTENCY_KEY: ParameterObject = {
+  in: 'header',
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'A retry with the same key, route and body answers the first response without repeating the effect; ' +
+    'another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+  example: '5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a',
+};
+
+/** Ids of loan-side resources are uuids (jobs and the savings side have ids of their own). */
+const UUID_ID_PATH = /^\/(?!jobs\/|financial-partners\/)/;
+
 /** Parameters say what they mean; header names are spelled as HTTP documents them. */
 function describeParameters(doc: OpenAPIObject): void {
-  for (const { path, op } of operations(doc)) {
+  for (const { path, method, op } of operations(doc)) {
+    if (method === 'post') op.parameters = [...(op.parameters ?? []), IDEMPOTENCY_KEY];
     for (const p of (op.parameters ?? []) as ParameterObject[]) {
+      if (p.in === 'path' && ['id', 'loanId'].includes(p.name) && UUID_ID_PATH.test(path)) p.schema = { type: 'string', format: 'uuid' };
       if (p.in === 'header') p.name = p.name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
       const known = PARAMETER_DOCS[`${p.in}:${p.in === 'header' ? p.name.toLowerCase() : p.name}`];
       p.description ??= known?.description ?? (p.in === 'path' && p.name === 'id' ? idDescription(path) : undefined);

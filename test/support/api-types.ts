@@ -2548,7 +2548,13 @@ export interface operations {
     ApiKeysController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2852,7 +2858,13 @@ export interface operations {
     SavingsClientsController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3037,7 +3049,13 @@ export interface operations {
     SavingsViewsController_client: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description HTTP-date or ISO-8601; at or after Last-Modified → 304
+                 * @example Wed, 01 Oct 2025 16:00:00 GMT
+                 */
+                "If-Modified-Since"?: string;
+            };
             path: {
                 /**
                  * @description The partner's own reference for the savings client
@@ -3124,7 +3142,13 @@ export interface operations {
     SavingsRunsController_settle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3225,7 +3249,13 @@ export interface operations {
     SavingsInstructionsController_deposit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3410,7 +3440,13 @@ export interface operations {
     SavingsInstructionsController_withdraw: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3607,7 +3643,13 @@ export interface operations {
     SavingsRunsController_accrue: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3867,7 +3909,13 @@ export interface operations {
     SavingsProductsController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3974,7 +4022,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Savings product id (uuid) */
+                /**
+                 * @description Savings product id (a digit string)
+                 * @example 1042
+                 */
                 productId: string;
             };
             cookie?: never;
@@ -4051,7 +4102,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Savings product id (uuid) */
+                /**
+                 * @description Savings product id (a digit string)
+                 * @example 1042
+                 */
                 productId: string;
             };
             cookie?: never;
@@ -4322,7 +4376,13 @@ export interface operations {
     InvestorsController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4710,7 +4770,13 @@ export interface operations {
     AssignmentsController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Investor id */
                 id: string;
@@ -4913,7 +4979,13 @@ export interface operations {
     InstrumentsController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Investor id */
                 id: string;
@@ -5547,7 +5619,13 @@ export interface operations {
     LoanTapesController_createConfig: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5843,7 +5921,13 @@ export interface operations {
     LoanTapesController_generate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Loan tape config id */
                 id: string;
@@ -6302,7 +6386,13 @@ export interface operations {
     LoansController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6407,7 +6497,13 @@ export interface operations {
     LoansController_import: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6794,7 +6890,13 @@ export interface operations {
     PortfoliosController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7200,7 +7302,13 @@ export interface operations {
     PortfoliosController_autoAssignLoans: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Portfolio id */
                 id: string;
@@ -7413,7 +7521,13 @@ export interface operations {
     PortfoliosController_assign: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Portfolio id */
                 id: string;
@@ -7525,7 +7639,7 @@ export interface operations {
             path: {
                 /** @description Portfolio id */
                 id: string;
-                /** @description Loan id (uuid) */
+                /** @description Loan id */
                 loanId: string;
             };
             cookie?: never;
@@ -7625,7 +7739,13 @@ export interface operations {
     SalesController_sell: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Portfolio id */
                 id: string;
@@ -7825,7 +7945,13 @@ export interface operations {
     PortfolioSnapshotsController_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Portfolio id */
                 id: string;
@@ -7933,7 +8059,13 @@ export interface operations {
     PortfoliosController_transfer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Portfolio id */
                 id: string;
@@ -8041,7 +8173,13 @@ export interface operations {
     PortfoliosController_unarchive: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Portfolio id */
                 id: string;
@@ -8416,7 +8554,13 @@ export interface operations {
     LoanSnapshotsController_run: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

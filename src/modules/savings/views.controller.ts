@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
@@ -29,6 +29,7 @@ export class SavingsViewsController {
   })
   @ApiOkResponse({ type: ClientPortfoliosResponse, description: "The client's portfolios" })
   @ApiNotModifiedResponse({ description: 'Nothing changed since If-Modified-Since' })
+  @ApiHeader({ name: 'If-Modified-Since', required: false })
   async client(
     @CurrentActor() actor: Actor,
     @Param('clientReference') clientReference: string,
