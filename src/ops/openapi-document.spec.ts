@@ -61,6 +61,15 @@ describe('openapi.json', () => {
     expect(ops.filter((o) => o.op.security === undefined).map(where)).toEqual([]);
   });
 
+  it('documents ETag on answers that carry a version, and Idempotency-Key on every POST', () => {
+    const ok = (path: string, method: string, code: string) =>
+      (doc.paths[path][method].responses[code] as { headers?: Record<string, unknown> }).headers ?? {};
+    expect(Object.keys(ok('/loans/{id}', 'get', '200'))).toEqual(['ETag']);
+    expect(Object.keys(ok('/loans', 'get', '200'))).toEqual([]);
+    const posts = ops.filter((o) => o.method === 'post');
+    expect(posts.filter((o) => !(o.op.parameters ?? []).some((p) => p.name === 'Idempotency-Key')).map(where)).toEqual([]);
+  });
+
   it('documents the tape download with its three media types', () => {
     const content = doc.paths['/loan-tapes/{id}/download'].get.responses['200'].content ?? {};
     expect(Object.keys(content).sort()).toEqual([

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import type { OperationObject, ParameterObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OperationObject, ParameterObject, ResponseObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PUBLIC_EXTENSION } from '../common/auth/decorators';
 import { idDescription, PARAMETER_DOCS } from './openapi-parameters';
 import { applyValidatorSchemas } from './openapi-validators';
@@ -106,6 +106,22 @@ function describeParameters(doc: OpenAPIObject): void {
   }
 }
 
+/** A resource with a `version` is answered with it as ETag (the global etag hook); say so. */
+function addEtagHeaders(doc: OpenAPIObject): void {
+  const schemas = (doc.components?.schemas ?? {}) as Record<string, { properties?: Record<string, unknown> }>;
+  for (const { op } of operations(doc)) {
+    for (const [code, response] of Object.entries(op.responses) as [string, ResponseObject][]) {
+      const ref = (response.content?.['application/json']?.schema as { $ref?: string } | undefined)?.$ref;
+      const schema = ref ? schemas[ref.split('/').pop() as string] : undefined;
+      if (!code.startsWith('2') || !schema?.properties?.version) continue;
+      response.headers = {
+        ...response.headers,
+        ETag: { description: 'The version, quoted; send it back as If-Match', schema: { type: 'string', example: '"3"' } },
+      };
+    }
+  }
+}
+
 /** The whole contract, from the controllers' decorators; the same for every configuration. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   applyValidatorSchemas();
@@ -130,6 +146,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   document.info.license = { name: 'UNLICENSED (proprietary)' };
   addProblemsAndSecurity(document);
   describeParameters(document);
+  addEtagHeaders(document);
   return document;
 }
 

@@ -4395,6 +4395,8 @@ export interface operations {
             /** @description The new investor */
             201: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4499,6 +4501,8 @@ export interface operations {
             /** @description The investor */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4586,6 +4590,8 @@ export interface operations {
             /** @description The investor after the update */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4792,6 +4798,8 @@ export interface operations {
             /** @description The new assignment */
             201: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5001,6 +5009,8 @@ export interface operations {
             /** @description The new instrument */
             201: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5182,6 +5192,8 @@ export interface operations {
             /** @description The assignment */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5269,6 +5281,8 @@ export interface operations {
             /** @description The assignment after the update */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5638,6 +5652,8 @@ export interface operations {
             /** @description The new config */
             201: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5742,6 +5758,8 @@ export interface operations {
             /** @description The config */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5829,6 +5847,8 @@ export interface operations {
             /** @description The config after the update */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6405,6 +6425,8 @@ export interface operations {
             /** @description The new loan */
             201: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6620,6 +6642,8 @@ export interface operations {
             /** @description The loan */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6707,6 +6731,8 @@ export interface operations {
             /** @description The loan after the update */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6909,6 +6935,8 @@ export interface operations {
             /** @description The new portfolio */
             201: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7013,6 +7041,8 @@ export interface operations {
             /** @description The portfolio */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7100,6 +7130,8 @@ export interface operations {
             /** @description The portfolio after the update */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7210,6 +7242,8 @@ export interface operations {
             /** @description The archived portfolio */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7761,6 +7795,8 @@ export interface operations {
             /** @description The sold portfolio */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8191,6 +8227,8 @@ export interface operations {
             /** @description The active portfolio */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8375,6 +8413,8 @@ export interface operations {
             /** @description The instrument */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8462,6 +8502,8 @@ export interface operations {
             /** @description The instrument after the update */
             200: {
                 headers: {
+                    /** @description The version, quoted; send it back as If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
