@@ -1365,7 +1365,7 @@ export interface components {
              */
             updated_at: string;
             /**
-             * @description Increments on every change; sent as ETag
+             * @description Increments on every change; sent as ETag, checked against If-Match
              * @example 1
              */
             version: number;
@@ -1494,7 +1494,7 @@ export interface components {
              */
             updated_at: string;
             /**
-             * @description Increments on every change; sent as ETag
+             * @description Increments on every change; sent as ETag, checked against If-Match
              * @example 1
              */
             version: number;
@@ -1601,7 +1601,7 @@ export interface components {
              */
             updated_at: string;
             /**
-             * @description Increments on every change; sent as ETag
+             * @description Increments on every change; sent as ETag, checked against If-Match
              * @example 1
              */
             version: number;
@@ -1783,7 +1783,7 @@ export interface components {
              */
             updated_at: string;
             /**
-             * @description Increments on every change; sent as ETag
+             * @description Increments on every change; sent as ETag, checked against If-Match
              * @example 1
              */
             version: number;
@@ -2067,7 +2067,7 @@ export interface components {
              */
             updated_at: string;
             /**
-             * @description Increments on every change; sent as ETag
+             * @description Increments on every change; sent as ETag, checked against If-Match
              * @example 1
              */
             version: number;
@@ -2159,7 +2159,7 @@ export interface components {
              */
             updated_at: string;
             /**
-             * @description Increments on every change; sent as ETag
+             * @description Increments on every change; sent as ETag, checked against If-Match
              * @example 1
              */
             version: number;

@@ -67,3 +67,10 @@ export class JobAcceptedResponse {
   @Text({ example: '/jobs/snapshots:snapshot-run:…', description: 'Relative URL to poll for the job state' })
   status_url: string;
 }
+
+/** What every mutable loan-side resource ends with: its timestamps and the version sent as ETag. */
+export class VersionedResponse {
+  @DateTime() created_at: string;
+  @DateTime() updated_at: string;
+  @Int({ example: 1, description: 'Increments on every change; sent as ETag, checked against If-Match' }) version: number;
+}

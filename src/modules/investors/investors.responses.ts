@@ -1,12 +1,11 @@
-import { Bool, DateOnly, DateTime, Int, Money, OneOf, PageOf, Text, Uuid } from '../../common/openapi/properties';
+import { Bool, DateOnly, DateTime, Money, OneOf, PageOf, Text, Uuid, VersionedResponse } from '../../common/openapi/properties';
 import { INSTRUMENT_TYPES } from './bank-details';
 import { INVESTOR_TYPES } from './dto';
 
 const ACTIVE_INACTIVE = ['active', 'inactive'] as const;
-const VERSION = { example: 1, description: 'Increments on every change; sent as ETag' };
 
 /** The wire shape of `investorView` (§6). */
-export class InvestorResponse {
+export class InvestorResponse extends VersionedResponse {
   @Uuid() id: string;
   @Text({ example: 'Acme Capital' }) name: string;
   @Text({ nullable: true }) legal_name: string | null;
@@ -14,15 +13,12 @@ export class InvestorResponse {
   @Text({ nullable: true, example: 'ops@acme.example' }) email: string | null;
   @Text({ nullable: true, example: 'GB', description: 'ISO 3166 alpha-2' }) country: string | null;
   @OneOf(ACTIVE_INACTIVE) status: string;
-  @DateTime() created_at: string;
-  @DateTime() updated_at: string;
-  @Int(VERSION) version: number;
 }
 
 export class InvestorPage extends PageOf(InvestorResponse) {}
 
 /** The wire shape of `instrumentView`: account numbers and IBANs only as their last four characters. */
-export class SettlementInstrumentResponse {
+export class SettlementInstrumentResponse extends VersionedResponse {
   @Uuid() id: string;
   @Uuid() investor_id: string;
   @OneOf(INSTRUMENT_TYPES) instrument_type: string;
@@ -35,15 +31,12 @@ export class SettlementInstrumentResponse {
   @Text({ nullable: true, example: '3000' }) iban_last4: string | null;
   @Bool() is_default: boolean;
   @OneOf(ACTIVE_INACTIVE) status: string;
-  @DateTime() created_at: string;
-  @DateTime() updated_at: string;
-  @Int(VERSION) version: number;
 }
 
 export class SettlementInstrumentPage extends PageOf(SettlementInstrumentResponse) {}
 
 /** The wire shape of `assignmentView`. */
-export class LoanAssignmentResponse {
+export class LoanAssignmentResponse extends VersionedResponse {
   @Uuid() id: string;
   @Uuid() loan_id: string;
   @Uuid() investor_id: string;
@@ -53,9 +46,6 @@ export class LoanAssignmentResponse {
   @Uuid({ nullable: true }) settlement_instrument_id: string | null;
   @OneOf(['active', 'terminated']) status: string;
   @DateTime({ nullable: true }) terminated_at: string | null;
-  @DateTime() created_at: string;
-  @DateTime() updated_at: string;
-  @Int(VERSION) version: number;
 }
 
 export class LoanAssignmentPage extends PageOf(LoanAssignmentResponse) {}

@@ -1,4 +1,4 @@
-import { Bool, DateOnly, DateTime, Int, JobAcceptedResponse, ListOf, OneOf, PageOf, Text, Uuid } from '../../common/openapi/properties';
+import { Bool, DateOnly, DateTime, Int, JobAcceptedResponse, ListOf, OneOf, PageOf, Text, Uuid, VersionedResponse } from '../../common/openapi/properties';
 import type { TapeColumnType } from './tape-columns';
 import { CONTENT_TYPES, TAPE_FORMATS, TAPE_SCHEDULES } from './tape-rules';
 
@@ -12,7 +12,7 @@ export class TapeColumnResponse {
 }
 
 /** The wire shape of `configView` (§7). */
-export class TapeConfigResponse {
+export class TapeConfigResponse extends VersionedResponse {
   @Uuid() id: string;
   @Text({ example: 'Monthly investor tape' }) name: string;
   @Uuid({ nullable: true, description: 'null: every loan of the organization' }) portfolio_id: string | null;
@@ -21,9 +21,6 @@ export class TapeConfigResponse {
   @OneOf(TAPE_SCHEDULES) schedule: string;
   @Int({ example: 6, description: 'Hour (UTC) a scheduled tape is generated' }) schedule_hour: number;
   @Bool() is_active: boolean;
-  @DateTime() created_at: string;
-  @DateTime() updated_at: string;
-  @Int({ example: 1, description: 'Increments on every change; sent as ETag' }) version: number;
 }
 
 export class TapeConfigPage extends PageOf(TapeConfigResponse) {}

@@ -1,8 +1,8 @@
-import { DateOnly, DateTime, Int, Money, OneOf, PageOf, Rate, Text, Uuid } from '../../common/openapi/properties';
+import { DateOnly, Int, Money, OneOf, PageOf, Rate, Text, Uuid, VersionedResponse } from '../../common/openapi/properties';
 import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from './loan.view';
 
 /** The wire shape of `loanView` (§3). */
-export class LoanResponse {
+export class LoanResponse extends VersionedResponse {
   @Uuid() id: string;
   @Text({ example: 'L-000123' }) loan_number: string;
   @Text({ example: 'Ada Lovelace' }) borrower_name: string;
@@ -19,9 +19,6 @@ export class LoanResponse {
   @OneOf(LOAN_STATUSES) status: string;
   @DateOnly({ nullable: true }) next_payment_date: string | null;
   @Uuid({ nullable: true, description: 'The portfolio holding the loan, if any' }) portfolio_id: string | null;
-  @DateTime() created_at: string;
-  @DateTime() updated_at: string;
-  @Int({ example: 1, description: 'Increments on every change; sent as ETag' }) version: number;
 }
 
 export class LoanPage extends PageOf(LoanResponse) {}

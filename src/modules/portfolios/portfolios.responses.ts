@@ -1,7 +1,7 @@
-import { AnyObject, DateOnly, DateTime, Int, Money, OneOf, PageOf, Text, Uuid } from '../../common/openapi/properties';
+import { AnyObject, DateOnly, DateTime, Int, Money, OneOf, PageOf, Text, Uuid, VersionedResponse } from '../../common/openapi/properties';
 
 /** The wire shape of `portfolioView` (§4). */
-export class PortfolioResponse {
+export class PortfolioResponse extends VersionedResponse {
   @Uuid() id: string;
   @Text({ example: 'Prime 2026' }) name: string;
   @Text({ nullable: true }) description: string | null;
@@ -14,10 +14,7 @@ export class PortfolioResponse {
   @Money({ nullable: true }) sale_price: string | null;
   @Int({ example: 120 }) loan_count: number;
   @Money() total_outstanding: string;
-  @DateTime() created_at: string;
-  @DateTime() updated_at: string;
   @DateTime({ nullable: true }) archived_at: string | null;
-  @Int({ example: 1, description: 'Increments on every change; sent as ETag' }) version: number;
 }
 
 export class PortfolioPage extends PageOf(PortfolioResponse) {}
