@@ -58,7 +58,7 @@ describe('typed client (openapi.json, e2e)', () => {
     });
     expect(updated.data!.delinquency_bucket).toBe('dpd_30_59');
 
-    const page = await api.GET('/loans', { params: { query: { page_size: 10, status: ['active'] } } });
+    const page = await api.GET('/loans', { params: { query: { page_size: 10, status: ['active', 'defaulted'] } } });
     expect(page.data!.count).toBe(1);
     const keyset = await api.GET('/loans', { params: { query: { cursor: '' } } });
     expect(keyset.data!.count).toBeNull();
