@@ -37,6 +37,7 @@ const ERRORS: Record<string, string> = {
   '404': 'Not found, or belongs to another organization',
   '409': 'State conflict (archived, sold, duplicate, already assigned, in progress)',
   '412': 'If-Match names a stale version',
+  '415': 'The body has a media type this route does not take',
   '422': 'Well-formed but breaks a business rule, or names a related resource that does not exist',
   '429': 'Rate limited (see Retry-After)',
   '503': 'A dependency (Postgres or Redis) is unavailable',
@@ -67,7 +68,7 @@ function addProblemsAndSecurity(doc: OpenAPIObject): void {
       : [{ bearer: [] }, { 'api-key': [] }, ...(SAVINGS_PATH.test(path) ? [{ 'cdpapi-key': [] }] : [])];
     const codes = isPublic
       ? ['400', '503']
-      : Object.keys(ERRORS).filter((c) => method !== 'get' || !['409', '412', '422'].includes(c));
+      : Object.keys(ERRORS).filter((c) => method !== 'get' || !['409', '412', '415', '422'].includes(c));
     for (const code of codes) {
       op.responses[code] ??= {
         description: ERRORS[code],
