@@ -30,17 +30,18 @@ const PROBLEM = {
   },
 };
 
-const ERRORS: Record<string, string> = {
-  '400': 'Malformed or invalid input; unknown or read-only fields are named',
-  '401': 'Missing or invalid credentials',
-  '403': 'Role too low',
-  '404': 'Not found, or belongs to another organization',
-  '409': 'State conflict (archived, sold, duplicate, already assigned, in progress)',
-  '412': 'If-Match names a stale version',
-  '415': 'The body has a media type this route does not take',
-  '422': 'Well-formed but breaks a business rule, or names a related resource that does not exist',
-  '429': 'Rate limited (see Retry-After)',
-  '503': 'A dependency (Postgres or Redis) is unavailable',
+/** Problem answers by status: the name of the shared response component, and what it means. */
+const ERRORS: Record<string, [name: string, description: string]> = {
+  '400': ['BadRequest', 'Malformed or invalid input; unknown or read-only fields are named'],
+  '401': ['Unauthorized', 'Missing or invalid credentials'],
+  '403': ['Forbidden', 'Role too low'],
+  '404': ['NotFound', 'Not found, or belongs to another organization'],
+  '409': ['Conflict', 'State conflict (archived, sold, duplicate, already assigned, in progress)'],
+  '412': ['PreconditionFailed', 'If-Match names a stale version'],
+  '415': ['UnsupportedMediaType', 'The body has a media type this route does not take'],
+  '422': ['UnprocessableEntity', 'Well-formed but breaks a business rule, or names a related resource that does not exist'],
+  '429': ['TooManyRequests', 'Rate limited (see Retry-After)'],
+  '503': ['ServiceUnavailable', 'A dependency (Postgres or Redis) is unavailable'],
 };
 
 const SAVINGS_PATH = /^\/financial-partners(\/|$)/;
@@ -58,7 +59,17 @@ function operations(doc: OpenAPIObject): { path: string; method: string; op: Ope
  * as the auth guard reads it there only.
  */
 function addProblemsAndSecurity(doc: OpenAPIObject): void {
-  doc.components = { ...doc.components, schemas: { ...(doc.components?.schemas ?? {}), Problem: PROBLEM } };
+  const responses = Object.fromEntries(
+    Object.values(ERRORS).map(([name, description]) => [
+      name,
+      { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+    ]),
+  );
+  doc.components = {
+    ...doc.components,
+    schemas: { ...(doc.components?.schemas ?? {}), Problem: PROBLEM },
+    responses: { ...(doc.components?.responses ?? {}), ...responses },
+  };
   for (const { path, method, op } of operations(doc)) {
     const extended = op as OperationObject & Record<string, unknown>;
     const isPublic = extended[PUBLIC_EXTENSION] === true;
@@ -70,10 +81,7 @@ function addProblemsAndSecurity(doc: OpenAPIObject): void {
       ? ['400', '503']
       : Object.keys(ERRORS).filter((c) => method !== 'get' || !['409', '412', '415', '422'].includes(c));
     for (const code of codes) {
-      op.responses[code] ??= {
-        description: ERRORS[code],
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-      };
+      op.responses[code] ??= { $ref: `#/components/responses/${ERRORS[code][0]}` };
     }
   }
 }

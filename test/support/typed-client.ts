@@ -6,24 +6,37 @@ import createClient, { Middleware } from 'openapi-fetch';
 import type { paths } from './api-types';
 
 /** The committed contract: the same file the typed client was generated from. */
+type Documented = { $ref?: string; content?: Record<string, { schema: unknown }> };
 export const OPENAPI = JSON.parse(readFileSync(resolve(__dirname, '../../openapi.json'), 'utf8')) as {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>>;
+  paths: Record<string, Record<string, { responses: Record<string, Documented> }>>;
+  components: { responses: Record<string, Documented> };
 };
+
+/** A documented response, following a `#/components/responses/…` reference. */
+const resolved = (r: Documented | undefined) => (r?.$ref ? OPENAPI.components.responses[r.$ref.split('/').pop() as string] : r);
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addFormat('binary', true);
 ajv.addSchema(OPENAPI, 'openapi.json');
 
-const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
-const validators = new Map<string, ValidateFunction>();
+const validators = new Map<unknown, ValidateFunction>();
 
-function validatorFor(path: string, method: string, status: string, mediaType: string): ValidateFunction {
-  const key = [path, method, status, mediaType].join(' ');
-  let v = validators.get(key);
+/** `#/components/…` inside a response schema means inside openapi.json. */
+const anchored = (schema: unknown): unknown =>
+  Array.isArray(schema)
+    ? schema.map(anchored)
+    : schema && typeof schema === 'object'
+      ? Object.fromEntries(
+          Object.entries(schema).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `openapi.json${v}` : anchored(v)]),
+        )
+      : schema;
+
+function validatorFor(schema: unknown): ValidateFunction {
+  let v = validators.get(schema);
   if (!v) {
-    v = ajv.compile({ $ref: `openapi.json#/${pointer('paths', path, method, 'responses', status, 'content', mediaType, 'schema')}` });
-    validators.set(key, v);
+    v = ajv.compile(anchored(schema) as object);
+    validators.set(schema, v);
   }
   return v;
 }
@@ -31,7 +44,7 @@ function validatorFor(path: string, method: string, status: string, mediaType: s
 /** Every answer must be documented for its status and media type, and its JSON body must match the schema. */
 export function checkAgainstContract(schemaPath: string, method: string, response: Response, body: unknown): void {
   const where = `${method.toUpperCase()} ${schemaPath} → ${response.status}`;
-  const documented = OPENAPI.paths[schemaPath]?.[method.toLowerCase()]?.responses[String(response.status)];
+  const documented = resolved(OPENAPI.paths[schemaPath]?.[method.toLowerCase()]?.responses[String(response.status)]);
   if (!documented) throw new Error(`${where} is not in openapi.json`);
   const mediaType = (response.headers.get('content-type') ?? '').split(';')[0].trim();
   if (!documented.content) {
@@ -40,7 +53,7 @@ export function checkAgainstContract(schemaPath: string, method: string, respons
   }
   if (!documented.content[mediaType]) throw new Error(`${where} sent ${mediaType}; the contract lists ${Object.keys(documented.content).join(', ')}`);
   if (!/json$/.test(mediaType)) return;
-  const validate = validatorFor(schemaPath, method.toLowerCase(), String(response.status), mediaType);
+  const validate = validatorFor(documented.content[mediaType].schema);
   if (!validate(body)) {
     throw new Error(`${where} does not match its schema: ${ajv.errorsText(validate.errors, { separator: '; ' })}\n${JSON.stringify(body).slice(0, 2000)}`);
   }
