@@ -82,7 +82,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     done();
   });
 
-  registerSecurityHeaders(fastify);
+  registerSecurityHeaders(fastify, { upgradeInsecureRequests: config.cspUpgradeInsecureRequests });
   app.enableCors({
     origin: config.corsOrigins.length ? config.corsOrigins : false,
     exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'Last-Modified', 'Idempotent-Replayed', 'Secret-Withheld'],

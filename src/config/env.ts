@@ -44,6 +44,7 @@ export interface AppConfig {
   rateLimitAuthFailuresMax: number;
   bodyLimitBytes: number;
   corsOrigins: string[];
+  cspUpgradeInsecureRequests: boolean;
   shutdownTimeoutMs: number;
   jobAttempts: number;
   // Token lifetime, public links and tape retention (issue #13, items 8 and 9).
@@ -78,6 +79,13 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${raw}`);
   return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  return raw === 'true';
 }
 
 function url(env: Env, name: string, fallback: string, protocols: string[]): string {
@@ -256,6 +264,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    // Off by default: behind plain http (a LAN address, a container port) the directive makes the
+    // browser fetch the docs page's assets over https, and the page stays blank.
+    cspUpgradeInsecureRequests: bool(env, 'CSP_UPGRADE_INSECURE_REQUESTS', false),
     // A process that runs jobs waits for the running one (a snapshot run or a large tape can take
     // a minute); an API-only process has only requests to drain.
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', role === 'api' ? 10_000 : 120_000, 0, 600_000),

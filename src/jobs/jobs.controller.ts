@@ -1,10 +1,11 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
 import { notFound, serviceUnavailable } from '../common/errors/domain-error';
 import { JobProducer } from './job-producer';
 import { parseJobId } from './queues';
+import { JobResponse } from './jobs.responses';
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
@@ -15,6 +16,7 @@ export class JobsController {
 
   @Get(':id')
   @ApiOperation({ summary: "A job's state and result (own organization's jobs only)" })
+  @ApiOkResponse({ type: JobResponse, description: 'The job' })
   async get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const parsed = parseJobId(id);
     if (!parsed || parsed.org !== actor.org) throw notFound('Job', id);

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type IORedis from 'ioredis';
@@ -8,6 +8,7 @@ import { Public } from '../common/auth/decorators';
 import { PROBLEM_JSON } from '../common/errors/problem.filter';
 import { PRODUCER_REDIS } from '../jobs/redis.module';
 import { registry } from './metrics';
+import { LiveResponse, ReadyResponse } from './ops.responses';
 
 const within = <T>(ms: number, p: Promise<T>): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
@@ -23,12 +24,14 @@ export class HealthController {
 
   @Get('health/live')
   @ApiOperation({ summary: 'The process is up' })
+  @ApiOkResponse({ type: LiveResponse, description: 'Up' })
   live() {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
   @ApiOperation({ summary: 'Postgres and Redis are reachable (503 otherwise)' })
+  @ApiOkResponse({ type: ReadyResponse, description: 'Ready for traffic' })
   async ready(@Res() reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([
       within(2000, this.ds.query('SELECT 1')).then(() => 'up', () => 'down'),

@@ -17,10 +17,10 @@ export interface TestApp {
 }
 
 /** The whole service (API and workers) on a real port, against the run's database and Redis. */
-export async function startApp(env: Record<string, string> = {}, opts: { logs?: Writable } = {}): Promise<TestApp> {
+export async function startApp(env: Record<string, string> = {}, opts: { logs?: Writable; host?: string } = {}): Promise<TestApp> {
   const config = loadConfig({ ...process.env, ...env });
   const app = await createHttpApp(config, createLogger(config.logLevel, opts.logs));
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: 0, host: opts.host ?? '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return { app, config, url, http: () => request(url), close: () => app.close() };

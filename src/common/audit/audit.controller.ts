@@ -1,11 +1,12 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor';
 import { CurrentActor, MinRole } from '../auth/decorators';
 import { offsetOf, pageOf, PageQuery } from '../pagination/pagination';
 import { TenantDb } from '../../database/tenant-db';
+import { AuditEventPage } from '../../ops/ops.responses';
 
 class AuditQuery extends PageQuery {
   @IsOptional() @IsString() @MaxLength(64) resource_type?: string;
@@ -21,6 +22,7 @@ export class AuditController {
   @Get()
   @MinRole('admin')
   @ApiOperation({ summary: 'Audit trail of every write, newest first (admin)' })
+  @ApiOkResponse({ type: AuditEventPage, description: 'One page of audit events' })
   async list(@CurrentActor() actor: Actor, @Query() q: AuditQuery, @Req() req: FastifyRequest) {
     const where = ['organization_id = $1'];
     const params: unknown[] = [actor.org];

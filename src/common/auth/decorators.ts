@@ -1,12 +1,16 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Actor, Role } from './actor';
 
 export const PUBLIC_KEY = 'auth:public';
 export const MIN_ROLE_KEY = 'auth:min-role';
 
+/** Marks public operations in the OpenAPI document, which then lists no security for them. */
+export const PUBLIC_EXTENSION = 'x-public';
+
 /** No credentials needed (health, metrics, docs). */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension(PUBLIC_EXTENSION, true));
 
 /** Overrides the default (reads: viewer, writes: admin). */
 export const MinRole = (role: Role) => SetMetadata(MIN_ROLE_KEY, role);

@@ -5,7 +5,7 @@ import helmet from 'helmet';
  * Helmet's headers, with the policy built once at boot. (@fastify/helmet rebuilds the whole
  * policy for every request, which cost a sixth of the CPU of a single-resource read.)
  */
-export function registerSecurityHeaders(fastify: FastifyInstance): void {
+export function registerSecurityHeaders(fastify: FastifyInstance, opts: { upgradeInsecureRequests: boolean }): void {
   const setHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
@@ -13,6 +13,8 @@ export function registerSecurityHeaders(fastify: FastifyInstance): void {
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // null drops helmet's default; only a deployment served solely over https wants it.
+        upgradeInsecureRequests: opts.upgradeInsecureRequests ? [] : null,
       },
     },
   });

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Actor, Role, ROLES } from '../../common/auth/actor';
@@ -7,6 +7,7 @@ import { CurrentActor, MinRole } from '../../common/auth/decorators';
 import { WithheldOnReplay } from '../../common/idempotency/withheld';
 import { PageQuery } from '../../common/pagination/pagination';
 import { ApiKeysService } from './api-keys.service';
+import { ApiKeyCreatedResponse, ApiKeyPage } from './api-keys.responses';
 
 export class CreateApiKeyDto {
   @IsString() @Length(1, 100) name: string;
@@ -27,12 +28,14 @@ export class ApiKeysController {
       'A replay with the same Idempotency-Key returns the same body with `key: null` and a `Secret-Withheld` header: ' +
       'the key is never stored, so it cannot be shown twice.',
   })
+  @ApiCreatedResponse({ type: ApiKeyCreatedResponse, description: 'The new key, with its secret (null on an idempotent replay)' })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateApiKeyDto) {
     return this.keys.create(actor, dto.name, dto.role);
   }
 
   @Get()
   @ApiOperation({ summary: 'List API keys, without their secrets (owner)' })
+  @ApiOkResponse({ type: ApiKeyPage, description: 'One page of keys' })
   list(@CurrentActor() actor: Actor, @Query() q: PageQuery, @Req() req: FastifyRequest) {
     return this.keys.list(actor, q, req);
   }
@@ -40,6 +43,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key, effective at once (owner)' })
+  @ApiNoContentResponse({ description: 'Revoked' })
   async revoke(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
     await this.keys.revoke(actor, id);
   }

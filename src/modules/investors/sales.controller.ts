@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { SellPortfolioDto } from './dto';
 import { SalesService } from './sales.service';
+import { PortfolioResponse } from '../portfolios/portfolios.responses';
 
 @ApiTags('portfolios')
 @Controller('portfolios')
@@ -19,6 +20,7 @@ export class SalesController {
       'effective on sale_date; the portfolio becomes sold (final) with sale_price = Σ purchase prices. ' +
       'Empty portfolio → 422; loans already assigned → 409 naming them; archived or sold → 409.',
   })
+  @ApiOkResponse({ type: PortfolioResponse, description: 'The sold portfolio' })
   sell(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SellPortfolioDto) {
     return this.sales.sell(actor, id, dto);
   }

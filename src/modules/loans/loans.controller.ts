@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
@@ -10,6 +10,7 @@ import { LoanImportService } from './import/loan-import.service';
 import { CreateLoanDto, UpdateLoanDto } from './loan.dto';
 import { LoanListQuery } from './loan-filters';
 import { LoansService } from './loans.service';
+import { LoanImportResponse, LoanPage, LoanResponse } from './loans.responses';
 
 
 @ApiTags('loans')
@@ -27,6 +28,7 @@ export class LoansController {
       'Page mode: ?page=&page_size= with count/next/previous. Keyset mode: start with ?cursor= (empty) and follow `next`; ' +
       'count is null there. status and delinquency_bucket take comma-separated lists. unassigned=false lists loans in any portfolio.',
   })
+  @ApiOkResponse({ type: LoanPage, description: 'One page of loans' })
   list(@CurrentActor() actor: Actor, @Query() q: LoanListQuery, @Req() req: FastifyRequest) {
     return this.loans.list(actor, q, req);
   }
@@ -43,6 +45,7 @@ export class LoansController {
       'optional cells take the table default (currency USD, status active, days_past_due 0, dates null). ' +
       '200 {inserted, updated}; 422 with up to 100 {line, field, message}.',
   })
+  @ApiOkResponse({ type: LoanImportResponse, description: 'Every row was written' })
   import(@CurrentActor() actor: Actor, @Req() req: FastifyRequest) {
     if (!isStream(req.body)) {
       throw new DomainError(415, 'unsupported-media-type', 'Unsupported media type', 'POST /loans/import takes a text/csv body', [
@@ -54,12 +57,14 @@ export class LoansController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a loan' })
+  @ApiOkResponse({ type: LoanResponse, description: 'The loan' })
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.loans.get(actor, id);
   }
 
   @Post()
   @ApiOperation({ summary: 'Create one loan (409 when the loan_number exists; 422 when paid_off with a balance or dpd)' })
+  @ApiCreatedResponse({ type: LoanResponse, description: 'The new loan' })
   create(@CurrentActor() actor: Actor, @Body() dto: CreateLoanDto) {
     return this.loans.create(actor, dto);
   }
@@ -67,6 +72,7 @@ export class LoansController {
   @Put(':id')
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version from ETag; 412 when it is not current' })
   @ApiOperation({ summary: 'Partial servicing update; portfolio_id and loan_number are not writable here' })
+  @ApiOkResponse({ type: LoanResponse, description: 'The loan after the update' })
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: UpdateLoanDto, @Req() req: FastifyRequest) {
     return this.loans.update(actor, id, dto, parseIfMatch(req.headers['if-match']));
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
@@ -10,6 +10,9 @@ import { AutoAssignService } from './auto-assign.service';
 import { AssignLoansDto, CreatePortfolioDto, ListPortfoliosQuery, TransferLoansDto, UpdatePortfolioDto } from './dto';
 import { MembershipService } from './membership.service';
 import { PortfoliosService } from './portfolios.service';
+import { JobAcceptedResponse } from '../../common/openapi/properties';
+import { LoanPage } from '../loans/loans.responses';
+import { LoansAssignedResponse, LoansTransferredResponse, PortfolioPage, PortfolioResponse } from './portfolios.responses';
 
 /** A malformed id cannot name an existing portfolio: 404, like any other missing one. */
 export const PortfolioId = () =>
@@ -26,23 +29,28 @@ export class PortfoliosController {
 
   @Get()
   @ApiOperation({ summary: 'List portfolios (archived hidden unless ?status=archived or ?include_archived=true)' })
+  @ApiOkResponse({ type: PortfolioPage, description: 'One page of portfolios' })
   list(@CurrentActor() actor: Actor, @Query() q: ListPortfoliosQuery, @Req() req: FastifyRequest) {
     return this.portfolios.list(actor, q, req);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Get a portfolio' })
+  @ApiOkResponse({ type: PortfolioResponse, description: 'The portfolio' })
   get(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
     return this.portfolios.get(actor, id);
   }
 
   @Post()
   @ApiOperation({ summary: 'Create a static or dynamic portfolio' })
+  @ApiCreatedResponse({ type: PortfolioResponse, description: 'The new portfolio' })
   create(@CurrentActor() actor: Actor, @Body() dto: CreatePortfolioDto) {
     return this.portfolios.create(actor, dto);
   }
 
   @Put(':id')
   @ApiOperation({ summary: 'Update name, description or criteria (honours If-Match)' })
+  @ApiOkResponse({ type: PortfolioResponse, description: 'The portfolio after the update' })
   update(
     @CurrentActor() actor: Actor,
     @Param('id', PortfolioId()) id: string,
@@ -55,18 +63,22 @@ export class PortfoliosController {
   @Delete(':id')
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive (soft delete; loans stay assigned, frozen)' })
+  @ApiOkResponse({ type: PortfolioResponse, description: 'The archived portfolio' })
   archive(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string, @Headers('if-match') ifMatch?: string) {
     return this.portfolios.archive(actor, id, parseIfMatch(ifMatch));
   }
 
   @Post(':id/unarchive')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Unarchive: the portfolio is active again (409 when an active portfolio has taken its name)' })
+  @ApiOkResponse({ type: PortfolioResponse, description: 'The active portfolio' })
   unarchive(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
     return this.portfolios.unarchive(actor, id);
   }
 
   @Get(':id/loans')
   @ApiOperation({ summary: 'Loans in the portfolio; the /loans filters, paging and cursor apply' })
+  @ApiOkResponse({ type: LoanPage, description: 'One page of the portfolio\'s loans' })
   loans(
     @CurrentActor() actor: Actor,
     @Param('id', PortfolioId()) id: string,
@@ -79,12 +91,15 @@ export class PortfoliosController {
   @Post(':id/loans')
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign loans by id to a static portfolio (at most 10 000)' })
+  @ApiOkResponse({ type: LoansAssignedResponse, description: 'How many loans were assigned' })
   assign(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string, @Body() dto: AssignLoansDto) {
     return this.membership.assign(actor, id, dto.loan_ids);
   }
 
   @Delete(':id/loans/:loanId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Remove one loan from a static portfolio' })
+  @ApiNoContentResponse({ description: 'The loan is in no portfolio now' })
   async unassign(
     @CurrentActor() actor: Actor,
     @Param('id', PortfolioId()) id: string,
@@ -96,6 +111,7 @@ export class PortfoliosController {
   @Post(':id/transfer-loans')
   @HttpCode(200)
   @ApiOperation({ summary: 'Move loans (all when loan_ids is omitted) to another portfolio, atomically' })
+  @ApiOkResponse({ type: LoansTransferredResponse, description: 'How many loans moved' })
   transfer(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string, @Body() dto: TransferLoansDto) {
     return this.membership.transfer(actor, id, dto.target_portfolio_id, dto.loan_ids);
   }
@@ -103,6 +119,7 @@ export class PortfoliosController {
   @Post(':id/auto-assign')
   @HttpCode(202)
   @ApiOperation({ summary: 'Assign every matching unassigned loan, as a job (202 with job_id and status_url)' })
+  @ApiAcceptedResponse({ type: JobAcceptedResponse, description: 'The job was queued' })
   autoAssignLoans(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
     return this.autoAssign.request(actor, id);
   }

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { DepositInstructionDto, WithdrawalInstructionDto } from './dto/instruction.dto';
 import { InstructionListQuery } from './dto/paging.dto';
 import { SavingsInstructionsService } from './instructions.service';
+import { InstructionAcceptedResponse, InstructionListResponse, InstructionStatusResponse } from './savings.responses';
 
 @ApiTags('savings')
 @Controller('financial-partners')
@@ -17,6 +18,7 @@ export class SavingsInstructionsController {
     summary: 'Deposit into a new account (productId) or top up one (depositAccountId)',
     description: 'instructionReference is the idempotency key: the same body again → the same 202; another body → 409.',
   })
+  @ApiAcceptedResponse({ type: InstructionAcceptedResponse, description: 'Accepted; settles in the next run' })
   deposit(@CurrentActor() actor: Actor, @Body() dto: DepositInstructionDto) {
     return this.instructions.request(actor, 'deposit', dto);
   }
@@ -24,18 +26,21 @@ export class SavingsInstructionsController {
   @Post('instruction-requests/withdraw')
   @HttpCode(202)
   @ApiOperation({ summary: 'Withdraw from an account (fixed-term only once matured; notice accounts after the notice period)' })
+  @ApiAcceptedResponse({ type: InstructionAcceptedResponse, description: 'Accepted; settles in the next run' })
   withdraw(@CurrentActor() actor: Actor, @Body() dto: WithdrawalInstructionDto) {
     return this.instructions.request(actor, 'withdrawal', dto);
   }
 
   @Get('instruction-requests/status/:instructionReference')
   @ApiOperation({ summary: "An instruction's status: Created, Processed or Rejected (with a reason)" })
+  @ApiOkResponse({ type: InstructionStatusResponse, description: 'The instruction status' })
   status(@CurrentActor() actor: Actor, @Param('instructionReference') reference: string) {
     return this.instructions.status(actor, reference);
   }
 
   @Get('instructions')
   @ApiOperation({ summary: "Instructions, newest first, filtered by clientReference and status (pending = Created)" })
+  @ApiOkResponse({ type: InstructionListResponse, description: 'One page of instructions' })
   list(@CurrentActor() actor: Actor, @Query() q: InstructionListQuery) {
     return this.instructions.list(actor, q);
   }

@@ -1,8 +1,9 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { SavingsRunsService } from './runs.service';
+import { SavingsJobAcceptedResponse } from './savings.responses';
 
 @ApiTags('savings')
 @Controller('financial-partners')
@@ -12,6 +13,7 @@ export class SavingsRunsController {
   @Post('instruction-batches/process')
   @HttpCode(202)
   @ApiOperation({ summary: 'Run settlement now (also scheduled daily): processes due instructions oldest first → {jobId, statusUrl}' })
+  @ApiAcceptedResponse({ type: SavingsJobAcceptedResponse, description: 'The settlement job was queued' })
   settle(@CurrentActor() actor: Actor) {
     return this.runs.requestSettlement(actor);
   }
@@ -22,6 +24,7 @@ export class SavingsRunsController {
     summary: 'Run interest accrual now (also scheduled daily) → {jobId, statusUrl}',
     description: 'Accrues every complete day (before today, UTC) not yet accrued, pays interest due and matures accounts.',
   })
+  @ApiAcceptedResponse({ type: SavingsJobAcceptedResponse, description: 'The accrual job was queued' })
   accrue(@CurrentActor() actor: Actor) {
     return this.runs.requestAccrual(actor);
   }

@@ -1,11 +1,12 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { SavingsPageQuery } from './dto/paging.dto';
 import { notModified, parseIfModifiedSince } from './formatting';
 import { SavingsViewsService } from './views.service';
+import { ClientPortfoliosResponse, SavingsPortfolioPage } from './savings.responses';
 
 @ApiTags('savings')
 @Controller('financial-partners')
@@ -14,6 +15,7 @@ export class SavingsViewsController {
 
   @Get('portfolios')
   @ApiOperation({ summary: 'Paged portfolios of all clients, last updated first (PageNumber 1-based, PageSize ≤ 500)' })
+  @ApiOkResponse({ type: SavingsPortfolioPage, description: 'One page of portfolios' })
   page(@CurrentActor() actor: Actor, @Query() q: SavingsPageQuery) {
     return this.views.page(actor, q);
   }
@@ -25,6 +27,9 @@ export class SavingsViewsController {
       'Answers `{"portfolioInformation": [{clientReference, portfolio, links}]}`. Last-Modified is the latest change ' +
       'of the client\'s portfolios (whole seconds); If-Modified-Since (HTTP-date or ISO-8601) at or after it → 304.',
   })
+  @ApiOkResponse({ type: ClientPortfoliosResponse, description: "The client's portfolios" })
+  @ApiNotModifiedResponse({ description: 'Nothing changed since If-Modified-Since' })
+  @ApiHeader({ name: 'If-Modified-Since', required: false })
   async client(
     @CurrentActor() actor: Actor,
     @Param('clientReference') clientReference: string,

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { IsSavingsAmount } from './decimal-input';
@@ -20,6 +21,7 @@ class InstructionBase {
   @IsSavingsAmount()
   amount: number | string;
 
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-01-15T09:00:00Z', description: 'When the instruction is to be actioned (ISO-8601 with an offset)' })
   @IsOptional() @IsString() @Matches(ISO_TIMESTAMP, { message: 'dateToBeActionedUTC must be an ISO-8601 timestamp with an offset' })
   dateToBeActionedUTC?: string;
 }

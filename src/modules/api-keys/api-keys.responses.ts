@@ -1,0 +1,22 @@
+import { DateTime, OneOf, PageOf, Text, Uuid } from '../../common/openapi/properties';
+import { ROLES } from '../../common/auth/actor';
+
+export class ApiKeyCreatedResponse {
+  @Uuid() id: string;
+  @Text({ example: 'partner-integration' }) name: string;
+  @OneOf(ROLES) role: string;
+  @Text({ description: 'The key itself: shown only in this response; send it as X-API-Key (or cdpapi-Subscription-Key)' }) key: string;
+  @DateTime() created_at: string;
+}
+
+export class ApiKeyResponse {
+  @Uuid() id: string;
+  @Text() name: string;
+  @OneOf(ROLES) role: string;
+  @Text({ description: 'The first characters of the key, to recognise it' }) key_prefix: string;
+  @Text({ description: 'Subject of whoever created it' }) created_by: string;
+  @DateTime() created_at: string;
+  @DateTime({ nullable: true }) revoked_at: string | null;
+}
+
+export class ApiKeyPage extends PageOf(ApiKeyResponse) {}

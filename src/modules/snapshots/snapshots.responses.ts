@@ -1,0 +1,62 @@
+import { DateOnly, Int, ListOf, MapOf, Money, OneOf, PageOf, Rate, Text, Uuid } from '../../common/openapi/properties';
+import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from '../loans/loan.view';
+import { BUCKETS } from './snapshot-metrics';
+import { PERIODS } from './vintage-curves';
+
+/** The wire shape of `portfolioSnapshotView` (§5). */
+export class PortfolioSnapshotResponse {
+  @Uuid() id: string;
+  @Uuid() portfolio_id: string;
+  @DateOnly() snapshot_date: string;
+  @Int({ example: 120 }) total_loans: number;
+  @Money() total_principal: string;
+  @Money() total_outstanding: string;
+  @Rate({ nullable: true, description: 'Balance-weighted; null when nothing is outstanding' }) weighted_average_rate: string | null;
+  @Int({ nullable: true, example: 36 }) weighted_average_term: number | null;
+  @Rate({ nullable: true }) delinquency_rate: string | null;
+  @Rate({ nullable: true }) default_rate: string | null;
+  @MapOf(BUCKETS, { type: 'integer' }, { description: 'Loan count per delinquency bucket' }) by_bucket: Record<string, number>;
+  @MapOf(BUCKETS, { type: 'string', example: '1234.50' }, { description: 'Outstanding balance per delinquency bucket (2 decimals)' })
+  by_bucket_balance: Record<string, string>;
+}
+
+export class PortfolioSnapshotPage extends PageOf(PortfolioSnapshotResponse) {}
+
+/** One loan on one date (`GET /loan-snapshots`). */
+export class LoanSnapshotResponse {
+  @Uuid() id: string;
+  @Uuid() loan_id: string;
+  @Uuid({ nullable: true }) portfolio_id: string | null;
+  @DateOnly() snapshot_date: string;
+  @Money() principal_balance: string;
+  @Int() days_past_due: number;
+  @OneOf(DELINQUENCY_BUCKETS) delinquency_bucket: string;
+  @OneOf(LOAN_STATUSES) status: string;
+  @Rate() interest_rate: string;
+  @DateOnly({ nullable: true }) next_payment_date: string | null;
+}
+
+export class LoanSnapshotPage extends PageOf(LoanSnapshotResponse) {}
+
+export class VintageCurvePoint {
+  @Int({ example: 3 }) months_on_book: number;
+  @Rate() outstanding_ratio: string;
+  @Rate() dpd_30_plus_rate: string;
+  @Rate() cumulative_default_rate: string;
+}
+
+export class VintageResponse {
+  @Text({ example: '2026-01', description: '"2026-01" for a month cohort, "2026-Q1" for a quarter cohort' }) vintage: string;
+  @Int() loan_count: number;
+  @Money() original_principal: string;
+  @Money() outstanding: string;
+  @Rate({ nullable: true }) delinquency_rate: string | null;
+  @Rate({ nullable: true }) default_rate: string | null;
+  @ListOf(VintageCurvePoint) curve: VintageCurvePoint[];
+}
+
+export class VintageAnalysisResponse {
+  @Uuid() portfolio_id: string;
+  @OneOf(PERIODS) period: string;
+  @ListOf(VintageResponse) vintages: VintageResponse[];
+}
