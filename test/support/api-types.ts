@@ -14,7 +14,10 @@ export interface paths {
         /** List API keys, without their secrets (owner) */
         get: operations["ApiKeysController_list"];
         put?: never;
-        /** Create an API key; the key is shown only in this response (owner) */
+        /**
+         * Create an API key; the key is shown only in this response (owner)
+         * @description A replay with the same Idempotency-Key returns the same body with `key: null` and a `Secret-Withheld` header: the key is never stored, so it cannot be shown twice.
+         */
         post: operations["ApiKeysController_create"];
         delete?: never;
         options?: never;
@@ -372,7 +375,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List an investor's settlement instruments (account numbers and IBANs only as last 4) */
+        /** List an investor's settlement instruments (account numbers and IBANs only as their last 4 characters, at most half) */
         get: operations["InstrumentsController_list"];
         put?: never;
         /**
@@ -505,7 +508,7 @@ export interface paths {
         put?: never;
         /**
          * Generate a tape as a job → 202 {tape_id, job_id, status_url}
-         * @description as_of_date defaults to today (UTC) and reads live loans; a past date reads that date's loan snapshots (422 when there are none); a future date → 422; an inactive config → 409. The tape goes queued → running → completed | failed (failed_reason). Values: money 2 dp, rates as decimals, dates YYYY-MM-DD, empty for null (null in JSON Lines), text starting with = + - @ prefixed with '.
+         * @description as_of_date defaults to today (UTC) and reads live loans; a past date reads that date's loan snapshots (422 when there are none); a future date → 422; an inactive config → 409. The tape goes queued → running → completed | failed (failed_reason). Values: money 2 dp, rates as decimals, dates YYYY-MM-DD, empty for null (null in JSON Lines), text starting with = + - @, a tab, a carriage return or full-width ＝＋－＠ prefixed with '. A request for the same config and as_of_date while a tape is still queued returns that tape and job (202).
          */
         post: operations["LoanTapesController_generate"];
         delete?: never;
@@ -2607,7 +2610,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new key, with its secret */
+            /** @description The new key, with its secret (null on an idempotent replay) */
             201: {
                 headers: {
                     [name: string]: unknown;

@@ -5,7 +5,11 @@ export class ApiKeyCreatedResponse {
   @Uuid() id: string;
   @Text({ example: 'partner-integration' }) name: string;
   @OneOf(ROLES) role: string;
-  @Text({ description: 'The key itself: shown only in this response; send it as X-API-Key (or cdpapi-Subscription-Key)' }) key: string;
+  @Text({
+    nullable: true,
+    description: 'The key itself: shown only in this response; send it as X-API-Key (or cdpapi-Subscription-Key). null on an idempotent replay (the key is never stored)',
+  })
+  key: string | null;
   @DateTime() created_at: string;
 }
 
