@@ -33,3 +33,41 @@ describe('HTTP conventions (e2e)', () => {
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 });
+
+describe('list conventions (e2e)', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startApp();
+    admin = tokenFor(t.config, newOrg(), 'admin');
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it.each(['/portfolios', '/loans', '/investors', '/loan-tapes'])('%s?page_size=abc answers one clear message', async (path) => {
+    const res = await t.http().get(`${path}?page_size=abc`).set(bearer(admin));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'page_size', message: 'page_size must be an integer number' }]);
+  });
+
+  it('every list takes a comma list (or the parameter repeated) for its enum filters, as /loans does', async () => {
+    const make = (body: object) => t.http().post('/portfolios').set(bearer(admin)).send(body);
+    const stat = (await make({ name: 'Static one', portfolio_type: 'static' })).body;
+    const dyn = (await make({ name: 'Dynamic one', portfolio_type: 'dynamic', criteria: { statuses: ['active'] } })).body;
+    expect([stat.id, dyn.id].every(Boolean)).toBe(true);
+    const ids = async (q: string) =>
+      ((await t.http().get(`/portfolios?${q}`).set(bearer(admin)).expect(200)).body.results as { id: string }[]).map((p) => p.id).sort();
+    expect(await ids('portfolio_type=static,dynamic')).toEqual([stat.id, dyn.id].sort());
+    expect(await ids('portfolio_type=static&portfolio_type=dynamic')).toEqual([stat.id, dyn.id].sort());
+    expect(await ids('portfolio_type=dynamic')).toEqual([dyn.id]);
+    expect(await ids('status=active,sold')).toEqual([stat.id, dyn.id].sort());
+    for (const path of ['/investors?status=active,inactive', '/loan-tapes?status=queued,completed', '/loans?status=active,paid_off']) {
+      expect((await t.http().get(path).set(bearer(admin))).status).toBe(200);
+    }
+    const bad = await t.http().get('/portfolios?portfolio_type=static,bogus').set(bearer(admin));
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('portfolio_type');
+  });
+});

@@ -66,7 +66,7 @@ export class AssignmentsService {
       await this.investors.require(m, investorId);
       const params: unknown[] = [actor.org, investorId];
       const where = ['organization_id = $1', 'investor_id = $2'];
-      if (q.status) where.push(`status = $${params.push(q.status)}`);
+      if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
       if (q.loan_id) where.push(`loan_id = $${params.push(q.loan_id)}`);
       const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loan_assignments WHERE ${where.join(' AND ')}`, params);
       const page = await rows<AssignmentRow>(

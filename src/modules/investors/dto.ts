@@ -17,6 +17,7 @@ import { Big, isDecimalString } from '../../common/money/decimal';
 import { IsIsoDate, IsMoney } from '../../common/money/validators';
 import { PageQuery } from '../../common/pagination/pagination';
 import { INSTRUMENT_TYPES } from './bank-details';
+import { AnyOf } from '../../common/pagination/list-filter';
 
 export const INVESTOR_TYPES = ['institutional', 'bank', 'fund', 'individual', 'other'] as const;
 const ACTIVE_INACTIVE = ['active', 'inactive'];
@@ -58,8 +59,8 @@ export class UpdateInvestorDto {
 }
 
 export class InvestorQuery extends PageQuery {
-  @IsOptional() @IsIn(ACTIVE_INACTIVE) status?: string;
-  @IsOptional() @IsIn(INVESTOR_TYPES as unknown as string[]) investor_type?: string;
+  @AnyOf(ACTIVE_INACTIVE) status?: string[];
+  @AnyOf(INVESTOR_TYPES) investor_type?: string[];
 }
 
 /** Bank fields shared by create and update; which ones apply depends on instrument_type. */
@@ -85,7 +86,7 @@ export class UpdateInstrumentDto extends BankFieldsDto {
 }
 
 export class InstrumentQuery extends PageQuery {
-  @IsOptional() @IsIn(ACTIVE_INACTIVE) status?: string;
+  @AnyOf(ACTIVE_INACTIVE) status?: string[];
   @IsOptional() @IsISO4217CurrencyCode() currency?: string;
 }
 
@@ -107,7 +108,7 @@ export class UpdateAssignmentDto {
 }
 
 export class AssignmentQuery extends PageQuery {
-  @IsOptional() @IsIn(['active', 'terminated']) status?: string;
+  @AnyOf(['active', 'terminated']) status?: string[];
   @IsOptional() @IsUUID('all') loan_id?: string;
 }
 

@@ -73,7 +73,7 @@ export class InstrumentsService {
       await this.investors.require(m, investorId);
       const params: unknown[] = [actor.org, investorId];
       const where = ['organization_id = $1', 'investor_id = $2'];
-      if (q.status) where.push(`status = $${params.push(q.status)}`);
+      if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
       if (q.currency) where.push(`currency = $${params.push(q.currency.toUpperCase())}`);
       const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM settlement_instruments WHERE ${where.join(' AND ')}`, params);
       const page = await rows<InstrumentRow>(

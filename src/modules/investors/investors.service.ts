@@ -54,7 +54,7 @@ export class InvestorsService {
       const params: unknown[] = [actor.org];
       const where = ['organization_id = $1'];
       for (const [col, val] of [['status', q.status], ['investor_type', q.investor_type]] as const) {
-        if (val !== undefined) where.push(`${col} = $${params.push(val)}`);
+        if (val !== undefined) where.push(`${col} = ANY($${params.push(val)})`);
       }
       const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM investors WHERE ${where.join(' AND ')}`, params);
       const page = await rows<InvestorRow>(

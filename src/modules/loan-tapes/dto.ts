@@ -7,6 +7,7 @@ import { IsIsoDate } from '../../common/money/validators';
 import { PageQuery, toBool } from '../../common/pagination/pagination';
 import { COLUMN_NAMES } from './tape-columns';
 import { DEFAULT_SCHEDULE_HOUR, TAPE_FORMATS, TAPE_SCHEDULES, TapeFormat, TapeSchedule } from './tape-rules';
+import { AnyOf } from '../../common/pagination/list-filter';
 
 /** Optional, but null is refused: these fields have no empty value. */
 const Present = () => ValidateIf((_o: unknown, v: unknown) => v !== undefined);
@@ -56,7 +57,7 @@ export class GenerateTapeDto {
 
 export class ListTapesQuery extends PageQuery {
   @IsOptional() @IsUUID('all') config_id?: string;
-  @IsOptional() @IsIn(['queued', 'running', 'completed', 'failed']) status?: string;
+  @AnyOf(['queued', 'running', 'completed', 'failed']) status?: string[];
 }
 
 export class ListConfigsQuery extends PageQuery {

@@ -135,7 +135,7 @@ export class TapesService {
     const params: unknown[] = [actor.org];
     const where = ['organization_id = $1'];
     if (q.config_id) where.push(`config_id = $${params.push(q.config_id)}`);
-    if (q.status) where.push(`status = $${params.push(q.status)}`);
+    if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
     const clause = where.join(' AND ');
     return this.db.run(actor.org, async (m) => {
       const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loan_tapes WHERE ${clause}`, params);

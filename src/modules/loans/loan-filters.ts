@@ -1,23 +1,18 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { badRequest } from '../../common/errors/domain-error';
 import { IsIsoDate } from '../../common/money/validators';
+import { AnyOf } from '../../common/pagination/list-filter';
 import { CursorPageQuery, toBool } from '../../common/pagination/pagination';
 import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from './loan.view';
-
-/** `status=active,defaulted` and `status=active&status=defaulted` both mean "either". */
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : value;
 
 /** The `/loans` filters; `/portfolios/{id}/loans` takes the same query. */
 export class LoanListQuery extends CursorPageQuery {
   @IsOptional() @IsUUID() portfolio_id?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() unassigned?: boolean;
   @IsOptional() @IsUUID() program_id?: string;
-  @IsOptional() @Transform(toList) @IsArray() @ArrayMaxSize(4) @IsIn(LOAN_STATUSES, { each: true })
-  status?: string[];
-  @IsOptional() @Transform(toList) @IsArray() @ArrayMaxSize(6) @IsIn(DELINQUENCY_BUCKETS, { each: true })
-  delinquency_bucket?: string[];
+  @AnyOf(LOAN_STATUSES) status?: string[];
+  @AnyOf(DELINQUENCY_BUCKETS) delinquency_bucket?: string[];
   @IsOptional() @IsIsoDate() origination_date_gte?: string;
   @IsOptional() @IsIsoDate() origination_date_lte?: string;
   @IsOptional() @IsString() @MaxLength(100) loan_number?: string;

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { IsIsoDate, IsRate } from '../../common/money/validators';
 import { PageQuery, toBool } from '../../common/pagination/pagination';
+import { AnyOf } from '../../common/pagination/list-filter';
 
 const LOAN_STATUSES = ['active', 'defaulted', 'charged_off', 'paid_off'];
 /** Far beyond any real delinquency (274 years), and well inside the Postgres int the SQL casts to. */
@@ -49,9 +50,9 @@ export class UpdatePortfolioDto {
 }
 
 export class ListPortfoliosQuery extends PageQuery {
-  @IsOptional() @IsIn(['active', 'archived', 'sold']) status?: 'active' | 'archived' | 'sold';
+  @AnyOf(['active', 'archived', 'sold']) status?: ('active' | 'archived' | 'sold')[];
   @IsOptional() @Transform(toBool) @IsIn([true, false]) include_archived?: boolean;
-  @IsOptional() @IsIn(['static', 'dynamic']) portfolio_type?: 'static' | 'dynamic';
+  @AnyOf(['static', 'dynamic']) portfolio_type?: ('static' | 'dynamic')[];
 }
 
 export class AssignLoansDto {

@@ -51,13 +51,13 @@ export class PortfoliosService {
     const params: unknown[] = [actor.org];
     if (q.status) {
       params.push(q.status);
-      where.push(`status = $${params.length}`);
+      where.push(`status = ANY($${params.length})`);
     } else if (!q.include_archived) {
       where.push(`status <> 'archived'`);
     }
     if (q.portfolio_type) {
       params.push(q.portfolio_type);
-      where.push(`portfolio_type = $${params.length}`);
+      where.push(`portfolio_type = ANY($${params.length})`);
     }
     const clause = where.join(' AND ');
     return this.db.read(actor.org, async (m) => {
