@@ -1,8 +1,9 @@
 import { parse, Parser } from 'csv-parse';
 import type { FieldError } from '../../../common/errors/domain-error';
+import { MAX_PROBLEM_ERRORS } from '../../../common/errors/problem';
 import { encodeRow, ImportHeader, lineTracker, readHeader } from './import-columns';
 
-export const MAX_IMPORT_ERRORS = 100;
+export const MAX_IMPORT_ERRORS = MAX_PROBLEM_ERRORS;
 const BATCH_CHARS = 64 * 1024;
 
 /** The parse stopped early: the file is already rejected, so the rest need not be read. */
