@@ -14,6 +14,7 @@ import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { rows } from '../../../database/sql';
 import { TenantDb } from '../../../database/tenant-db';
 import { JobProducer } from '../../../jobs/job-producer';
+import { importsInProgress } from '../../../ops/metrics';
 import { csvToCopy, MAX_IMPORT_ERRORS, Rejected } from './csv-to-copy';
 import { COLUMN_TYPES, IMPORT_COLUMNS, ImportHeader } from './import-columns';
 import { BadBytes, Spooled, spoolBody } from './spool';
@@ -63,6 +64,7 @@ export class LoanImportService {
         RETRY_AFTER_SECONDS,
       );
     }
+    importsInProgress.inc();
     try {
       const file = await this.spool(body, declaredBytes);
       try {
@@ -71,6 +73,7 @@ export class LoanImportService {
         await file.remove();
       }
     } finally {
+      importsInProgress.dec();
       release();
     }
   }
