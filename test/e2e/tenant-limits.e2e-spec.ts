@@ -1,5 +1,6 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { rows } from '../../src/database/sql';
 import { TenantDb } from '../../src/database/tenant-db';
 import { withOrgSql } from '../factories/db';
@@ -56,10 +57,15 @@ describe('one tenant cannot starve the others (e2e)', () => {
   let t: TestApp;
   const orgA = newOrg();
   const orgB = newOrg();
+  const errorLogs: string[] = [];
 
   beforeAll(async () => {
+    const logs = new Writable({ write: (line: Buffer, _enc, done) => (errorLogs.push(line.toString()), done()) });
     // The stalled uploads must stay stalled for the whole test, however slow the machine.
-    t = await startApp({ DATABASE_POOL_SIZE: '10', IMPORT_MAX_CONCURRENT_PER_ORG: '10', IMPORT_BODY_IDLE_TIMEOUT_MS: '120000' });
+    t = await startApp(
+      { DATABASE_POOL_SIZE: '10', IMPORT_MAX_CONCURRENT_PER_ORG: '10', IMPORT_BODY_IDLE_TIMEOUT_MS: '120000', LOG_LEVEL: 'error' },
+      { logs },
+    );
   });
   afterAll(async () => {
     await t?.close();
@@ -88,9 +94,10 @@ describe('one tenant cannot starve the others (e2e)', () => {
     } finally {
       for (const s of stalled) s.req.destroy();
     }
-    // A client that hangs up gives its slot back.
+    // A client that hangs up gives its slot back, and is no server error.
     const again = await eventually(() => post(orgA, `${HEADER}\n${row('A-1')}\n`), (r) => r.status === 200);
     expect(again.body).toEqual({ inserted: 1, updated: 0 });
+    expect(errorLogs.filter((l) => l.includes('Unhandled error'))).toEqual([]);
   });
 
   it('refuses invalid UTF-8 naming its line; a BOM is fine', async () => {
