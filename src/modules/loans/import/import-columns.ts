@@ -84,12 +84,12 @@ interface ColumnRule {
 const same = (v: string) => v;
 const orNull = (v: string) => (v === '' ? NULL : v);
 const date = (required: boolean, min?: string): ColumnRule => ({
-  check: (v) =>
-    v === ''
-      ? required ? 'is required' : null
-      : !isCalendarDate(v)
-        ? 'must be a date YYYY-MM-DD'
-        : min !== undefined && v < min ? `must be on or after ${min}` : null,
+  check: (v) => {
+    if (v === '') return required ? 'is required' : null;
+    if (!isCalendarDate(v)) return 'must be a date YYYY-MM-DD';
+    // ISO dates compare as strings.
+    return min !== undefined && v < min ? `must be on or after ${min}` : null;
+  },
   encode: orNull,
 });
 const money = (positive: boolean): ColumnRule => ({
