@@ -42,6 +42,11 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     routerOptions: { maxParamLength: 256 },
     // What the router refuses before any hook runs (bad percent-encoding, over-long parameters).
     frameworkErrors: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => sendProblem(reply, err, req),
+    // A client cannot hold a socket open by sending slowly or not at all (see also the import's
+    // own idle timeout on its body, IMPORT_BODY_IDLE_TIMEOUT_MS).
+    requestTimeout: config.httpRequestTimeoutMs,
+    connectionTimeout: config.httpConnectionTimeoutMs,
+    keepAliveTimeout: config.httpKeepAliveTimeoutMs,
     // Honour a caller's X-Request-Id when it is sane; otherwise mint one.
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];

@@ -7,16 +7,22 @@ import { dataSourceOptions } from './options';
 import { assertLeastPrivilege } from './roles';
 import { TENANT_DATA_SOURCE, TenantDb } from './tenant-db';
 
+/**
+ * pg's connectionTimeoutMillis bounds both opening a connection and waiting for a free one:
+ * a full pool answers "timeout exceeded" (a 503) instead of queueing a request indefinitely.
+ */
+const acquireTimeout = (config: AppConfig) => ({ connectTimeoutMS: config.databaseAcquireTimeoutMs });
+
 /** TenantDb's pool, opened only once its login role is known to be a plain one. */
 export const openTenantPool = (config: AppConfig): Promise<DataSource> =>
-  new DataSource(dataSourceOptions(config, true, 'tenant')).initialize().then(assertLeastPrivilege);
+  new DataSource({ ...dataSourceOptions(config, true, 'tenant'), ...acquireTimeout(config) }).initialize().then(assertLeastPrivilege);
 
 @Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config, true), autoLoadEntities: true }),
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config, true), ...acquireTimeout(config), autoLoadEntities: true }),
     }),
   ],
   providers: [
