@@ -7,7 +7,11 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.scripts.json nest-cli.json ./
 COPY src ./src
 COPY scripts ./scripts
-# dist/main.js is the service; dist/tools/scripts/{seed,token,healthcheck}.js run without ts-node.
+# The dashboard (web/) is bundled against the generated API types.
+COPY web ./web
+COPY test/support/api-types.ts ./test/support/api-types.ts
+# dist/main.js is the service; dist/tools/scripts/{seed,token,healthcheck}.js run without ts-node;
+# dist/web is the dashboard served at /app.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim

@@ -22,6 +22,7 @@ import { mountQueueDashboard } from '../ops/queue-dashboard';
 import { registerRateLimit } from '../ops/rate-limit';
 import { setupOpenApi } from '../ops/openapi';
 import { AppModule } from './app.module';
+import { registerWebApp } from './web-app';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -97,6 +98,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   app.enableShutdownHooks();
   setupOpenApi(app);
   await mountQueueDashboard(app, config);
+  await registerWebApp(fastify);
   await app.init();
   return app;
 }
