@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { simple } from '../common/errors/problem';
 
@@ -35,12 +35,17 @@ export async function registerWebApp(fastify: FastifyInstance, root = WEB_ROOT):
     prefix: `${WEB_PREFIX}/`,
     // Routes for the files that exist at boot, nothing else: no wildcard to probe with.
     wildcard: false,
-    redirect: true,
-    index: 'index.html',
+    index: false,
+    redirect: false,
     dotfiles: 'deny',
     preCompressed: true,
     cacheControl: false,
     setHeaders: cacheHeaders,
     decorateReply: false,
   });
+  // The page itself at /app and /app/ (its asset URLs are absolute, its routes live in the hash).
+  const index = readFileSync(resolve(root, 'index.html'));
+  for (const url of [WEB_PREFIX, `${WEB_PREFIX}/`]) {
+    fastify.get(url, (_req, reply) => reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(index));
+  }
 }

@@ -40,19 +40,30 @@ const HISTORY = [
 
 type Drawn = { series: { name: string; points: number }[] };
 
-/** What each named chart has drawn, read from the ECharts instances the page registers on window.__charts. */
+/**
+ * What the page's globals look like from here (this file is compiled without the DOM library).
+ * Functions run in the page are passed as functions, not strings: the page's CSP has no 'unsafe-eval'.
+ */
+type InPage = {
+  __charts?: Record<string, { getOption: () => { series: { name: string; data: unknown[] }[] } }>;
+  document: { querySelector: (s: string) => unknown; querySelectorAll: (s: string) => ArrayLike<{ children: ArrayLike<{ textContent: string | null }> }> };
+  sessionStorage: { length: number };
+};
+
+/** What a named chart has drawn, read from the ECharts instance the page registers on window.__charts. */
 const drawn = (page: Page, name: string): Promise<Drawn | null> =>
-  page.evaluate(`(() => {
-    const c = window.__charts && window.__charts[${JSON.stringify(name)}];
+  page.evaluate((n) => {
+    const c = (globalThis as unknown as InPage).__charts?.[n];
     return c ? { series: c.getOption().series.map((s) => ({ name: s.name, points: s.data.length })) } : null;
-  })()`);
+  }, name);
 
 /** Waits until every named chart exists. */
-const chartsDrawn = (page: Page, names: string[]) => page.waitForFunction(`${JSON.stringify(names)}.every((n) => window.__charts && window.__charts[n])`);
+const chartsDrawn = (page: Page, names: string[]) =>
+  page.waitForFunction((ns) => ns.every((n) => (globalThis as unknown as InPage).__charts?.[n]), names);
 
 /** Each row of a table as its cells' text. */
-const tableRows = (page: Page, selector: string): Promise<string[][]> =>
-  page.evaluate(`Array.from(document.querySelectorAll(${JSON.stringify(`${selector} tbody tr`)})).map((tr) => Array.from(tr.children).map((td) => td.textContent))`);
+const tableRows = (page: Page, selector: string): Promise<(string | null)[][]> =>
+  page.evaluate((sel) => Array.from((globalThis as unknown as InPage).document.querySelectorAll(sel)).map((tr) => Array.from(tr.children).map((td) => td.textContent)), `${selector} tbody tr`);
 
 describe('dashboard in a real browser', () => {
   let t: TestApp;
@@ -64,6 +75,7 @@ describe('dashboard in a real browser', () => {
   let keyId: string;
   let pid: string;
   const urls: string[] = [];
+  const pageErrors: string[] = [];
 
   const api = (path: string, token = viewer) => t.http().get(path).set(bearer(token));
 
@@ -106,9 +118,15 @@ describe('dashboard in a real browser', () => {
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     page.on('request', (r) => urls.push(r.url()));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) pageErrors.push(m.text());
+    });
   });
   afterEach(async () => {
     await page.close();
+    // A script error or a refused resource (CSP) fails the test that caused it.
+    expect(pageErrors.splice(0)).toEqual([]);
   });
 
   const signIn = async (secret: string) => {
@@ -128,7 +146,7 @@ describe('dashboard in a real browser', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(asset.headers['content-encoding']).toBe('br');
-    expect((await t.http().get('/app')).status).toBe(301); // to /app/
+    expect((await t.http().get('/app')).text).toBe(index.text);
     expect((await t.http().get('/app/assets/nope.js')).status).toBe(404);
     expect((await t.http().get('/app/../package.json')).status).toBe(404);
   });
@@ -137,14 +155,14 @@ describe('dashboard in a real browser', () => {
     await signIn('psk_not-a-real-key');
     await page.waitForSelector('#sign-in-error:not([hidden])');
     expect(await page.textContent('#sign-in-error')).toContain('not accepted');
-    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).sessionStorage.length)).toBe(0);
     await page.screenshot({ path: resolve(SCREENSHOTS, 'sign-in-error.png') });
   });
 
   it('portfolios list, with the latest snapshot rates', async () => {
     await signIn(key);
     await page.waitForSelector('#portfolio-list table');
-    await page.waitForFunction(`!document.querySelector('#portfolio-list .pending')`);
+    await page.waitForFunction(() => !(globalThis as unknown as InPage).document.querySelector('#portfolio-list .pending'));
     const rows = await tableRows(page, '#portfolio-list');
     const latest = (await api(`/portfolios/${pid}/snapshots?page_size=1`)).body.results[0];
     // June: A1 5 000 + A2 0 + A3 5 000 + A4 5 000 + B1..B4 6 000, 6 000, 0, 6 000 = 33 000
@@ -199,7 +217,7 @@ describe('dashboard in a real browser', () => {
     await page.selectOption('text=Cohorts >> select', 'quarter');
     await page.selectOption('text=Basis >> select', 'calendar');
     const quarterly = (await api(`/portfolios/${pid}/vintages?period=quarter&basis=calendar`)).body.vintages as { vintage: string; curve: unknown[] }[];
-    await page.waitForFunction(`window.__charts.vintages.getOption().series[0]?.name === ${JSON.stringify(quarterly[0].vintage)}`);
+    await page.waitForFunction((n) => (globalThis as unknown as InPage).__charts?.vintages.getOption().series[0]?.name === n, quarterly[0].vintage);
     expect(await drawn(page, 'vintages')).toEqual({ series: quarterly.map((v) => ({ name: v.vintage, points: v.curve.length })) });
   });
 
@@ -209,7 +227,7 @@ describe('dashboard in a real browser', () => {
     await page.click('nav >> text=Tapes and jobs');
     await page.waitForSelector('#tape-configs table');
     await page.click('[data-generate]');
-    await page.waitForFunction(`/completed/.test(document.querySelector('#tapes')?.textContent ?? '')`, undefined, { timeout: 60_000 });
+    await page.locator('#tapes .badge.completed').waitFor({ timeout: 60_000 });
     const tapes = (await api('/loan-tapes')).body.results as { status: string; row_count: number }[];
     expect(tapes).toEqual([expect.objectContaining({ status: 'completed', row_count: 8 })]);
     await page.screenshot({ path: resolve(SCREENSHOTS, 'tapes.png'), fullPage: true });

@@ -1,4 +1,4 @@
-import { api, credential, forget, remember, whenSignedOut } from './api';
+import { api, authHeaders, credential, forget, remember, whenSignedOut } from './api';
 import { disposeDetached } from './charts';
 import { fill, h } from './dom';
 import { portfoliosPage } from './pages/portfolios';
@@ -34,14 +34,14 @@ function signIn(error?: string): void {
 /** Tries the credential on a cheap read before keeping it. */
 async function check(secret: string, status: HTMLElement): Promise<void> {
   if (!secret) return;
-  remember(secret);
   status.hidden = true;
-  const { response } = await api.GET('/portfolios', { params: { query: { page_size: 1 } } }).catch(() => ({ response: null }));
+  // Nothing is stored until the service has accepted it.
+  const { response } = await api.GET('/portfolios', { params: { query: { page_size: 1 } }, headers: authHeaders(secret) }).catch(() => ({ response: null }));
   if (response?.ok) {
+    remember(secret);
     route();
     return;
   }
-  forget();
   status.textContent =
     response?.status === 401
       ? 'That key or token was not accepted: it is wrong, revoked or expired.'

@@ -31,7 +31,7 @@ function defaultRange(): { from: string; to: string } {
 const view = { range: defaultRange(), metric: 'outstanding_ratio', period: 'month' as 'month' | 'quarter', basis: 'months_on_book' as 'months_on_book' | 'calendar' };
 
 function panel(title: string, id: string, ...body: (Node | null)[]): HTMLElement {
-  return h('section', { class: 'panel', 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), ...body);
+  return h('section', { class: id === 'transitions-panel' ? 'panel wide' : 'panel', 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), ...body);
 }
 
 /** A figure tile: label above value. */
@@ -175,8 +175,9 @@ export function portfolioPage(main: HTMLElement, id: string): void {
       });
     } else fill(perfState, failure(perf.reason));
     if (trans.status === 'fulfilled') {
-      const last = trans.value.periods[trans.value.periods.length - 1];
-      fill(transitionsBody, last ? transitionTable(trans.value.states, last) : empty('Fewer than two month-ends in this range: no transitions.'));
+      // The latest period that has loans in it (months after the last observation have none).
+      const last = trans.value.periods.findLast((p) => Object.values(p.counts).some((row) => Object.values(row).some((n) => n > 0)));
+      fill(transitionsBody, last ? transitionTable(trans.value.states, last) : empty('No loans observed at two consecutive month-ends in this range.'));
     } else fill(transitionsBody, failure(trans.reason));
   };
 
