@@ -1,3 +1,4 @@
+import jwt from 'jsonwebtoken';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -231,6 +232,23 @@ describe('dashboard in a real browser', () => {
     const tapes = (await api('/loan-tapes')).body.results as { status: string; row_count: number }[];
     expect(tapes).toEqual([expect.objectContaining({ status: 'completed', row_count: 8 })]);
     await page.screenshot({ path: resolve(SCREENSHOTS, 'tapes.png'), fullPage: true });
+  });
+
+  it('an expired token gets the same sign-in error', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const expired = jwt.sign({ sub: 'analyst', org, role: 'viewer', iat: now - 7200, exp: now - 3600 }, t.config.jwtSecret, { algorithm: 'HS256' });
+    await signIn(expired);
+    await page.waitForSelector('#sign-in-error:not([hidden])');
+    expect(await page.textContent('#sign-in-error')).toContain('wrong, revoked or expired');
+  });
+
+  it('a viewer’s token (Bearer) sees tapes but no way to generate one', async () => {
+    await signIn(viewer);
+    await page.waitForSelector('#portfolio-list table');
+    await page.click('nav >> text=Tapes and jobs');
+    await page.waitForSelector('#tape-configs table');
+    expect(await page.locator('[data-generate]').count()).toBe(0);
+    expect(await page.textContent('#tape-configs')).toContain('admins only');
   });
 
   it('a key revoked while signed in brings back the sign-in screen with its reason', async () => {
