@@ -127,7 +127,8 @@ describe('dashboard in a real browser', () => {
   afterEach(async () => {
     await page.close();
     // A script error or a refused resource (CSP) fails the test that caused it.
-    expect(pageErrors.splice(0)).toEqual([]);
+    const errors = pageErrors.splice(0);
+    if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
   });
 
   const signIn = async (secret: string) => {
