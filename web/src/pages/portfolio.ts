@@ -1,7 +1,7 @@
 import { api, must, type Schemas } from '../api';
 import { chartBox, lineChart } from '../charts';
 import { empty, failure, fill, h, loading, select } from '../dom';
-import { exportButtons } from '../exports';
+import { exportButtons, type Format } from '../exports';
 import { count, money, percent, plotted, plottedPercent } from '../format';
 import { transitionTable } from './transitions';
 
@@ -73,9 +73,9 @@ export function portfolioPage(main: HTMLElement, id: string): void {
   const transitionsBody = h('div', { id: 'transitions' }, loading());
 
   const q = () => ({ from: view.range.from.slice(0, 7), to: view.range.to.slice(0, 7) });
-  const snapshotExport = exportButtons('snapshots', (format) =>
-    api.GET('/portfolios/{id}/snapshots', { params: { path: { id }, query: { date_from: view.range.from, date_to: view.range.to, format } }, parseAs: 'blob' }),
-  );
+  // The trend and the bucket mix are both drawn from the snapshots: one export serves both.
+  const snapshotFile = (format: Format) =>
+    api.GET('/portfolios/{id}/snapshots', { params: { path: { id }, query: { date_from: view.range.from, date_to: view.range.to, format } }, parseAs: 'blob' });
 
   const loadHeader = async () => {
     try {
@@ -218,10 +218,8 @@ export function portfolioPage(main: HTMLElement, id: string): void {
     h(
       'div',
       { class: 'grid' },
-      panel('Trend', 'trend', snapshotExport, trendState, trendBox),
-      panel('Delinquency mix (balance)', 'buckets', exportButtons('buckets', (format) =>
-        api.GET('/portfolios/{id}/snapshots', { params: { path: { id }, query: { date_from: view.range.from, date_to: view.range.to, format } }, parseAs: 'blob' }),
-      ), mixState, mixBox),
+      panel('Trend', 'trend', exportButtons('snapshots', snapshotFile), trendState, trendBox),
+      panel('Delinquency mix (balance)', 'buckets', exportButtons('buckets', snapshotFile), mixState, mixBox),
       panel('Vintage curves', 'vintages', vintageControls, exportButtons('vintages', (format) =>
         api.GET('/portfolios/{id}/vintages', { params: { path: { id }, query: { period: view.period, basis: view.basis, format } }, parseAs: 'blob' }),
       ), vintageState, vintageBox),
