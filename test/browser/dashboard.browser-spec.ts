@@ -138,7 +138,7 @@ describe('dashboard in a real browser', () => {
   };
 
   it('serves index.html uncached and hashed assets immutable, under the API’s CSP', async () => {
-    const index = await t.http().get('/app/');
+    const index = await t.http().get('/app/').set('Accept-Encoding', 'gzip, deflate, br');
     expect(index.status).toBe(200);
     expect(index.headers['cache-control']).toBe('no-cache');
     expect(index.headers['content-security-policy']).toContain("default-src 'self'");

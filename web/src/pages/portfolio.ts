@@ -9,7 +9,8 @@ type Snapshot = Schemas['PortfolioSnapshotResponse'];
 type Portfolio = Schemas['PortfolioResponse'];
 
 const BUCKETS = ['current', 'dpd_1_29', 'dpd_30_59', 'dpd_60_89', 'dpd_90_119', 'dpd_120_plus'] as const;
-const BUCKET_LABELS = ['Current', '1–29 DPD', '30–59 DPD', '60–89 DPD', '90–119 DPD', '120+ DPD'];
+// Short labels keep the legend on one line at 1280 px; the panel title says they are days past due.
+const BUCKET_LABELS = ['Current', '1–29', '30–59', '60–89', '90–119', '120+'];
 const METRICS: [string, string][] = [
   ['outstanding_ratio', 'Outstanding ratio'],
   ['dpd_30_plus_rate', '30+ DPD'],
@@ -219,7 +220,7 @@ export function portfolioPage(main: HTMLElement, id: string): void {
       'div',
       { class: 'grid' },
       panel('Trend', 'trend', exportButtons('snapshots', snapshotFile), trendState, trendBox),
-      panel('Delinquency mix (balance)', 'buckets', exportButtons('buckets', snapshotFile), mixState, mixBox),
+      panel('Delinquency mix (balance by days past due)', 'buckets', exportButtons('buckets', snapshotFile), mixState, mixBox),
       panel('Vintage curves', 'vintages', vintageControls, exportButtons('vintages', (format) =>
         api.GET('/portfolios/{id}/vintages', { params: { path: { id }, query: { period: view.period, basis: view.basis, format } }, parseAs: 'blob' }),
       ), vintageState, vintageBox),
