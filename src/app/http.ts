@@ -31,6 +31,11 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     bodyLimit: config.bodyLimitBytes,
     trustProxy: false,
     return503OnClosing: true,
+    // A client cannot hold a socket open by sending slowly or not at all (see also the import's
+    // own idle timeout on its body, IMPORT_BODY_IDLE_TIMEOUT_MS).
+    requestTimeout: config.httpRequestTimeoutMs,
+    connectionTimeout: config.httpConnectionTimeoutMs,
+    keepAliveTimeout: config.httpKeepAliveTimeoutMs,
     // Honour a caller's X-Request-Id when it is sane; otherwise mint one.
     genReqId: (req: IncomingMessage) => {
       const incoming = req.headers['x-request-id'];

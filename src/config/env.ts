@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { tmpdir } from 'node:os';
 
 /**
  * The one place that reads process.env. Every variable is parsed once into a typed,
@@ -35,6 +36,20 @@ export interface AppConfig {
   /** Failed authentications allowed per client address per window; then every request from it is 429. */
   rateLimitAuthFailuresMax: number;
   bodyLimitBytes: number;
+  /** Bounds that keep one tenant from starving the others (see README, Configuration). */
+  httpRequestTimeoutMs: number;
+  httpConnectionTimeoutMs: number;
+  httpKeepAliveTimeoutMs: number;
+  databaseAcquireTimeoutMs: number;
+  databaseStatementTimeoutMs: number;
+  databaseIdleInTransactionTimeoutMs: number;
+  jobStatementTimeoutMs: number;
+  importMaxBytes: number;
+  importMaxRecordBytes: number;
+  importMaxConcurrentPerOrg: number;
+  importBodyIdleTimeoutMs: number;
+  importStatementTimeoutMs: number;
+  importSpoolDir: string;
   corsOrigins: string[];
   shutdownTimeoutMs: number;
   jobAttempts: number;
@@ -157,6 +172,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimitWindowSeconds: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
     rateLimitAuthFailuresMax: int(env, 'RATE_LIMIT_AUTH_FAILURES_MAX', rateLimitMax, 1, 10_000_000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    // 0 turns a timeout off. Node answers 408 itself when the whole request has not arrived in time.
+    httpRequestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 300_000, 0, 3_600_000),
+    // A socket with no traffic either way; also while the service works on a long request.
+    httpConnectionTimeoutMs: int(env, 'HTTP_CONNECTION_TIMEOUT_MS', 300_000, 0, 3_600_000),
+    // Above the usual load balancer idle timeout (60 s), so the balancer closes first.
+    httpKeepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1, 3_600_000),
+    databaseAcquireTimeoutMs: int(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 5_000, 1, 600_000),
+    databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
+    databaseIdleInTransactionTimeoutMs: int(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 0, 86_400_000),
+    jobStatementTimeoutMs: int(env, 'JOB_STATEMENT_TIMEOUT_MS', 1_800_000, 0, 86_400_000),
+    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 1_073_741_824, 1024, 1_099_511_627_776),
+    importMaxRecordBytes: int(env, 'IMPORT_MAX_RECORD_BYTES', 65_536, 256, 16_777_216),
+    importMaxConcurrentPerOrg: int(env, 'IMPORT_MAX_CONCURRENT_PER_ORG', 10, 1, 1000),
+    importBodyIdleTimeoutMs: int(env, 'IMPORT_BODY_IDLE_TIMEOUT_MS', 10_000, 1, 600_000),
+    importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 600_000, 0, 86_400_000),
+    importSpoolDir: str(env, 'IMPORT_SPOOL_DIR', tmpdir()),
     corsOrigins: str(env, 'CORS_ORIGINS', '')
       .split(',')
       .map((s) => s.trim())

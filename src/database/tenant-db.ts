@@ -1,8 +1,11 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient, QueryResult } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isUuid } from '../common/auth/credentials';
+import { requestContext } from '../common/logging/logger';
+import { APP_CONFIG, AppConfig } from '../config/env';
 
 export type TenantWork<T> = (m: EntityManager) => Promise<T>;
 
@@ -12,14 +15,38 @@ function assertOrg(org: string): void {
   if (!isUuid(org)) throw new Error('TenantDb: organization must be a UUID');
 }
 
+/** How long Postgres lets one statement run, and a transaction sit idle, in ms (0 = no limit). */
+export interface TxLimits {
+  statementMs: number;
+  idleInTransactionMs: number;
+}
+
+const ms = (n: number): string => {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error('TenantDb: a timeout must be a whole number of ms');
+  return String(n);
+};
+
 /**
- * `BEGIN` and the organization setting in one round trip. A parameter would force the
- * extended protocol, which takes one statement at a time; the organization is checked to be
- * a UUID first, so splicing it in cannot change the statement.
+ * `BEGIN`, the organization and the transaction's time limits in one round trip. A parameter
+ * would force the extended protocol, which takes one statement at a time; the organization is
+ * checked to be a UUID and the limits to be integers first, so splicing them in cannot change
+ * the statement. One SELECT either way, so a batch's result positions do not move.
  */
-export function scopedBegin(org: string): string {
+export function scopedBegin(org: string, limits?: TxLimits): string {
   assertOrg(org);
-  return `BEGIN; SELECT set_config('app.org_id', '${org}', true)`;
+  const bounds = limits
+    ? `, set_config('statement_timeout', '${ms(limits.statementMs)}', true)` +
+      `, set_config('idle_in_transaction_session_timeout', '${ms(limits.idleInTransactionMs)}', true)`
+    : '';
+  return `BEGIN; SELECT set_config('app.org_id', '${org}', true)${bounds}`;
+}
+
+/** How full TenantDb's pool is: `waiting` callers queue only when every connection is busy. */
+export interface PoolState {
+  max: number;
+  open: number;
+  busy: number;
+  waiting: number;
 }
 
 /** Runs `work`; if it fails, ends the open transaction before passing the error on. */
@@ -44,13 +71,29 @@ async function rollingBackOnError<T>(client: PoolClient, work: () => Promise<T>)
  */
 @Injectable()
 export class TenantDb implements OnApplicationShutdown {
-  /** The organization each pooled connection carries at session level, if any. */
+  /** The organization and statement timeout each pooled connection carries at session level, if any. */
   private readonly sessionOrg = new WeakMap<PoolClient, string>();
+  private readonly requestLimits: TxLimits;
+  private readonly jobLimits: TxLimits;
 
   constructor(
     @Inject(TENANT_DATA_SOURCE) private readonly ds: DataSource,
     @InjectDataSource() private readonly shared: DataSource,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const idleInTransactionMs = config.databaseIdleInTransactionTimeoutMs;
+    this.requestLimits = { statementMs: config.databaseStatementTimeoutMs, idleInTransactionMs };
+    this.jobLimits = { statementMs: config.jobStatementTimeoutMs, idleInTransactionMs };
+  }
+
+  /**
+   * Work done for an HTTP request is bounded tightly, so no caller can hold a connection for
+   * minutes; jobs (snapshot runs, tapes) run outside any request and get the longer bound.
+   */
+  private limits(statementMs?: number): TxLimits {
+    const base = requestContext.getStore() ? this.requestLimits : this.jobLimits;
+    return statementMs === undefined ? base : { ...base, statementMs };
+  }
 
   /** A transaction: use it for writes and for reads that must share one snapshot. */
   run<T>(org: string, work: TenantWork<T>): Promise<T> {
@@ -63,20 +106,29 @@ export class TenantDb implements OnApplicationShutdown {
    */
   async read<T>(org: string, work: TenantWork<T>): Promise<T> {
     assertOrg(org);
+    const timeout = ms(this.limits().statementMs);
+    const session = `${org} ${timeout}`;
     return this.checkout(async (client, m) => {
-      if (this.sessionOrg.get(client) !== org) {
+      if (this.sessionOrg.get(client) !== session) {
         this.sessionOrg.delete(client);
-        await client.query(`SELECT set_config('app.org_id', $1, false)`, [org]);
-        this.sessionOrg.set(client, org);
+        await client.query(`SELECT set_config('app.org_id', $1, false), set_config('statement_timeout', $2, false)`, [org, timeout]);
+        this.sessionOrg.set(client, session);
       }
       return work(m);
     });
   }
 
-  /** A transaction, with the raw pg client for COPY and cursor streams. */
-  async withClient<T>(org: string, work: (client: PoolClient, m: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * A transaction, with the raw pg client for COPY and cursor streams. `statementTimeoutMs`
+   * replaces the usual bound for work whose size is known to be large (a spooled import).
+   */
+  async withClient<T>(
+    org: string,
+    work: (client: PoolClient, m: EntityManager) => Promise<T>,
+    opts: { statementTimeoutMs?: number } = {},
+  ): Promise<T> {
     // Transaction-local: at COMMIT or ROLLBACK the connection returns to its session setting.
-    const begin = scopedBegin(org);
+    const begin = scopedBegin(org, this.limits(opts.statementTimeoutMs));
     return this.checkout(async (client, m) => {
       await client.query(begin);
       const result = await rollingBackOnError(client, () => work(client, m));
@@ -93,7 +145,8 @@ export class TenantDb implements OnApplicationShutdown {
    */
   async eachInOwnTransaction(org: string, statements: string[]): Promise<QueryResult[]> {
     if (!statements.length) return [];
-    const text = statements.map((sql) => `${scopedBegin(org)}; ${sql}; COMMIT;`).join('\n');
+    const begin = scopedBegin(org, this.limits());
+    const text = statements.map((sql) => `${begin}; ${sql}; COMMIT;`).join('\n');
     return this.checkout(async (client) => {
       const results = await rollingBackOnError(client, () => client.query(text) as unknown as Promise<QueryResult[]>);
       // Per statement: BEGIN, set_config, the statement, COMMIT.
@@ -109,6 +162,12 @@ export class TenantDb implements OnApplicationShutdown {
     } finally {
       await qr.release();
     }
+  }
+
+  /** For readiness: a pool whose every connection is busy, with callers queued, is saturated. */
+  poolState(): PoolState {
+    const pool = (this.ds.driver as PostgresDriver).master as Pool;
+    return { max: pool.options.max ?? 0, open: pool.totalCount, busy: pool.totalCount - pool.idleCount, waiting: pool.waitingCount };
   }
 
   /** Tables outside tenancy (organizations) and health checks only: the shared pool. */

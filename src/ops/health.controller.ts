@@ -6,6 +6,7 @@ import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/decorators';
 import { PROBLEM_JSON } from '../common/errors/problem.filter';
+import { TenantDb } from '../database/tenant-db';
 import { PRODUCER_REDIS } from '../jobs/redis.module';
 import { registry } from './metrics';
 
@@ -19,6 +20,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+    private readonly tenants: TenantDb,
   ) {}
 
   @Get('health/live')
@@ -28,14 +30,20 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: 'Postgres and Redis are reachable (503 otherwise)' })
+  @ApiOperation({ summary: 'Postgres and Redis are reachable and the tenant pool is not saturated (503 otherwise)' })
   async ready(@Res() reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([
       within(2000, this.ds.query('SELECT 1')).then(() => 'up', () => 'down'),
       within(1000, this.redis.ping()).then(() => 'up', () => 'down'),
     ]);
-    const checks = { postgres, redis };
-    if (postgres === 'up' && redis === 'up') return reply.send({ status: 'ok', checks });
+    // Callers queue for a connection only when every one is busy: requests here would hang.
+    const pool = this.tenants.poolState();
+    const saturated = pool.waiting > 0;
+    if (postgres === 'up' && redis === 'up' && !saturated) return reply.send({ status: 'ok', checks: { postgres, redis } });
+    const checks = { postgres, redis, tenant_pool: saturated ? 'saturated' : 'ok' };
+    const unreachable = Object.entries({ postgres, redis }).filter(([, v]) => v === 'down').map(([k]) => k);
+    const down = unreachable.length ? [`${unreachable.join(', ')} unreachable`] : [];
+    if (saturated) down.push(`tenant pool saturated (${pool.busy} of ${pool.max} connections busy, ${pool.waiting} waiting)`);
     return reply
       .status(503)
       .type(PROBLEM_JSON)
@@ -43,9 +51,10 @@ export class HealthController {
         type: 'https://portfolio-service.dev/problems/dependency-unavailable',
         title: 'Service unavailable',
         status: 503,
-        detail: `Not ready: ${Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k).join(', ')} unreachable`,
+        detail: `Not ready: ${down.join('; ')}`,
         errors: [],
         checks,
+        pool,
       });
   }
 

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry for the process: HTTP latency, job counts and durations per queue. */
 export const registry = new Registry();
@@ -24,5 +24,11 @@ export const jobsTotal = new Counter({
   name: 'jobs_total',
   help: 'Jobs processed, by outcome',
   labelNames: ['queue', 'name', 'outcome'],
+  registers: [registry],
+});
+
+export const importsInProgress = new Gauge({
+  name: 'loan_imports_in_progress',
+  help: 'Loan imports being received or loaded by this process',
   registers: [registry],
 });

@@ -45,6 +45,9 @@ export const forbidden = (detail = 'Your role does not allow this action') =>
 export const serviceUnavailable = (detail: string) =>
   new DomainError(503, 'dependency-unavailable', 'Service unavailable', detail, [], { 'Retry-After': '5' });
 
+export const tooManyRequests = (code: string, detail: string, retryAfterSeconds: number) =>
+  new DomainError(429, code, 'Too many requests', detail, [], { 'Retry-After': String(retryAfterSeconds) });
+
 /** A related resource named in the body (loan_ids, investor_id, ...) is missing in the caller's organization. */
 export const missingReference = (field: string, ids: string[]) =>
   unprocessable('unknown-reference', `${field} names resources that do not exist: ${ids.slice(0, 20).join(', ')}`, [

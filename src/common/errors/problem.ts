@@ -41,6 +41,12 @@ const PG_INPUT_ERRORS = new Set(['22P02', '22021', '22003', '22007', '22008', '2
  */
 const PG_UNAVAILABLE = /^(08...|57P0[123]|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE)$/;
 const CONNECTION_LOST = /^Connection terminated/;
+/** pg-pool's answer when no connection came free within DATABASE_ACQUIRE_TIMEOUT_MS. */
+const POOL_EXHAUSTED = /^timeout exceeded when trying to connect/;
+/** query_canceled: statement_timeout (or an operator's pg_cancel_backend) stopped the query. */
+const PG_CANCELED = '57014';
+/** No problem lists more errors than this, however many the input had. */
+export const MAX_PROBLEM_ERRORS = 100;
 
 const typeUri = (code: string) => `https://portfolio-service.dev/problems/${code}`;
 
@@ -60,7 +66,7 @@ export function toProblem(err: unknown): RenderedProblem {
     return {
       status: err.status,
       headers: err.headers,
-      body: { type: typeUri(err.code), title: err.title, status: err.status, detail: err.detail, errors: err.errors },
+      body: { type: typeUri(err.code), title: err.title, status: err.status, detail: err.detail, errors: err.errors.slice(0, MAX_PROBLEM_ERRORS) },
     };
   }
   if (err instanceof HttpException) {
@@ -81,6 +87,13 @@ export function toProblem(err: unknown): RenderedProblem {
     return simple(400, 'invalid-value', 'A value in the request cannot be stored or compared as given');
   }
   const driverMessage = (err as { driverError?: { message?: string }; message?: string })?.driverError?.message ?? (err as Error)?.message;
+  if (pgCode === PG_CANCELED) {
+    const p = simple(503, 'query-timeout', 'The request took longer than the service allows; narrow it or try again later');
+    return { ...p, headers: { 'Retry-After': '5' } };
+  }
+  if (POOL_EXHAUSTED.test(String(driverMessage ?? ''))) {
+    return { ...simple(503, 'database-busy', 'Every database connection is busy; try again shortly'), headers: { 'Retry-After': '1' } };
+  }
   if ((typeof pgCode === 'string' && PG_UNAVAILABLE.test(pgCode)) || CONNECTION_LOST.test(String(driverMessage ?? ''))) {
     return { ...simple(503, 'dependency-unavailable', 'The database is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
   }

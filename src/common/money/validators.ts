@@ -55,6 +55,21 @@ export function IsIsoDate(validationOptions?: ValidationOptions) {
     });
 }
 
+/** A date YYYY-MM-DD on or after `min` (ISO dates compare as strings). */
+export function IsIsoDateFrom(min: string, validationOptions?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIsoDateFrom',
+      target: object.constructor,
+      propertyName,
+      options: validationOptions,
+      validator: {
+        validate: (v: unknown) => isIsoDate(v) && v >= min,
+        defaultMessage: () => `${propertyName} must be a date YYYY-MM-DD on or after ${min}`,
+      },
+    });
+}
+
 export function isIsoDate(v: unknown): v is string {
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
   const d = new Date(`${v}T00:00:00Z`);

@@ -1,10 +1,12 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, registerDecorator, ValidateIf } from 'class-validator';
-import { IsIsoDate, IsMoney, IsRate } from '../../common/money/validators';
+import { IsIsoDate, IsIsoDateFrom, IsMoney, IsRate } from '../../common/money/validators';
 import { LOAN_STATUSES, LoanStatus } from './loan.view';
 
 export const MAX_TERM_MONTHS = 1200;
 export const MAX_DAYS_PAST_DUE = 100_000;
+/** SPEC §3. Also a bound on analytics: vintage curves walk every month since origination. */
+export const MIN_ORIGINATION_DATE = '1900-01-01';
 // Control characters are the point: a loan number has none; a name may span lines but never
 // holds NUL, which Postgres text cannot store.
 // eslint-disable-next-line no-control-regex
@@ -44,7 +46,7 @@ export class CreateLoanDto extends ReadOnlyLoanFields {
   @ApiProperty({ format: 'uuid' }) @IsUUID() program_id: string;
   @ApiPropertyOptional({ default: 'USD' }) @Given() @Matches(CURRENCY_RE, { message: 'currency must be an ISO-4217 code such as USD' })
   currency?: string;
-  @ApiProperty({ example: '2026-01-15' }) @IsIsoDate() origination_date: string;
+  @ApiProperty({ example: '2026-01-15' }) @IsIsoDateFrom(MIN_ORIGINATION_DATE) origination_date: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() maturity_date?: string | null;
   @ApiProperty({ example: '10000.00' }) @IsMoney({ positive: true }) original_principal: string;
   @ApiProperty({ example: '8000.00' }) @IsMoney() principal_balance: string;
@@ -63,7 +65,7 @@ export class UpdateLoanDto extends ReadOnlyLoanFields {
   @ApiPropertyOptional({ format: 'uuid' }) @Given() @IsUUID() program_id?: string;
   @ApiPropertyOptional() @Given() @Matches(CURRENCY_RE, { message: 'currency must be an ISO-4217 code such as USD' })
   currency?: string;
-  @ApiPropertyOptional() @Given() @IsIsoDate() origination_date?: string;
+  @ApiPropertyOptional() @Given() @IsIsoDateFrom(MIN_ORIGINATION_DATE) origination_date?: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() maturity_date?: string | null;
   @ApiPropertyOptional() @Given() @IsMoney({ positive: true }) original_principal?: string;
   @ApiPropertyOptional() @Given() @IsMoney() principal_balance?: string;

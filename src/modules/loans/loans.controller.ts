@@ -49,7 +49,7 @@ export class LoansController {
         { field: 'Content-Type', message: 'must be text/csv' },
       ]);
     }
-    return this.imports.import(actor, req.body);
+    return this.imports.import(actor, req.body, req.headers['content-length']);
   }
 
   @Get(':id')

@@ -1,8 +1,9 @@
 import { parse, Parser } from 'csv-parse';
 import type { FieldError } from '../../../common/errors/domain-error';
+import { MAX_PROBLEM_ERRORS } from '../../../common/errors/problem';
 import { encodeRow, ImportHeader, lineTracker, readHeader } from './import-columns';
 
-export const MAX_IMPORT_ERRORS = 100;
+export const MAX_IMPORT_ERRORS = MAX_PROBLEM_ERRORS;
 const BATCH_CHARS = 64 * 1024;
 
 /** The parse stopped early: the file is already rejected, so the rest need not be read. */
@@ -24,8 +25,9 @@ export interface CsvToCopy {
  * record, with its live `info` (the empty lines skipped so far) still current: that avoids
  * `on_record` (which copies `info` twice per record) and spares a stream hop per record.
  */
-export function csvToCopy(): CsvToCopy {
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true });
+export function csvToCopy(opts: { maxRecordBytes?: number } = {}): CsvToCopy {
+  // max_record_size bounds a record's field bytes (a quoted field may span many lines).
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: opts.maxRecordBytes ?? 0 });
   const lines = lineTracker();
   const errors: FieldError[] = [];
   const push = parser.push.bind(parser);

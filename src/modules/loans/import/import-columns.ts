@@ -1,6 +1,6 @@
 import type { FieldError } from '../../../common/errors/domain-error';
 import { isMoneyString } from '../../../common/money/decimal';
-import { BORROWER_NAME_RE, CURRENCY_RE, LOAN_NUMBER_RE, MAX_DAYS_PAST_DUE, MAX_TERM_MONTHS } from '../loan.dto';
+import { BORROWER_NAME_RE, CURRENCY_RE, LOAN_NUMBER_RE, MAX_DAYS_PAST_DUE, MAX_TERM_MONTHS, MIN_ORIGINATION_DATE } from '../loan.dto';
 import { isZeroDecimal } from '../loan-rules';
 import { LOAN_STATUSES } from '../loan.view';
 
@@ -83,8 +83,13 @@ interface ColumnRule {
 
 const same = (v: string) => v;
 const orNull = (v: string) => (v === '' ? NULL : v);
-const date = (required: boolean): ColumnRule => ({
-  check: (v) => (v === '' ? (required ? 'is required' : null) : isCalendarDate(v) ? null : 'must be a date YYYY-MM-DD'),
+const date = (required: boolean, min?: string): ColumnRule => ({
+  check: (v) =>
+    v === ''
+      ? required ? 'is required' : null
+      : !isCalendarDate(v)
+        ? 'must be a date YYYY-MM-DD'
+        : min !== undefined && v < min ? `must be on or after ${min}` : null,
   encode: orNull,
 });
 const money = (positive: boolean): ColumnRule => ({
@@ -111,7 +116,7 @@ export const RULES: Record<ImportColumn, ColumnRule> = {
   borrower_name: { check: (v) => (BORROWER_NAME_RE.test(v) ? null : v === '' ? 'is required' : 'must be 1 to 200 characters'), encode: copyText },
   program_id: { check: (v) => (UUID_RE.test(v) ? null : 'must be a UUID'), encode: same },
   currency: { check: (v) => (v === '' || CURRENCY_RE.test(v) ? null : 'must be an ISO-4217 code such as USD'), encode: (v) => v || 'USD' },
-  origination_date: date(true),
+  origination_date: date(true, MIN_ORIGINATION_DATE),
   maturity_date: date(false),
   original_principal: money(true),
   principal_balance: money(false),
@@ -130,8 +135,14 @@ export interface ImportHeader {
   width: number;
 }
 
+/** Far more than the 13 importable columns: a wider file is refused before its names are checked. */
+export const MAX_IMPORT_COLUMNS = 64;
+
 /** Reads the header row (line 1); any problem there rejects the whole file. */
 export function readHeader(fields: string[]): { header: ImportHeader | null; errors: FieldError[] } {
+  if (fields.length > MAX_IMPORT_COLUMNS) {
+    return { header: null, errors: [{ line: 1, field: 'header', message: `has ${fields.length} columns; at most ${MAX_IMPORT_COLUMNS}` }] };
+  }
   const errors: FieldError[] = [];
   const seen = new Map<string, number>();
   const known = new Set<string>(IMPORT_COLUMNS);

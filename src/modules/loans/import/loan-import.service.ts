@@ -1,20 +1,27 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CsvError } from 'csv-parse';
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../../../common/audit/audit';
 import type { Actor } from '../../../common/auth/actor';
-import { FieldError, unprocessable } from '../../../common/errors/domain-error';
+import { PerKeyLimit } from '../../../common/concurrency/per-key-limit';
+import { FieldError, tooManyRequests, unprocessable } from '../../../common/errors/domain-error';
+import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { rows } from '../../../database/sql';
 import { TenantDb } from '../../../database/tenant-db';
 import { JobProducer } from '../../../jobs/job-producer';
+import { importsInProgress } from '../../../ops/metrics';
 import { csvToCopy, MAX_IMPORT_ERRORS, Rejected } from './csv-to-copy';
 import { COLUMN_TYPES, IMPORT_COLUMNS, ImportHeader } from './import-columns';
+import { BadBytes, Spooled, spoolBody } from './spool';
 
 const STAGE = 'loan_import_stage';
+/** An import of 1 000 000 rows takes about half a minute; a few seconds is a fair first retry. */
+const RETRY_AFTER_SECONDS = 5;
 
 export interface ImportResult {
   inserted: number;
@@ -29,28 +36,72 @@ const rejected = (errors: FieldError[]) =>
   );
 
 /**
- * `POST /loans/import`: the CSV streams through csv-parse and a row check into `COPY` into a
- * temporary staging table (RLS does not allow COPY into `loans`, and a temporary table has
- * none), then one set-based upsert moves it into `loans`. One transaction: all or nothing.
+ * `POST /loans/import`: the body is first spooled to a temporary file (no connection is held
+ * while a client uploads, however slowly), then, in one transaction, the file streams through
+ * csv-parse and a row check into `COPY` into a temporary staging table (RLS does not allow COPY
+ * into `loans`, and a temporary table has none), and one set-based upsert moves it into
+ * `loans`. All or nothing.
  */
 @Injectable()
 export class LoanImportService {
   private readonly logger = new Logger(LoanImportService.name);
+  private readonly running: PerKeyLimit;
 
   constructor(
     private readonly db: TenantDb,
     private readonly producer: JobProducer,
-  ) {}
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.running = new PerKeyLimit(config.importMaxConcurrentPerOrg);
+  }
 
-  async import(actor: Actor, body: Readable): Promise<ImportResult> {
+  async import(actor: Actor, body: Readable, declaredBytes?: string): Promise<ImportResult> {
+    const release = this.running.tryTake(actor.org);
+    if (!release) {
+      throw tooManyRequests(
+        'too-many-imports',
+        `At most ${this.config.importMaxConcurrentPerOrg} imports of one organization run at once; retry when one has finished`,
+        RETRY_AFTER_SECONDS,
+      );
+    }
+    importsInProgress.inc();
+    try {
+      const file = await this.spool(body, declaredBytes);
+      try {
+        return await this.load(actor, file);
+      } finally {
+        await file.remove();
+      }
+    } finally {
+      importsInProgress.dec();
+      release();
+    }
+  }
+
+  private async spool(body: Readable, declaredBytes?: string): Promise<Spooled> {
+    const c = this.config;
+    try {
+      return await spoolBody(body, { maxBytes: c.importMaxBytes, maxLineBytes: c.importMaxRecordBytes, idleMs: c.importBodyIdleTimeoutMs, dir: c.importSpoolDir }, declaredBytes);
+    } catch (err) {
+      if (err instanceof BadBytes) throw rejected([{ line: err.problem.line, field: 'csv', message: err.problem.message }]);
+      throw err;
+    }
+  }
+
+  private async load(actor: Actor, file: Spooled): Promise<ImportResult> {
     const t0 = Date.now();
     let stagedMs = 0;
-    const result = await this.db.withClient(actor.org, async (client, m) => {
-      const staged = await this.stage(client, body);
-      stagedMs = Date.now() - t0;
-      return this.upsert(m, actor, staged);
-    });
-    this.logger.log({ ...result, staged_ms: stagedMs, total_ms: Date.now() - t0, request_id: actor.requestId }, 'loan import committed');
+    // The file is all here, so the transaction's length depends on its size, not on the client.
+    const result = await this.db.withClient(
+      actor.org,
+      async (client, m) => {
+        const staged = await this.stage(client, createReadStream(file.path));
+        stagedMs = Date.now() - t0;
+        return this.upsert(m, actor, staged);
+      },
+      { statementTimeoutMs: this.config.importStatementTimeoutMs },
+    );
+    this.logger.log({ ...result, bytes: file.bytes, staged_ms: stagedMs, total_ms: Date.now() - t0, request_id: actor.requestId }, 'loan import committed');
     if (result.inserted + result.updated > 0) {
       try {
         await this.producer.enqueue('auto-assign', 'auto-assign-dynamic', actor, {}, { dedupKey: 'dynamic' });
@@ -62,27 +113,15 @@ export class LoanImportService {
     return result;
   }
 
-  /** Streams the file into the staging table; throws 422 with line-numbered errors. */
-  private async stage(client: PoolClient, body: Readable): Promise<{ header: ImportHeader; rows: number }> {
+  /** Streams the spooled file into the staging table; throws 422 with line-numbered errors. */
+  private async stage(client: PoolClient, file: Readable): Promise<{ header: ImportHeader; rows: number }> {
     const types = IMPORT_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(', ');
     await client.query(`CREATE TEMP TABLE ${STAGE} (line integer NOT NULL, ${types}) ON COMMIT DROP`);
-    const csv = csvToCopy();
-    const parser = csv.stream;
+    const csv = csvToCopy({ maxRecordBytes: this.config.importMaxRecordBytes });
     const copy = client.query(copyFrom(`COPY ${STAGE} (line, ${IMPORT_COLUMNS.join(', ')}) FROM STDIN`));
-    // The request is piped rather than put in the pipeline: on failure the pipeline would
-    // destroy it (and its socket), and the caller would never see the 422.
-    body.on('error', (err) => parser.destroy(err));
-    // A client that hangs up mid-file must not leave the transaction waiting for the rest.
-    body.on('close', () => {
-      if (!body.readableEnded) parser.destroy(new Error('the request ended before the file did'));
-    });
-    body.pipe(parser);
     try {
-      await pipeline(parser, copy);
+      await pipeline(file, csv.stream, copy);
     } catch (err) {
-      body.unpipe(parser);
-      body.resume();
-      await finished(body).catch(() => undefined);
       if (err instanceof CsvError) {
         csv.errors.push({ line: csv.line(), field: 'csv', message: err.message.replace(/ at line \d+/, '') });
       } else if (!(err instanceof Rejected)) {

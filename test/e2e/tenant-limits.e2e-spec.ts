@@ -1,0 +1,207 @@
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import { rows } from '../../src/database/sql';
+import { TenantDb } from '../../src/database/tenant-db';
+import { withOrgSql } from '../factories/db';
+import { insertPortfolio, PROGRAM_A } from '../factories/loans';
+import { eventually } from '../support/redis-server';
+import { bearer, newOrg, startApp, TestApp, tokenFor } from '../support/app';
+
+const HEADER = 'loan_number,borrower_name,program_id,origination_date,original_principal,principal_balance,interest_rate,term_months';
+const row = (n: string, date = '2025-05-01') => `${n},Ada,${PROGRAM_A},${date},1000.00,900.00,0.05,24`;
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, unknown>;
+}
+
+/**
+ * A raw upload: headers and `first` go out, then nothing until the test says so. `answer`
+ * settles when the service responds (or the socket closes without one).
+ */
+function upload(url: string, token: string, first: string | Buffer): { req: ClientRequest; answer: Promise<Answer | null> } {
+  const req = httpRequest(`${url}/loans/import`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv', 'Transfer-Encoding': 'chunked' },
+  });
+  const answer = new Promise<Answer | null>((resolve) => {
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : {} }));
+      res.on('error', () => resolve(null));
+    });
+    req.on('error', () => resolve(null));
+  });
+  req.write(first);
+  return { req, answer };
+}
+
+const within = <T>(ms: number, p: Promise<T>) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+/** Loans straight in the table, in one statement: `n` of them originated on `date`, in `portfolio`. */
+const insertOldLoans = (org: string, portfolio: string, n: number, date: string) =>
+  withOrgSql(org, (c) =>
+    c.query(
+      `INSERT INTO loans (loan_number, borrower_name, program_id, origination_date, original_principal, principal_balance,
+                          interest_rate, term_months, portfolio_id)
+       SELECT 'OLD-' || i, 'Old', $1, $2, 1000, 900, 0.05, 24, $3 FROM generate_series(1, $4) i`,
+      [PROGRAM_A, date, portfolio, n],
+    ),
+  );
+
+describe('one tenant cannot starve the others (e2e)', () => {
+  let t: TestApp;
+  const orgA = newOrg();
+  const orgB = newOrg();
+
+  beforeAll(async () => {
+    // The stalled uploads must stay stalled for the whole test, however slow the machine.
+    t = await startApp({ DATABASE_POOL_SIZE: '10', IMPORT_MAX_CONCURRENT_PER_ORG: '10', IMPORT_BODY_IDLE_TIMEOUT_MS: '120000' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const post = (org: string, csv: string) =>
+    t.http().post('/loans/import').set(bearer(tokenFor(t.config, org))).set('Content-Type', 'text/csv').send(csv);
+
+  it('ten stalled uploads hold no connection: another organization reads and imports; the 11th upload gets 429', async () => {
+    const stalled = Array.from({ length: 10 }, () => upload(t.url, tokenFor(t.config, orgA), `${HEADER}\n`));
+    try {
+      // Once all ten are inside the import, the 11th is refused at once, before its body is read.
+      await eventually(() => t.http().get('/metrics'), (r) => /^loan_imports_in_progress 10$/m.test(r.text));
+      const refused = await post(orgA, `${HEADER}\n`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.body).toMatchObject({ status: 429, type: expect.stringContaining('too-many-imports') });
+
+      const started = Date.now();
+      const list = await t.http().get('/portfolios').set(bearer(tokenFor(t.config, orgB, 'viewer'))).timeout(2000);
+      expect(list.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2000);
+      const other = await post(orgB, `${HEADER}\n${row('B-1')}\n`).timeout(5000);
+      expect([other.status, other.body]).toEqual([200, { inserted: 1, updated: 0 }]);
+    } finally {
+      for (const s of stalled) s.req.destroy();
+    }
+    // A client that hangs up gives its slot back.
+    const again = await eventually(() => post(orgA, `${HEADER}\n${row('A-1')}\n`), (r) => r.status === 200);
+    expect(again.body).toEqual({ inserted: 1, updated: 0 });
+  });
+
+  it('refuses invalid UTF-8 naming its line; a BOM is fine', async () => {
+    const bad = Buffer.concat([Buffer.from(`${HEADER}\n${row('U-1')}\n${row('U-2')}\nU-3,Ad`), Buffer.from([0xc3, 0x28]), Buffer.from(`,${PROGRAM_A},2025-05-01,1,1,0.05,24\n`)]);
+    const res = await t.http().post('/loans/import').set(bearer(tokenFor(t.config, orgA))).set('Content-Type', 'text/csv').send(bad);
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ line: 4, field: 'csv', message: 'is not valid UTF-8' }]);
+    const bom = await post(newOrg(), `\ufeff${HEADER}\n${row('U-4')}\n`);
+    expect([bom.status, bom.body]).toEqual([200, { inserted: 1, updated: 0 }]);
+  });
+
+  it('refuses an over-long record, an over-long line and too many columns with 422, writing nothing', async () => {
+    const org = newOrg();
+    // A quoted name of 70 000 bytes on 70 lines of 1 000: every line is short, the record is not.
+    const longName = `"${Array.from({ length: 70 }, () => 'x'.repeat(999)).join('\n')}"`;
+    const record = await post(org, `${HEADER}\n${row('R-1')}\n${row('R-2').replace('Ada', longName)}\n`);
+    expect(record.status).toBe(422);
+    expect(record.body.errors).toEqual([{ line: 3, field: 'csv', message: expect.stringMatching(/maximum/i) }]);
+    // 100 000 commas on line 2: a hundred thousand fields, refused before anything parses them.
+    const commas = await post(org, `${HEADER}\n${','.repeat(100_000)}\n`);
+    expect(commas.status).toBe(422);
+    expect(commas.body.errors).toEqual([{ line: 2, field: 'csv', message: expect.stringContaining('line longer than') }]);
+    const wide = await post(org, `${HEADER},${Array.from({ length: 100 }, (_, i) => `c${i}`).join(',')}\n`);
+    expect(wide.status).toBe(422);
+    expect(wide.body.errors).toEqual([{ line: 1, field: 'header', message: 'has 108 columns; at most 64' }]);
+    expect((await t.http().get('/loans').set(bearer(tokenFor(t.config, org)))).body.count).toBe(0);
+  });
+
+  it('refuses origination dates before 1900-01-01 at create (400), update (400) and import (422)', async () => {
+    const org = newOrg();
+    const auth = bearer(tokenFor(t.config, org));
+    const loan = {
+      loan_number: 'OD-1', borrower_name: 'Ada', program_id: PROGRAM_A, origination_date: '1899-12-31',
+      original_principal: '1000.00', principal_balance: '900.00', interest_rate: '0.05', term_months: 24,
+    };
+    const early = await t.http().post('/loans').set(auth).send(loan);
+    expect(early.status).toBe(400);
+    expect(early.body.errors).toEqual([{ field: 'origination_date', message: expect.stringContaining('1900-01-01') }]);
+    const ok = await t.http().post('/loans').set(auth).send({ ...loan, origination_date: '1900-01-01' });
+    expect(ok.status).toBe(201);
+    const put = await t.http().put(`/loans/${ok.body.id}`).set(auth).send({ origination_date: '0001-01-01' });
+    expect(put.status).toBe(400);
+    expect(put.body.errors).toEqual([{ field: 'origination_date', message: expect.stringContaining('1900-01-01') }]);
+    const imported = await post(org, `${HEADER}\n${row('OD-2', '1900-01-01')}\n${row('OD-3', '1066-10-14')}\n`);
+    expect(imported.status).toBe(422);
+    expect(imported.body.errors).toEqual([{ line: 3, field: 'origination_date', message: 'must be on or after 1900-01-01' }]);
+  });
+});
+
+describe('bounded waits: bodies, queries and the pool (e2e)', () => {
+  let t: TestApp;
+  let db: TenantDb;
+
+  beforeAll(async () => {
+    t = await startApp({
+      DATABASE_POOL_SIZE: '2',
+      DATABASE_ACQUIRE_TIMEOUT_MS: '500',
+      DATABASE_STATEMENT_TIMEOUT_MS: '1000',
+      IMPORT_BODY_IDLE_TIMEOUT_MS: '300',
+      IMPORT_MAX_BYTES: '4096',
+    });
+    db = t.app.get(TenantDb);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('cuts off an upload whose body stalls with 408, and one over the size limit with 413', async () => {
+    const stalled = upload(t.url, tokenFor(t.config, newOrg()), `${HEADER}\n`);
+    const answer = await within(5000, stalled.answer);
+    expect(answer).toMatchObject({ status: 408, body: { type: expect.stringContaining('body-timeout'), errors: [{ field: 'body' }] } });
+    expect(answer?.headers['content-type']).toMatch(/application\/problem\+json/);
+
+    const big = `${HEADER}\n${Array.from({ length: 60 }, (_, i) => row(`S-${i}`)).join('\n')}\n`;
+    const declared = await t.http().post('/loans/import').set(bearer(tokenFor(t.config, newOrg()))).set('Content-Type', 'text/csv').send(big);
+    expect(declared.status).toBe(413);
+    expect(declared.body.errors).toEqual([{ field: 'body', message: 'must be at most 4096 bytes' }]);
+  });
+
+  it('a viewer’s slow analytics query is stopped by the statement timeout: 503 problem, not minutes', async () => {
+    const org = newOrg();
+    const portfolio = await insertPortfolio(org);
+    // Vintage curves probe every month since origination: 3 000 loans × ~1 520 months.
+    await insertOldLoans(org, portfolio, 3000, '1900-01-01');
+    const started = Date.now();
+    const res = await t.http().get(`/portfolios/${portfolio}/vintages`).set(bearer(tokenFor(t.config, org, 'viewer')));
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 503, type: expect.stringContaining('query-timeout') });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // Work outside a request (a job) has its own, longer bound.
+    expect(await db.read(org, (m) => rows(m, 'SELECT 1 AS slept FROM pg_sleep(1.2)'))).toEqual([{ slept: 1 }]);
+  });
+
+  it('a saturated tenant pool: /health/ready says so, and a request gets 503 within the acquire timeout', async () => {
+    const org = newOrg();
+    // Test-only hook (never reachable over HTTP): three slow queries for a pool of two.
+    const sleeps = Array.from({ length: 3 }, () => db.read(org, (m) => m.query('SELECT pg_sleep(3)')));
+    try {
+      const ready = await eventually(() => t.http().get('/health/ready'), (r) => r.status === 503, 2500);
+      expect(ready.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(ready.body).toMatchObject({ checks: { postgres: 'up', redis: 'up', tenant_pool: 'saturated' } });
+      expect(ready.body.detail).toContain('tenant pool saturated (2 of 2 connections busy');
+      const started = Date.now();
+      const res = await t.http().get('/portfolios').set(bearer(tokenFor(t.config, newOrg(), 'viewer')));
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ status: 503, type: expect.stringContaining('database-busy') });
+      expect(res.headers['retry-after']).toBeDefined();
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await Promise.allSettled(sleeps);
+    }
+    expect((await t.http().get('/health/ready')).status).toBe(200);
+  });
+});
