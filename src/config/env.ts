@@ -47,6 +47,7 @@ export interface AppConfig {
   importMaxBytes: number;
   importMaxRecordBytes: number;
   importMaxConcurrentPerOrg: number;
+  importMaxLoading: number;
   importBodyIdleTimeoutMs: number;
   importStatementTimeoutMs: number;
   importSpoolDir: string;
@@ -185,6 +186,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 1_073_741_824, 1024, 1_099_511_627_776),
     importMaxRecordBytes: int(env, 'IMPORT_MAX_RECORD_BYTES', 65_536, 256, 16_777_216),
     importMaxConcurrentPerOrg: int(env, 'IMPORT_MAX_CONCURRENT_PER_ORG', 10, 1, 1000),
+    // Imports in their transaction at once: by default half the tenant pool, so requests keep the rest.
+    importMaxLoading: int(env, 'IMPORT_MAX_LOADING', Math.max(1, Math.floor(int(env, 'DATABASE_POOL_SIZE', 10, 1, 200) / 2)), 1, 200),
     importBodyIdleTimeoutMs: int(env, 'IMPORT_BODY_IDLE_TIMEOUT_MS', 10_000, 1, 600_000),
     importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 600_000, 0, 86_400_000),
     importSpoolDir: str(env, 'IMPORT_SPOOL_DIR', tmpdir()),

@@ -205,3 +205,35 @@ describe('bounded waits: bodies, queries and the pool (e2e)', () => {
     expect((await t.http().get('/health/ready')).status).toBe(200);
   });
 });
+
+describe('imports leave room in the pool (e2e)', () => {
+  let t: TestApp;
+  let db: TenantDb;
+
+  beforeAll(async () => {
+    // A pool of 2: by default at most 1 import is in its transaction at a time.
+    // API only: the auto-assign job each import enqueues would take a connection of its own.
+    t = await startApp({ DATABASE_POOL_SIZE: '2', DATABASE_ACQUIRE_TIMEOUT_MS: '2000', PROCESS_ROLE: 'api' });
+    db = t.app.get(TenantDb);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('imports arriving together load one after another, never taking the whole pool', async () => {
+    const org = newOrg();
+    const file = (p: string) => `${HEADER}\n${Array.from({ length: 20_000 }, (_, i) => row(`${p}-${i}`)).join('\n')}\n`;
+    let busiest = 0;
+    const sampler = setInterval(() => (busiest = Math.max(busiest, db.poolState().busy)), 5);
+    try {
+      const post = (csv: string) =>
+        t.http().post('/loans/import').set(bearer(tokenFor(t.config, org))).set('Content-Type', 'text/csv').send(csv);
+      const results = await Promise.all([post(file('X')), post(file('Y')), post(file('Z'))]);
+      expect(results.map((r) => [r.status, r.body])).toEqual(Array(3).fill([200, { inserted: 20_000, updated: 0 }]));
+    } finally {
+      clearInterval(sampler);
+    }
+    // Three 20 000-row loads, each alone in its transaction: one connection busy at most.
+    expect(busiest).toBe(1);
+  });
+});

@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../../../common/audit/audit';
 import type { Actor } from '../../../common/auth/actor';
 import { PerKeyLimit } from '../../../common/concurrency/per-key-limit';
+import { Semaphore } from '../../../common/concurrency/semaphore';
 import { FieldError, tooManyRequests, unprocessable } from '../../../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { rows } from '../../../database/sql';
@@ -46,6 +47,7 @@ const rejected = (errors: FieldError[]) =>
 export class LoanImportService {
   private readonly logger = new Logger(LoanImportService.name);
   private readonly running: PerKeyLimit;
+  private readonly loading: Semaphore;
 
   constructor(
     private readonly db: TenantDb,
@@ -53,6 +55,7 @@ export class LoanImportService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.running = new PerKeyLimit(config.importMaxConcurrentPerOrg);
+    this.loading = new Semaphore(config.importMaxLoading);
   }
 
   async import(actor: Actor, body: Readable, declaredBytes?: string): Promise<ImportResult> {
@@ -68,7 +71,8 @@ export class LoanImportService {
     try {
       const file = await this.spool(body, declaredBytes);
       try {
-        return await this.load(actor, file);
+        // Imports that arrived together wait here, not in the pool, which keeps room for requests.
+        return await this.loading.use(() => this.load(actor, file));
       } finally {
         await file.remove();
       }
