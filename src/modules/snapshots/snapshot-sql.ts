@@ -41,9 +41,17 @@ export const METRIC_UPSERT = `ON CONFLICT (organization_id, portfolio_id, snapsh
 
 /** Loan snapshot columns written from `loans` (the source columns share the names). */
 export const LOAN_SNAPSHOT_COLUMNS = `loan_id, portfolio_id, snapshot_date, original_principal, principal_balance,
-  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date`;
+  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, charged_off_amount, recovered_amount`;
 export const LOAN_SNAPSHOT_FROM_LOANS = `id, portfolio_id, $2::date, original_principal, principal_balance,
-  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date`;
+  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, charged_off_amount, recovered_amount`;
+
+/** The §3 bucket of a days-past-due expression (the generated column of loans, for rows from elsewhere). */
+export const bucketSql = (dpd: string) => `CASE WHEN ${dpd} = 0 THEN 'current' WHEN ${dpd} < 30 THEN 'dpd_1_29'
+  WHEN ${dpd} < 60 THEN 'dpd_30_59' WHEN ${dpd} < 90 THEN 'dpd_60_89' WHEN ${dpd} < 120 THEN 'dpd_90_119' ELSE 'dpd_120_plus' END`;
+
+/** Records that loan state on these dates was observed (§5), by a run or an import. */
+export const RECORD_OBSERVED = `INSERT INTO loan_snapshot_dates (snapshot_date, source)
+  SELECT d, $2 FROM unnest($1::date[]) d ON CONFLICT DO NOTHING`;
 
 /** A stored portfolio snapshot: the §5 metrics, with the buckets as arrays in BUCKETS order. */
 export interface PortfolioSnapshotRow extends Omit<SnapshotMetrics, 'by_bucket' | 'by_bucket_balance'> {
