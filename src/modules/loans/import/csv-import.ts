@@ -43,15 +43,17 @@ export async function rejectRepeats(m: EntityManager, table: string, key: string
 }
 
 /**
- * §11: recoveries never exceed charge-offs. `join` brings the stored loan as `l` (a staged
- * row without the column keeps the loan's value) and may leave it null (then 0 applies).
+ * §11: recoveries never exceed charge-offs. `join`, when given, brings the stored loan as `l`
+ * (a staged row without the column keeps the loan's value; a new loan's is 0); without it a
+ * missing column is 0.
  */
-export async function rejectLossRule(m: EntityManager, table: string, columns: string[], join: string, params: unknown[]): Promise<void> {
+export async function rejectLossRule(m: EntityManager, table: string, columns: string[], join = '', params: unknown[] = []): Promise<void> {
   const hasCharged = columns.includes('charged_off_amount');
   const hasRecovered = columns.includes('recovered_amount');
   if (!hasCharged && !hasRecovered) return;
-  const charged = hasCharged ? 's.charged_off_amount' : 'coalesce(l.charged_off_amount, 0)';
-  const recovered = hasRecovered ? 's.recovered_amount' : 'coalesce(l.recovered_amount, 0)';
+  const stored = (c: string) => (join ? `coalesce(l.${c}, 0)` : '0');
+  const charged = hasCharged ? 's.charged_off_amount' : stored('charged_off_amount');
+  const recovered = hasRecovered ? 's.recovered_amount' : stored('recovered_amount');
   const broken = await rows<{ line: number; charged: string }>(
     m,
     `SELECT s.line, ${charged}::text AS charged FROM ${table} s ${join}
