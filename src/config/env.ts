@@ -188,7 +188,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     importMaxConcurrentPerOrg: int(env, 'IMPORT_MAX_CONCURRENT_PER_ORG', 10, 1, 1000),
     // Imports in their transaction at once: by default half the tenant pool, so requests keep the rest.
     importMaxLoading: int(env, 'IMPORT_MAX_LOADING', Math.max(1, Math.floor(int(env, 'DATABASE_POOL_SIZE', 10, 1, 200) / 2)), 1, 200),
-    importBodyIdleTimeoutMs: int(env, 'IMPORT_BODY_IDLE_TIMEOUT_MS', 10_000, 1, 600_000),
+    importBodyIdleTimeoutMs: int(env, 'IMPORT_BODY_IDLE_TIMEOUT_MS', 30_000, 1, 600_000),
     importStatementTimeoutMs: int(env, 'IMPORT_STATEMENT_TIMEOUT_MS', 600_000, 0, 86_400_000),
     importSpoolDir: str(env, 'IMPORT_SPOOL_DIR', tmpdir()),
     corsOrigins: str(env, 'CORS_ORIGINS', '')

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { IdentityStore } from '../common/auth/identity.store';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { dataSourceOptions } from './options';
@@ -26,7 +26,7 @@ const acquireTimeout = (config: AppConfig) => ({ connectTimeoutMS: config.databa
       provide: TENANT_DATA_SOURCE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new DataSource({ ...dataSourceOptions(config, true, 'tenant'), ...acquireTimeout(config) } as DataSourceOptions).initialize(),
+        new DataSource({ ...dataSourceOptions(config, true, 'tenant'), ...acquireTimeout(config) }).initialize(),
     },
     TenantDb,
     IdentityStore,

@@ -40,7 +40,8 @@ export class HealthController {
     const pool = this.tenants.poolState();
     const saturated = pool.waiting > 0;
     if (postgres === 'up' && redis === 'up' && !saturated) return reply.send({ status: 'ok', checks: { postgres, redis } });
-    const checks = { postgres, redis, tenant_pool: saturated ? 'saturated' : 'ok' };
+    // Named only when it is the problem, so the checks of a Redis or Postgres outage read as before.
+    const checks = saturated ? { postgres, redis, tenant_pool: 'saturated' } : { postgres, redis };
     const unreachable = Object.entries({ postgres, redis }).filter(([, v]) => v === 'down').map(([k]) => k);
     const down = unreachable.length ? [`${unreachable.join(', ')} unreachable`] : [];
     if (saturated) down.push(`tenant pool saturated (${pool.busy} of ${pool.max} connections busy, ${pool.waiting} waiting)`);

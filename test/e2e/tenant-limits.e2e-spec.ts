@@ -1,4 +1,5 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
+import { connect } from 'node:net';
 import { rows } from '../../src/database/sql';
 import { TenantDb } from '../../src/database/tenant-db';
 import { withOrgSql } from '../factories/db';
@@ -235,5 +236,39 @@ describe('imports leave room in the pool (e2e)', () => {
     }
     // Three 20 000-row loads, each alone in its transaction: one connection busy at most.
     expect(busiest).toBe(1);
+  });
+});
+
+describe('idle sockets are closed (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ HTTP_CONNECTION_TIMEOUT_MS: '500', HTTP_KEEP_ALIVE_TIMEOUT_MS: '300' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Milliseconds until the server closes a raw socket that sent `text`, or null after 5 s. */
+  const closedAfter = (text: string) =>
+    new Promise<number | null>((resolve) => {
+      const started = Date.now();
+      const socket = connect(Number(new URL(t.url).port), '127.0.0.1', () => socket.write(text));
+      socket.on('data', () => undefined);
+      socket.on('close', () => resolve(Date.now() - started));
+      socket.on('error', () => undefined);
+      setTimeout(() => (socket.destroy(), resolve(null)), 5000).unref();
+    });
+
+  it('a client that sends half a request and then nothing is disconnected (HTTP_CONNECTION_TIMEOUT_MS)', async () => {
+    const ms = await closedAfter('GET /health/live HTTP/1.1\r\nHost: x\r\n');
+    expect(ms).not.toBeNull();
+    expect(ms).toBeLessThan(3000);
+  });
+
+  it('an idle keep-alive connection is closed (HTTP_KEEP_ALIVE_TIMEOUT_MS)', async () => {
+    const ms = await closedAfter('GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+    expect(ms).not.toBeNull();
+    expect(ms).toBeLessThan(3000);
   });
 });

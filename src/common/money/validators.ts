@@ -42,30 +42,20 @@ export function IsRate(bounds: { min?: string; maxExclusive?: string; maxInclusi
 
 /** A calendar date YYYY-MM-DD that exists (2026-02-30 is refused). */
 export function IsIsoDate(validationOptions?: ValidationOptions) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isIsoDate',
-      target: object.constructor,
-      propertyName,
-      options: validationOptions,
-      validator: {
-        validate: (v: unknown) => isIsoDate(v),
-        defaultMessage: () => `${propertyName} must be a date YYYY-MM-DD`,
-      },
-    });
+  return IsIsoDateFrom('', validationOptions);
 }
 
-/** A date YYYY-MM-DD on or after `min` (ISO dates compare as strings). */
+/** A date YYYY-MM-DD on or after `min` (ISO dates compare as strings; '' = no lower bound). */
 export function IsIsoDateFrom(min: string, validationOptions?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({
-      name: 'isIsoDateFrom',
+      name: min ? 'isIsoDateFrom' : 'isIsoDate',
       target: object.constructor,
       propertyName,
       options: validationOptions,
       validator: {
         validate: (v: unknown) => isIsoDate(v) && v >= min,
-        defaultMessage: () => `${propertyName} must be a date YYYY-MM-DD on or after ${min}`,
+        defaultMessage: () => `${propertyName} must be a date YYYY-MM-DD${min ? ` on or after ${min}` : ''}`,
       },
     });
 }

@@ -41,7 +41,9 @@ export class LoansController {
       'Header names loan fields; required: loan_number, borrower_name, program_id, origination_date, original_principal, ' +
       'principal_balance, interest_rate, term_months. A column the file lacks keeps its stored value on update; empty ' +
       'optional cells take the table default (currency USD, status active, days_past_due 0, dates null). ' +
-      '200 {inserted, updated}; 422 with up to 100 {line, field, message}.',
+      '200 {inserted, updated}; 422 with up to 100 {line, field, message} (also for invalid UTF-8, a line or record ' +
+      'over IMPORT_MAX_RECORD_BYTES, more than 64 columns, an origination_date before 1900-01-01); 408 when the body ' +
+      'stalls; 413 over IMPORT_MAX_BYTES; 429 with Retry-After past IMPORT_MAX_CONCURRENT_PER_ORG imports at once.',
   })
   import(@CurrentActor() actor: Actor, @Req() req: FastifyRequest) {
     if (!isStream(req.body)) {

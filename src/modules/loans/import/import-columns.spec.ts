@@ -37,6 +37,24 @@ describe('import header', () => {
   });
 });
 
+describe('import bounds', () => {
+  it('refuses a header wider than 64 columns with one error, before naming its columns', () => {
+    const { header, errors } = readHeader([...HEADER, ...Array.from({ length: 57 }, (_, i) => `x${i}`)]);
+    // 8 + 57 = 65 columns > 64.
+    expect(header).toBeNull();
+    expect(errors).toEqual([{ line: 1, field: 'header', message: 'has 65 columns; at most 64' }]);
+  });
+
+  it('refuses an origination date before 1900-01-01', () => {
+    const h = headerOf(HEADER);
+    for (const [date, ok] of [['1900-01-01', true], ['1899-12-31', false], ['0001-01-01', false]] as const) {
+      const errors: FieldError[] = [];
+      encodeRow(h, [...GOOD.slice(0, 3), date, ...GOOD.slice(4)], 2, errors);
+      expect([date, errors]).toEqual([date, ok ? [] : [{ line: 2, field: 'origination_date', message: 'must be on or after 1900-01-01' }]]);
+    }
+  });
+});
+
 describe('import rows', () => {
   const h = headerOf([...HEADER, 'days_past_due', 'status', 'maturity_date', 'currency']);
 

@@ -39,6 +39,11 @@ const idle = (ms: number) =>
   new DomainError(408, 'body-timeout', 'Request timeout', `No part of the file arrived for ${ms} ms; the upload was abandoned`,
     [{ field: 'body', message: 'stalled' }], CLOSE);
 
+// Nobody may be left to read it, but a hang-up is the client's doing, never a 500 in the logs.
+const incomplete = () =>
+  new DomainError(400, 'body-incomplete', 'Invalid request', 'The request ended before the file did; nothing was written',
+    [{ field: 'body', message: 'incomplete' }], CLOSE);
+
 /**
  * Writes the request body to a private temporary file before any database work starts, so a
  * slow or stalled client holds a file handle, never a connection or a transaction. Checked
@@ -68,10 +73,10 @@ export async function spoolBody(body: Readable, limits: SpoolLimits, declaredByt
   });
   // Piped, not in the pipeline: on failure the pipeline would destroy the request (and its
   // socket), and the caller would never see the answer.
-  const onError = (err: Error) => check.destroy(err);
+  const onError = () => check.destroy(incomplete());
   // A client that hangs up mid-file must not leave the spool waiting for the rest.
   const onClose = () => {
-    if (!body.readableEnded) check.destroy(new Error('the request ended before the file did'));
+    if (!body.readableEnded) check.destroy(incomplete());
   };
   body.on('error', onError).on('close', onClose);
   body.pipe(check);
