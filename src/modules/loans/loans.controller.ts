@@ -3,8 +3,7 @@ import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
-import { DomainError } from '../../common/errors/domain-error';
-import { isStream } from '../../common/idempotency/body-digest';
+import { csvBody } from './import/csv-import';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { LoanImportService } from './import/loan-import.service';
 import { CreateLoanDto, UpdateLoanDto } from './loan.dto';
@@ -46,12 +45,7 @@ export class LoansController {
       'stalls; 413 over IMPORT_MAX_BYTES; 429 with Retry-After past IMPORT_MAX_CONCURRENT_PER_ORG imports at once.',
   })
   import(@CurrentActor() actor: Actor, @Req() req: FastifyRequest) {
-    if (!isStream(req.body)) {
-      throw new DomainError(415, 'unsupported-media-type', 'Unsupported media type', 'POST /loans/import takes a text/csv body', [
-        { field: 'Content-Type', message: 'must be text/csv' },
-      ]);
-    }
-    return this.imports.import(actor, req.body, req.headers['content-length']);
+    return this.imports.import(actor, csvBody(req), req.headers['content-length']);
   }
 
   @Get(':id')

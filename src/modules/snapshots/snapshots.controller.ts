@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
+import { csvBody } from '../loans/import/csv-import';
+import { HistoryImportService } from './history/history-import.service';
 import { LoanSnapshotsService } from './loan-snapshots.service';
 import { SnapshotRunService } from './snapshot-run.service';
 import { CreateSnapshotDto, LoanSnapshotQuery, SnapshotListQuery, SnapshotRunDto, VintageQuery } from './snapshots.dto';
@@ -48,6 +50,7 @@ export class LoanSnapshotsController {
   constructor(
     private readonly loanSnapshots: LoanSnapshotsService,
     private readonly runs: SnapshotRunService,
+    private readonly history: HistoryImportService,
   ) {}
 
   @Get('loan-snapshots')
@@ -56,6 +59,23 @@ export class LoanSnapshotsController {
   })
   list(@CurrentActor() actor: Actor, @Query() q: LoanSnapshotQuery, @Req() req: FastifyRequest) {
     return this.loanSnapshots.list(actor, q, req);
+  }
+
+  @Post('loan-snapshots/import')
+  @HttpCode(200)
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiOperation({
+    summary: 'History import: past loan states from a text/csv body (streamed; all or nothing), then a job recomputes the portfolio snapshots of the imported dates',
+    description:
+      'Columns: loan_number, snapshot_date, principal_balance, days_past_due, status (required); interest_rate, term_months, ' +
+      'original_principal, next_payment_date, charged_off_amount, recovered_amount (optional: empty or absent takes the loan’s ' +
+      'current rate, term and original principal, a null next_payment_date and 0.00). Dates must be before today (UTC) and not ' +
+      'before the loan’s origination; loan and date at most once per file; a stored loan and date is replaced whole. ' +
+      '200 {imported, dates, job_id, status_url}; 422 with up to 100 {line, field, message}.',
+  })
+  importHistory(@CurrentActor() actor: Actor, @Req() req: FastifyRequest) {
+    return this.history.import(actor, csvBody(req), req.headers['content-length']);
   }
 
   @Post('snapshot-runs')

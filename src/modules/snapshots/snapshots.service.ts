@@ -42,6 +42,30 @@ export class SnapshotsService {
     });
   }
 
+  /**
+   * After a history import: every active or sold portfolio's snapshot on each of `dates`, from
+   * that day's loan snapshots, in one statement (created or replaced; a retry changes nothing).
+   */
+  recomputeDates(org: string, dates: string[]): Promise<{ portfolio_snapshots: number; dates: number }> {
+    return this.db.run(org, async (m) => {
+      const written = await rows<{ n: number }>(
+        m,
+        `WITH up AS (
+           INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
+           SELECT p.id, s.snapshot_date, ${METRIC_SELECT}
+             FROM portfolios p
+             JOIN loan_snapshots s ON s.organization_id = p.organization_id AND s.portfolio_id = p.id AND s.snapshot_date = ANY($2::date[])
+            WHERE p.organization_id = $1 AND p.status IN ('active', 'sold')
+            GROUP BY p.id, s.snapshot_date
+           ${METRIC_UPSERT}
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM up`,
+        [org, dates],
+      );
+      return { portfolio_snapshots: written[0].n, dates: dates.length };
+    });
+  }
+
   create(actor: Actor, portfolioId: string, date = todayUtc()) {
     const today = todayUtc();
     if (date > today) {

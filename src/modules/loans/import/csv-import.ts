@@ -9,7 +9,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Actor } from '../../../common/auth/actor';
 import { PerKeyLimit } from '../../../common/concurrency/per-key-limit';
 import { Semaphore } from '../../../common/concurrency/semaphore';
-import { FieldError, tooManyRequests, unprocessable } from '../../../common/errors/domain-error';
+import type { FastifyRequest } from 'fastify';
+import { DomainError, FieldError, tooManyRequests, unprocessable } from '../../../common/errors/domain-error';
+import { isStream } from '../../../common/idempotency/body-digest';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { rows } from '../../../database/sql';
 import { importsInProgress } from '../../../ops/metrics';
@@ -26,6 +28,16 @@ export const rejected = (errors: FieldError[]) =>
     `The file was rejected and nothing was written: ${errors.length}${errors.length >= MAX_IMPORT_ERRORS ? '+' : ''} problem(s)`,
     errors.slice(0, MAX_IMPORT_ERRORS),
   );
+
+/** The streamed text/csv body of an import route, or 415. */
+export function csvBody(req: FastifyRequest): Readable {
+  if (!isStream(req.body)) {
+    throw new DomainError(415, 'unsupported-media-type', 'Unsupported media type', `${req.method} ${req.url.split('?')[0]} takes a text/csv body`, [
+      { field: 'Content-Type', message: 'must be text/csv' },
+    ]);
+  }
+  return req.body;
+}
 
 /** 422 naming every line whose `key` repeats an earlier line of the staged file. */
 export async function rejectRepeats(m: EntityManager, table: string, key: string[]): Promise<void> {
