@@ -23,9 +23,35 @@ export interface PerformancePoint {
   severity: string | null;
 }
 
+/** Unrounded figures as decimal text (from SQL or from the calculators below); null where a denominator is 0. */
+export type RawPoint = { month: string; loan_count: number } & Record<Exclude<keyof PerformancePoint, 'month' | 'loan_count'>, string | null>;
+
 /** WALA and WAM: decimal strings with 2 decimals, half-up. */
-const twoDecimals = (v: Exact | null) => (v === null ? null : v.toFixed(2, Exact.roundHalfUp));
-const rate = (v: Exact | null) => formatRate(v === null ? null : v.toFixed());
+export const twoDecimals = (v: string | null) => (v === null ? null : new Exact(v).toFixed(2, Exact.roundHalfUp));
+const text = (v: Exact | null) => (v === null ? null : v.toFixed());
+
+/** The wire form of a point: money with 2 decimals, WALA/WAM with 2, rates per §1. */
+export function pointView(r: RawPoint): PerformancePoint {
+  return {
+    month: r.month,
+    loan_count: r.loan_count,
+    balance: formatMoney(r.balance) as string,
+    pool_factor: formatRate(r.pool_factor),
+    wac: formatRate(r.wac),
+    wala: twoDecimals(r.wala),
+    wam: twoDecimals(r.wam),
+    smm: formatRate(r.smm),
+    cpr: formatRate(r.cpr),
+    mdr: formatRate(r.mdr),
+    cdr: formatRate(r.cdr),
+    dpd_30_plus_rate: formatRate(r.dpd_30_plus_rate),
+    dpd_60_plus_rate: formatRate(r.dpd_60_plus_rate),
+    dpd_90_plus_rate: formatRate(r.dpd_90_plus_rate),
+    cumulative_gross_loss_rate: formatRate(r.cumulative_gross_loss_rate),
+    cumulative_net_loss_rate: formatRate(r.cumulative_net_loss_rate),
+    severity: formatRate(r.severity),
+  };
+}
 
 /** Each loan's observations keyed by "loan|month index", for finding its M−1 observation. */
 export function byLoanMonth(observations: Observation[]): Map<string, Observation> {
@@ -62,25 +88,25 @@ export function poolFigures(month: string, pool: Observation[], index: Map<strin
     sums = addLoanMonth(sums, loanMonth(previousOf(index, o), o));
   }
   const r = rates(sums);
-  return {
+  return pointView({
     month,
     loan_count: pool.length,
-    balance: formatMoney(balance.toFixed()) as string,
-    pool_factor: rate(ratio(balance, original)),
-    wac: rate(ratio(rateBalance, balance)),
-    wala: twoDecimals(ratio(ageBalance, balance)),
-    wam: twoDecimals(ratio(remainingBalance, balance)),
-    smm: rate(r.smm),
-    cpr: rate(r.cpr),
-    mdr: rate(r.mdr),
-    cdr: rate(r.cdr),
-    dpd_30_plus_rate: rate(ratio(dpd30, balance)),
-    dpd_60_plus_rate: rate(ratio(dpd60, balance)),
-    dpd_90_plus_rate: rate(ratio(dpd90, balance)),
-    cumulative_gross_loss_rate: rate(ratio(chargedOff, original)),
-    cumulative_net_loss_rate: rate(ratio(netLoss, original)),
-    severity: rate(ratio(netLoss, chargedOff)),
-  };
+    balance: balance.toFixed(),
+    pool_factor: text(ratio(balance, original)),
+    wac: text(ratio(rateBalance, balance)),
+    wala: text(ratio(ageBalance, balance)),
+    wam: text(ratio(remainingBalance, balance)),
+    smm: text(r.smm),
+    cpr: text(r.cpr),
+    mdr: text(r.mdr),
+    cdr: text(r.cdr),
+    dpd_30_plus_rate: text(ratio(dpd30, balance)),
+    dpd_60_plus_rate: text(ratio(dpd60, balance)),
+    dpd_90_plus_rate: text(ratio(dpd90, balance)),
+    cumulative_gross_loss_rate: text(ratio(chargedOff, original)),
+    cumulative_net_loss_rate: text(ratio(netLoss, original)),
+    severity: text(ratio(netLoss, chargedOff)),
+  });
 }
 
 /** The performance series over months [from, to] (YYYY-MM), skipping months whose pool is empty. */

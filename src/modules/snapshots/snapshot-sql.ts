@@ -8,7 +8,9 @@ import { Bucket, BUCKETS, SnapshotMetrics } from './snapshot-metrics';
  * past snapshots share it. `count(s.original_principal)` (never null) keeps a LEFT JOIN from
  * an empty portfolio at zero.
  */
-const IN_DEFAULT = `(s.status IN ('defaulted', 'charged_off') OR s.days_past_due >= 120)`;
+/** §3 "in default" of a row aliased `a` with status and days_past_due. */
+export const inDefaultSql = (a: string) => `(${a}.status IN ('defaulted', 'charged_off') OR ${a}.days_past_due >= 120)`;
+const IN_DEFAULT = inDefaultSql('s');
 const BUCKET_WHERE = [
   's.days_past_due = 0',
   's.days_past_due BETWEEN 1 AND 29',
