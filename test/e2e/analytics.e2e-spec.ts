@@ -1,6 +1,7 @@
 import type { Observation } from '../../src/modules/analytics/loan-month';
 import { performanceSeries } from '../../src/modules/analytics/pool-figures';
 import { STATES, transitionSeries } from '../../src/modules/analytics/transitions';
+import { computeVintages, VintageLoan, VintageSnapshot } from '../../src/modules/snapshots/vintage-curves';
 import { PROGRAM_A } from '../factories/loans';
 import { bearer, newOrg, startApp, TestApp, tokenFor, waitForJob } from '../support/app';
 
@@ -46,6 +47,16 @@ function observations(): Observation[] {
       charged_off_amount: co || '0.00', recovered_amount: rec || '0.00',
     };
   });
+}
+
+/** The same history for the pure vintage definition: every snapshot (the mid-month one too) and the loans' current state. */
+function vintageInputs(): { loans: VintageLoan[]; snapshots: VintageSnapshot[] } {
+  const loans = (['X', 'Y', 'Z'] as const).map((id) => ({ id, origination_date: '2025-01-10', days_past_due: 0, status: 'active', ...LOANS[id] }));
+  const snapshots = CSV.split('\n').slice(1).filter((l) => !l.startsWith('W')).map((line) => {
+    const [loan_id, snapshot_date, principal_balance, dpd, status, co, rec] = line.split(',');
+    return { loan_id, snapshot_date, principal_balance, days_past_due: Number(dpd), status, charged_off_amount: co || '0.00', recovered_amount: rec || '0.00' };
+  });
+  return { loans, snapshots };
 }
 
 describe('analytics (e2e)', () => {
@@ -142,6 +153,40 @@ describe('analytics (e2e)', () => {
     expect(marApr.counts.paid_off.paid_off).toBe(1);
     expect(marApr.roll_rates.paid_off.paid_off).toBeNull();
     expect(marApr.balances.default.default).toBe('950.00');
+  });
+
+  it('vintages: the hand-computed §11 curve points, by months on book and by calendar month', async () => {
+    const res = await get(`/portfolios/${pid}/vintages`);
+    expect(res.status).toBe(200);
+    const { loans, snapshots } = vintageInputs();
+    expect(res.body).toEqual({ portfolio_id: pid, period: 'month', vintages: computeVintages(loans, snapshots, 'month') });
+    const [cohort] = res.body.vintages;
+    expect(cohort).toMatchObject({
+      vintage: '2025-01', loan_count: 3, original_principal: '4000.00', outstanding: '700.00',
+      delinquency_rate: '0', default_rate: '0.25', // today: Y (charged off) 1000 ÷ 4000
+    });
+    // P = 4000; every figure ÷ P except the four rates, which are the pool's of that month (one cohort, one month)
+    expect(cohort.curve).toEqual([
+      { months_on_book: 0, outstanding_ratio: '1', dpd_30_plus_rate: '0', cumulative_default_rate: '0', smm: null, cpr: null, mdr: null, cdr: null,
+        dpd_60_plus_rate: '0', dpd_90_plus_rate: '0', cumulative_net_loss_rate: '0' },
+      { months_on_book: 1, outstanding_ratio: '0.9125', dpd_30_plus_rate: '0.2375', // 3650 ÷ P; Y 950 ÷ P
+        cumulative_default_rate: '0', smm: '0.005841', cpr: '0.06788', mdr: '0', cdr: '0',
+        dpd_60_plus_rate: '0', dpd_90_plus_rate: '0', cumulative_net_loss_rate: '0' },
+      { months_on_book: 2, outstanding_ratio: '0.4375', dpd_30_plus_rate: '0.2375', // 1750 ÷ P; Y 950 (75 dpd) ÷ P
+        cumulative_default_rate: '0.25', // Y first in default: 1000 ÷ P
+        smm: '0.66972', cpr: '0.999998', // 1 − (1 − 1622.19/2422.19)^12 = 0.9999983…
+        mdr: '0.260274', cdr: '0.973156', // 1 − (1 − 950/3650)^12 = 0.9731557…
+        dpd_60_plus_rate: '0.2375', dpd_90_plus_rate: '0', cumulative_net_loss_rate: '0' },
+      { months_on_book: 3, outstanding_ratio: '0.175', dpd_30_plus_rate: '0', // 700 ÷ P; Y owes 0
+        cumulative_default_rate: '0.25', smm: '0.032521', cpr: '0.327491', // 1 − (1 − 23.53/723.53)^12 = 0.3274912…
+        mdr: '0', cdr: '0', dpd_60_plus_rate: '0', dpd_90_plus_rate: '0',
+        cumulative_net_loss_rate: '0.1875' }, // (950 − 200) ÷ P
+    ]);
+    const calendar = await get(`/portfolios/${pid}/vintages?basis=calendar`);
+    expect(calendar.body).toEqual({ portfolio_id: pid, period: 'month', vintages: computeVintages(loans, snapshots, 'month', 'calendar') });
+    expect(calendar.body.vintages[0].curve.map((p: { month: string }) => p.month)).toEqual(['2025-01', '2025-02', '2025-03', '2025-04']);
+    expect(calendar.body.vintages[0].curve[3]).toEqual({ month: '2025-04', ...cohort.curve[3], months_on_book: undefined });
+    expect((await get(`/portfolios/${pid}/vintages?basis=weekly`)).status).toBe(400);
   });
 
   it('checks the range', async () => {

@@ -40,7 +40,7 @@ export class PortfolioSnapshotsController {
       '(the current, unfinished month counts with its latest snapshot)',
   })
   vintagesOf(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: VintageQuery) {
-    return this.vintages.get(actor, id, q.period);
+    return this.vintages.get(actor, id, q.period, q.basis);
   }
 }
 

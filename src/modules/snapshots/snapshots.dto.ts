@@ -1,7 +1,7 @@
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { IsIsoDate } from '../../common/money/validators';
 import { CursorPageQuery, PageQuery } from '../../common/pagination/pagination';
-import { Period, PERIODS } from './vintage-curves';
+import { Basis, BASES, Period, PERIODS } from './vintage-curves';
 
 export class CreateSnapshotDto {
   @IsOptional() @IsIsoDate() snapshot_date?: string;
@@ -26,4 +26,5 @@ export class LoanSnapshotQuery extends CursorPageQuery {
 
 export class VintageQuery {
   @IsOptional() @IsIn(PERIODS as unknown as string[]) period: Period = 'month';
+  @IsOptional() @IsIn(BASES as unknown as string[]) basis: Basis = 'months_on_book';
 }
