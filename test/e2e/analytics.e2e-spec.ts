@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import type { Observation } from '../../src/modules/analytics/loan-month';
 import { performanceSeries } from '../../src/modules/analytics/pool-figures';
 import { STATES, transitionSeries } from '../../src/modules/analytics/transitions';
@@ -187,6 +189,88 @@ describe('analytics (e2e)', () => {
     expect(calendar.body.vintages[0].curve.map((p: { month: string }) => p.month)).toEqual(['2025-01', '2025-02', '2025-03', '2025-04']);
     expect(calendar.body.vintages[0].curve[3]).toEqual({ month: '2025-04', ...cohort.curve[3], months_on_book: undefined });
     expect((await get(`/portfolios/${pid}/vintages?basis=weekly`)).status).toBe(400);
+  });
+
+  const file = (path: string, accept?: string) => {
+    const req = get(path).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    return accept ? req.set('Accept', accept) : req;
+  };
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const sheetsOf = async (body: Buffer) => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(body as unknown as ArrayBuffer);
+    return wb.worksheets;
+  };
+  /** A sheet's rows as objects keyed by its header; numbers as the reader gives them. */
+  const rowsOf = (ws: ExcelJS.Worksheet) => {
+    const header = (ws.getRow(1).values as unknown[]).slice(1) as string[];
+    const out: Record<string, unknown>[] = [];
+    for (let r = 2; r <= ws.rowCount; r++) out.push(Object.fromEntries(header.map((h, i) => [h, ws.getRow(r).getCell(i + 1).value ?? null])));
+    return out;
+  };
+  /** JSON values as a spreadsheet holds them: decimal strings as numbers, null as an empty cell. */
+  const asCells = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v]));
+  const asCsv = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? '' : String(v)]));
+
+  it('exports performance, transitions, vintages and snapshots as CSV and XLSX with the JSON values', async () => {
+    const range = `from=2025-01&to=2025-04`;
+    const { points } = (await get(`/portfolios/${pid}/performance?${range}`)).body;
+    const csv = await file(`/portfolios/${pid}/performance?${range}`, 'text/csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe(`attachment; filename="performance-${pid}.csv"`);
+    expect(parse(csv.body.toString('utf8'), { columns: true })).toEqual(points.map(asCsv));
+    const xlsx = await file(`/portfolios/${pid}/performance?${range}&format=xlsx`);
+    expect(xlsx.headers['content-type']).toBe(XLSX);
+    const [perfSheet] = await sheetsOf(xlsx.body);
+    expect(rowsOf(perfSheet)).toEqual(points.map(asCells));
+    expect(typeof perfSheet.getRow(2).getCell(3).value).toBe('number'); // balance is a numeric cell
+
+    const { periods } = (await get(`/portfolios/${pid}/transitions?${range}`)).body;
+    const cells = periods.flatMap((p: { from: string; to: string; counts: never; balances: never; roll_rates: never }) =>
+      STATES.flatMap((a) => STATES.map((b) => ({
+        from: p.from, to: p.to, from_state: a, to_state: b,
+        count: (p.counts as Record<string, Record<string, number>>)[a][b],
+        balance: (p.balances as Record<string, Record<string, string>>)[a][b],
+        roll_rate: (p.roll_rates as Record<string, Record<string, string | null>>)[a][b],
+      }))));
+    expect(cells).toHaveLength(3 * 7 * 7);
+    expect(parse((await file(`/portfolios/${pid}/transitions?${range}&format=csv`)).body.toString('utf8'), { columns: true })).toEqual(cells.map(asCsv));
+    expect(rowsOf((await sheetsOf((await file(`/portfolios/${pid}/transitions?${range}`, XLSX)).body))[0])).toEqual(cells.map(asCells));
+
+    const { vintages } = (await get(`/portfolios/${pid}/vintages`)).body;
+    const [cohort] = vintages;
+    const vcsv = parse((await file(`/portfolios/${pid}/vintages?format=csv`)).body.toString('utf8'), { columns: true });
+    const { curve, ...cohortFields } = cohort;
+    expect(vcsv).toEqual(curve.map((p: Record<string, unknown>) => asCsv({ ...cohortFields, ...p })));
+    const vsheets = await sheetsOf((await file(`/portfolios/${pid}/vintages`, XLSX)).body);
+    expect(vsheets.map((w) => w.name)).toEqual(['cohorts', 'outstanding_ratio', 'dpd_30_plus_rate', 'cumulative_default_rate', 'smm', 'cpr', 'mdr', 'cdr',
+      'dpd_60_plus_rate', 'dpd_90_plus_rate', 'cumulative_net_loss_rate']);
+    expect(rowsOf(vsheets[0])).toEqual([asCells(cohortFields)]);
+    // The static-pool layout: cohorts as rows, months on book as columns
+    const smm = vsheets.find((w) => w.name === 'smm')!;
+    expect((smm.getRow(1).values as unknown[]).slice(1)).toEqual(['vintage', '0', '1', '2', '3']);
+    expect(rowsOf(smm)).toEqual([{ vintage: '2025-01', 0: null, 1: 0.005841, 2: 0.66972, 3: 0.032521 }]);
+    const calendar = await sheetsOf((await file(`/portfolios/${pid}/vintages?basis=calendar&format=xlsx`)).body);
+    expect((calendar[1].getRow(1).values as unknown[]).slice(1)).toEqual(['vintage', '2025-01', '2025-02', '2025-03', '2025-04']);
+
+    const snaps = (await get(`/portfolios/${pid}/snapshots?date_to=2025-04-30`)).body.results;
+    expect(snaps).toHaveLength(5); // the import job's, one per imported date
+    const flat = snaps.map(({ by_bucket, by_bucket_balance, ...s }: Record<string, Record<string, unknown>>) => ({
+      ...s,
+      ...Object.fromEntries(Object.entries(by_bucket).map(([b, n]) => [`by_bucket_${b}`, n])),
+      ...Object.fromEntries(Object.entries(by_bucket_balance).map(([b, v]) => [`by_bucket_balance_${b}`, v])),
+    }));
+    expect(parse((await file(`/portfolios/${pid}/snapshots?date_to=2025-04-30&format=csv`)).body.toString('utf8'), { columns: true })).toEqual(flat.map(asCsv));
+    const snapRows = rowsOf((await sheetsOf((await file(`/portfolios/${pid}/snapshots?date_to=2025-04-30`, XLSX)).body))[0]);
+    expect(snapRows.map(({ snapshot_date, ...r }) => ({ ...r, snapshot_date: (snapshot_date as Date).toISOString().slice(0, 10) })))
+      .toEqual(flat.map(asCells));
+    expect((await get(`/portfolios/${pid}/performance?format=pdf`)).status).toBe(400);
   });
 
   it('checks the range', async () => {

@@ -1,7 +1,11 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
+import { exportFormat } from '../../common/export/export-format';
+import { exportAnswer } from '../../common/export/export-response';
+import { performanceTable, transitionsTable } from './analytics-exports';
 import { MonthRangeQuery } from './analytics.dto';
 import { PerformanceResponse, TransitionsResponse } from './analytics.responses';
 import { AnalyticsService } from './analytics.service';
@@ -17,9 +21,16 @@ export class AnalyticsController {
     summary: 'Performance series (§11): one point per calendar month-end with a non-empty pool, oldest first',
     description: 'from/to are YYYY-MM, inclusive; default the last 12 months up to this one; from after to or over 120 months → 400.',
   })
-  @ApiOkResponse({ type: PerformanceResponse, description: 'Pool figures per month-end' })
-  performance(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: MonthRangeQuery) {
-    return this.analytics.performance(actor, id, monthRange(q));
+  @ApiOkResponse({ type: PerformanceResponse, description: 'Pool figures per month-end (CSV or XLSX with Accept or ?format=: one row per point)' })
+  async performance(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: MonthRangeQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const answer = await this.analytics.performance(actor, id, monthRange(q));
+    return exportAnswer(reply, exportFormat(q.format, req.headers.accept), `performance-${id}`, { json: answer, table: () => performanceTable(answer.points) });
   }
 
   @Get(':id/transitions')
@@ -28,7 +39,14 @@ export class AnalyticsController {
     description: 'Same range rules as /performance. Loans observed at both month-ends only; balances are the earlier month-end’s.',
   })
   @ApiOkResponse({ type: TransitionsResponse, description: 'One period per pair of consecutive months' })
-  transitions(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: MonthRangeQuery) {
-    return this.analytics.transitions(actor, id, monthRange(q));
+  async transitions(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: MonthRangeQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const answer = await this.analytics.transitions(actor, id, monthRange(q));
+    return exportAnswer(reply, exportFormat(q.format, req.headers.accept), `transitions-${id}`, { json: answer, table: () => transitionsTable(answer.periods) });
   }
 }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { EXPORT_FORMATS, ExportFormat } from '../../common/export/export-format';
 
 /** A calendar month YYYY-MM from 1900 on (origination dates start there, §3). */
 export const MONTH_RE = /^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$/;
@@ -13,4 +14,7 @@ export class MonthRangeQuery {
   @ApiPropertyOptional({ example: '2025-12', description: 'Last month (default: this month, UTC)' })
   @IsOptional() @Matches(MONTH_RE, { message: 'to must be a month YYYY-MM' })
   to?: string;
+
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, description: 'csv or xlsx for a file (as with Accept: text/csv or the XLSX type); default json' })
+  @IsOptional() @IsIn(EXPORT_FORMATS as unknown as string[]) format?: ExportFormat;
 }

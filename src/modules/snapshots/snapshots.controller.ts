@@ -1,6 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { exportFormat } from '../../common/export/export-format';
+import { exportAnswer } from '../../common/export/export-response';
+import { snapshotsTable, vintageSheets, vintagesTable } from './snapshot-exports';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { csvBody } from '../loans/import/csv-import';
@@ -20,9 +23,24 @@ export class PortfolioSnapshotsController {
   ) {}
 
   @Get(':id/snapshots')
-  @ApiOperation({ summary: "A portfolio's daily snapshots, newest first (date_from, date_to inclusive)" })
-  list(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: SnapshotListQuery, @Req() req: FastifyRequest) {
-    return this.snapshots.list(actor, id, q, req);
+  @ApiOperation({
+    summary: "A portfolio's daily snapshots, newest first (date_from, date_to inclusive)",
+    description: 'CSV or XLSX (Accept or ?format=) carry every snapshot in the date range in one file, one row each; paging applies to JSON only.',
+  })
+  async list(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: SnapshotListQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const format = exportFormat(q.format, req.headers.accept);
+    if (format === 'json') {
+      void reply.header('Vary', 'Accept');
+      return this.snapshots.list(actor, id, q, req);
+    }
+    const all = await this.snapshots.listAll(actor, id, q);
+    return exportAnswer(reply, format, `snapshots-${id}`, { json: all, table: () => snapshotsTable(all) });
   }
 
   @Post(':id/snapshots')
@@ -39,8 +57,19 @@ export class PortfolioSnapshotsController {
     summary: 'Vintage analysis: one cohort per origination month or quarter, with curves from month-end loan snapshots ' +
       '(the current, unfinished month counts with its latest snapshot)',
   })
-  vintagesOf(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Query() q: VintageQuery) {
-    return this.vintages.get(actor, id, q.period, q.basis);
+  async vintagesOf(
+    @CurrentActor() actor: Actor,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: VintageQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const answer = await this.vintages.get(actor, id, q.period, q.basis);
+    return exportAnswer(reply, exportFormat(q.format, req.headers.accept), `vintages-${id}`, {
+      json: answer,
+      table: () => vintagesTable(answer.vintages, q.basis),
+      sheets: () => vintageSheets(answer.vintages, q.basis),
+    });
   }
 }
 

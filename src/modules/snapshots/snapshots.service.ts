@@ -42,6 +42,22 @@ export class SnapshotsService {
     });
   }
 
+  /** Every snapshot in the date range, newest first (the exports: one file, no pages). */
+  listAll(actor: Actor, portfolioId: string, q: SnapshotListQuery) {
+    assertDateRange(q.date_from, q.date_to);
+    return this.db.run(actor.org, async (m) => {
+      await this.portfolios.require(m, portfolioId);
+      const found = await rows<PortfolioSnapshotRow>(
+        m,
+        `SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots
+          WHERE organization_id = $1 AND portfolio_id = $2 AND ($3::date IS NULL OR snapshot_date >= $3) AND ($4::date IS NULL OR snapshot_date <= $4)
+          ORDER BY snapshot_date DESC`,
+        [actor.org, portfolioId, q.date_from ?? null, q.date_to ?? null],
+      );
+      return found.map(portfolioSnapshotView);
+    });
+  }
+
   /**
    * After a history import: every active or sold portfolio's snapshot on each of `dates`, from
    * that day's loan snapshots, in one statement (created or replaced; a retry changes nothing).
