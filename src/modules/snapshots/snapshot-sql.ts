@@ -51,6 +51,18 @@ export const LOAN_SNAPSHOT_FROM_LOANS = `id, portfolio_id, $2::date, original_pr
 export const bucketSql = (dpd: string) => `CASE WHEN ${dpd} = 0 THEN 'current' WHEN ${dpd} < 30 THEN 'dpd_1_29'
   WHEN ${dpd} < 60 THEN 'dpd_30_59' WHEN ${dpd} < 90 THEN 'dpd_60_89' WHEN ${dpd} < 120 THEN 'dpd_90_119' ELSE 'dpd_120_plus' END`;
 
+/**
+ * Every active or sold portfolio's snapshot on each of the dates $2 (date[]), from that day's
+ * loan snapshots, created or replaced: what a history import's job (and the seed) runs.
+ */
+export const RECOMPUTE_DATES_SQL = `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
+  SELECT p.id, s.snapshot_date, ${METRIC_SELECT}
+    FROM portfolios p
+    JOIN loan_snapshots s ON s.organization_id = p.organization_id AND s.portfolio_id = p.id AND s.snapshot_date = ANY($2::date[])
+   WHERE p.organization_id = $1 AND p.status IN ('active', 'sold')
+   GROUP BY p.id, s.snapshot_date
+  ${METRIC_UPSERT}`;
+
 /** Records that loan state on these dates was observed (§5), by a run or an import. */
 export const RECORD_OBSERVED = `INSERT INTO loan_snapshot_dates (snapshot_date, source)
   SELECT d, $2 FROM unnest($1::date[]) d ON CONFLICT DO NOTHING`;

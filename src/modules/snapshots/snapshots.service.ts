@@ -9,7 +9,7 @@ import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import {
-  METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView,
+  METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES_SQL,
 } from './snapshot-sql';
 import type { SnapshotListQuery } from './snapshots.dto';
 
@@ -66,16 +66,7 @@ export class SnapshotsService {
     return this.db.run(org, async (m) => {
       const written = await rows<{ n: number }>(
         m,
-        `WITH up AS (
-           INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
-           SELECT p.id, s.snapshot_date, ${METRIC_SELECT}
-             FROM portfolios p
-             JOIN loan_snapshots s ON s.organization_id = p.organization_id AND s.portfolio_id = p.id AND s.snapshot_date = ANY($2::date[])
-            WHERE p.organization_id = $1 AND p.status IN ('active', 'sold')
-            GROUP BY p.id, s.snapshot_date
-           ${METRIC_UPSERT}
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM up`,
+        `WITH up AS (${RECOMPUTE_DATES_SQL} RETURNING 1) SELECT count(*)::int AS n FROM up`,
         [org, dates],
       );
       return { portfolio_snapshots: written[0].n, dates: dates.length };
