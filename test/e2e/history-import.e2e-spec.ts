@@ -66,6 +66,20 @@ describe('history import (e2e)', () => {
     expect(stored.body.results[0]).toMatchObject({ principal_balance: '400.00', interest_rate: '0.05', charged_off_amount: '0.00' });
   });
 
+  it('honours Idempotency-Key: a retry with the same bytes answers the first response without importing again', async () => {
+    const org = newOrg();
+    const [id] = await insertLoans(org, [{ loan_number: 'K-1', origination_date: '2025-01-10' }]);
+    const send = (csv: string) => t.http().post('/loan-snapshots/import').set(bearer(tokenFor(t.config, org, 'admin')))
+      .set('Idempotency-Key', 'history-1').set('Content-Type', 'text/csv').send(csv);
+    const first = await send(`${HEADER}\nK-1,2025-01-31,100.00,0,active\n`);
+    expect(first.status).toBe(200);
+    const again = await send(`${HEADER}\nK-1,2025-01-31,100.00,0,active\n`);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect((await send(`${HEADER}\nK-1,2025-01-31,1.00,0,active\n`)).status).toBe(422);
+    expect((await snapshotsOf(org, `loan_id=${id}`)).body.results[0].principal_balance).toBe('100.00');
+  });
+
   it('rejects bad rows with their lines and writes nothing', async () => {
     const org = newOrg();
     await insertLoans(org, [{ loan_number: 'B-1', origination_date: '2025-01-10' }]);
