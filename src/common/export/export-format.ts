@@ -7,6 +7,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_TYPE = 'text/csv; charset=utf-8';
+/** For @ApiProduces on the routes that export. */
+export const EXPORT_MEDIA_TYPES = ['application/json', 'text/csv', XLSX_TYPE];
 
 const BY_MEDIA_TYPE: Record<string, ExportFormat> = {
   'application/json': 'json',

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
-import { exportFormat } from '../../common/export/export-format';
+import { EXPORT_MEDIA_TYPES, exportFormat } from '../../common/export/export-format';
 import { exportAnswer } from '../../common/export/export-response';
 import { performanceTable, transitionsTable } from './analytics-exports';
 import { MonthRangeQuery } from './analytics.dto';
@@ -17,6 +17,7 @@ export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}
 
   @Get(':id/performance')
+  @ApiProduces(...EXPORT_MEDIA_TYPES)
   @ApiOperation({
     summary: 'Performance series (§11): one point per calendar month-end with a non-empty pool, oldest first',
     description: 'from/to are YYYY-MM, inclusive; default the last 12 months up to this one; from after to or over 120 months → 400.',
@@ -34,6 +35,7 @@ export class AnalyticsController {
   }
 
   @Get(':id/transitions')
+  @ApiProduces(...EXPORT_MEDIA_TYPES)
   @ApiOperation({
     summary: 'Transition matrices (§11) between consecutive month-ends in the range: counts, balances and roll rates',
     description: 'Same range rules as /performance. Loans observed at both month-ends only; balances are the earlier month-end’s.',

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { exportFormat } from '../../common/export/export-format';
+import { EXPORT_MEDIA_TYPES, exportFormat } from '../../common/export/export-format';
 import { exportAnswer } from '../../common/export/export-response';
 import { snapshotsTable, vintageSheets, vintagesTable } from './snapshot-exports';
 import type { Actor } from '../../common/auth/actor';
@@ -23,6 +23,7 @@ export class PortfolioSnapshotsController {
   ) {}
 
   @Get(':id/snapshots')
+  @ApiProduces(...EXPORT_MEDIA_TYPES)
   @ApiOperation({
     summary: "A portfolio's daily snapshots, newest first (date_from, date_to inclusive)",
     description: 'CSV or XLSX (Accept or ?format=) carry every snapshot in the date range in one file, one row each; paging applies to JSON only.',
@@ -53,9 +54,13 @@ export class PortfolioSnapshotsController {
   }
 
   @Get(':id/vintages')
+  @ApiProduces(...EXPORT_MEDIA_TYPES)
   @ApiOperation({
     summary: 'Vintage analysis: one cohort per origination month or quarter, with curves from month-end loan snapshots ' +
       '(the current, unfinished month counts with its latest snapshot)',
+    description: 'Curve points carry the §4 ratios and the §11 smm, cpr, mdr, cdr, dpd_60/90_plus_rate and cumulative_net_loss_rate; ' +
+      '?basis=calendar keys them by month (YYYY-MM) instead of months_on_book. CSV: one row per cohort and point; XLSX: a cohorts ' +
+      'sheet, then one sheet per metric with cohorts as rows and months on book (or months) as columns.',
   })
   async vintagesOf(
     @CurrentActor() actor: Actor,
