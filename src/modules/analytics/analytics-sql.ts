@@ -1,4 +1,4 @@
-import { inDefaultSql } from '../snapshots/snapshot-sql';
+import { bucketSql, inDefaultSql } from '../snapshots/snapshot-sql';
 import { scheduledPrincipalSql } from './scheduled-principal-sql';
 
 /**
@@ -80,10 +80,9 @@ export const performanceSql = (members: string) => `
     FROM lm WHERE mi BETWEEN $4 AND $5
    GROUP BY mi ORDER BY mi`;
 
-/** §11 transition state of an observation aliased `a`. */
-const stateSql = (a: string) => `CASE WHEN ${a}.status = 'paid_off' THEN 'paid_off' WHEN ${inDefaultSql(a)} THEN 'default'
-  WHEN ${a}.days_past_due = 0 THEN 'current' WHEN ${a}.days_past_due < 30 THEN 'dpd_1_29'
-  WHEN ${a}.days_past_due < 60 THEN 'dpd_30_59' WHEN ${a}.days_past_due < 90 THEN 'dpd_60_89' ELSE 'dpd_90_119' END`;
+/** §11 transition state of an observation aliased `a` (120+ days is in default, so never its bucket). */
+const stateSql = (a: string) =>
+  `CASE WHEN ${a}.status = 'paid_off' THEN 'paid_off' WHEN ${inDefaultSql(a)} THEN 'default' ELSE ${bucketSql(`${a}.days_past_due`)} END`;
 
 /** Cells of the M−1 → M matrices for M in [$4, $5]: counts, M−1 balances and roll rates. */
 export const transitionsSql = (members: string) => `
