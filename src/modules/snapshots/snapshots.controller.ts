@@ -14,7 +14,7 @@ import { CreateSnapshotDto, LoanSnapshotQuery, SnapshotListQuery, SnapshotRunDto
 import { SnapshotsService } from './snapshots.service';
 import { VintagesService } from './vintages.service';
 import { JobAcceptedResponse } from '../../common/openapi/properties';
-import { LoanSnapshotPage, PortfolioSnapshotPage, PortfolioSnapshotResponse, VintageAnalysisResponse } from './snapshots.responses';
+import { HistoryImportResponse, LoanSnapshotPage, PortfolioSnapshotPage, PortfolioSnapshotResponse, VintageAnalysisResponse } from './snapshots.responses';
 
 @ApiTags('snapshots')
 @Controller('portfolios')
@@ -114,6 +114,7 @@ export class LoanSnapshotsController {
       'before the loan’s origination; loan and date at most once per file; a stored loan and date is replaced whole. ' +
       '200 {imported, dates, job_id, status_url}; 422 with up to 100 {line, field, message}.',
   })
+  @ApiOkResponse({ type: HistoryImportResponse, description: 'Imported; the job recomputes the portfolio snapshots of the imported dates' })
   importHistory(@CurrentActor() actor: Actor, @Req() req: FastifyRequest) {
     return this.history.import(actor, csvBody(req), req.headers['content-length']);
   }
