@@ -1,5 +1,6 @@
-import { METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT } from '../../src/modules/snapshots/snapshot-sql';
+import { RECOMPUTE_DATES_SQL, RECORD_OBSERVED } from '../../src/modules/snapshots/snapshot-sql';
 import type { SeedContext } from './context';
+import { byProgramSql, curtailmentSql, PROGRAM_BEHAVIOUR } from './loans';
 
 const MONTHS = 24;
 const monthIndexSql = (col: string) => `(date_part('year', ${col}) * 12 + date_part('month', ${col}))::int`;
@@ -14,6 +15,8 @@ const STORY_SQL = `
   CREATE TEMP TABLE history_story ON COMMIT DROP AS
   SELECT id, portfolio_id, original_principal, principal_balance AS balance_now, interest_rate, term_months,
          origination_date, status AS status_now, days_past_due AS dpd_now, orig_month, mob_now,
+         charged_off_amount AS charged_off_now, recovered_amount AS recovered_now,
+         ${curtailmentSql('loan_number', byProgramSql('program_id', PROGRAM_BEHAVIOUR.prepay))} AS curtail,
          interest_rate::float8 / 12 AS r,
          least(term_months, floor(mob_now * (0.4 + 0.6 * (hashtext(id::text) & 1023) / 1024.0)))::int AS payoff_mob
     FROM (SELECT *, ${monthIndexSql('origination_date')} AS orig_month,
@@ -27,21 +30,27 @@ const STORY_SQL = `
  * today's delinquency built up 30 days a month (a loan 95 dpd now was 65 a month ago), so
  * defaulted and charged-off loans pass through the buckets and change status at 90 and 180 dpd;
  * paid-off loans amortise until their payoff month, then stay paid off; about 3 % of performing
- * loans show a brief 1-29 dpd slip. Float power() only shapes synthetic data. Each level ends
+ * loans show a brief 1-29 dpd slip; performing balances run ahead of schedule by the loan's
+ * curtailment each month; a charged-off loan has a zero balance, its charge-off, and recoveries
+ * growing with the time since (today's in full). Float power() only shapes synthetic data. Each level ends
  * in OFFSET 0 so the planner does not inline it and re-evaluate a derived column at every use.
  */
 const MONTH_END_SQL = `
   INSERT INTO loan_snapshots (loan_id, portfolio_id, snapshot_date, original_principal, principal_balance, interest_rate,
-                              term_months, days_past_due, delinquency_bucket, status, next_payment_date)
+                              term_months, days_past_due, delinquency_bucket, status, next_payment_date,
+                              charged_off_amount, recovered_amount)
   SELECT id, portfolio_id, $1::date, original_principal,
-         CASE WHEN status = 'paid_off' THEN 0
+         CASE WHEN status IN ('paid_off', 'charged_off') THEN 0
               ELSE least(original_principal, greatest(balance_now, round((original_principal * CASE WHEN r = 0 THEN 1 - paid::float8 / term_months
-                     ELSE (power(1 + r, term_months) - power(1 + r, paid)) / (power(1 + r, term_months) - 1) END)::numeric, 2))) END,
+                     ELSE (power(1 + r, term_months) - power(1 + r, paid)) / (power(1 + r, term_months) - 1) END
+                     * CASE WHEN dpd = 0 THEN 1 - curtail * least(mob, term_months) ELSE 1 END)::numeric, 2))) END,
          interest_rate, term_months, dpd,
          CASE WHEN dpd = 0 THEN 'current' WHEN dpd < 30 THEN 'dpd_1_29' WHEN dpd < 60 THEN 'dpd_30_59'
               WHEN dpd < 90 THEN 'dpd_60_89' WHEN dpd < 120 THEN 'dpd_90_119' ELSE 'dpd_120_plus' END,
          status,
-         CASE WHEN status IN ('active', 'defaulted') THEN (origination_date + make_interval(months => paid + 1))::date END
+         CASE WHEN status IN ('active', 'defaulted') THEN (origination_date + make_interval(months => paid + 1))::date END,
+         CASE WHEN status = 'charged_off' THEN charged_off_now ELSE 0 END,
+         CASE WHEN status = 'charged_off' THEN round(recovered_now * (dpd - 150) / greatest(dpd_now - 150, 30), 2) ELSE 0 END
     FROM (
       SELECT *, greatest(least(mob, term_months - 1) - dpd / 30, 0) AS paid
         FROM (
@@ -85,15 +94,9 @@ export async function seed(ctx: SeedContext): Promise<void> {
     let total = 0;
     for (const d of dates) total += (await c.query(MONTH_END_SQL, [d, monthIndex(d)])).rowCount ?? 0;
     ctx.log(`history: ${total} month-end loan snapshots over ${dates.length} months`);
-    const ps = await c.query(
-      `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
-       SELECT s.portfolio_id, s.snapshot_date, ${METRIC_SELECT}
-         FROM loan_snapshots s JOIN portfolios p ON p.organization_id = s.organization_id AND p.id = s.portfolio_id
-        WHERE s.organization_id = $1 AND s.snapshot_date = ANY($2::date[]) AND p.status IN ('active', 'sold')
-        GROUP BY s.portfolio_id, s.snapshot_date
-       ${METRIC_UPSERT}`,
-      [ctx.org, dates],
-    );
+    // What a history import records and its job recomputes, with the service's own statements.
+    await c.query(RECORD_OBSERVED, [dates, 'import']);
+    const ps = await c.query(RECOMPUTE_DATES_SQL, [ctx.org, dates]);
     await c.query('COMMIT');
     ctx.log(`history: ${ps.rowCount} month-end portfolio snapshots`);
   } catch (err) {

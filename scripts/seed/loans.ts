@@ -14,24 +14,57 @@ const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Mille
   "O'Connor", 'Anderson', 'Taylor', 'Thomas', 'Moore', 'Jackson', 'Martin', 'Lee', 'Thompson', 'White', 'Harris', 'Patel', 'Kim'];
 const COMPANY = ['Holdings LLC', 'Bakery Inc.', '& Sons', 'Logistics Co.', 'Dental Group', 'Auto Repair', 'Landscaping, Inc.', 'Cafe'];
 
+/**
+ * Per program (prime, near-prime, auto, small business), the knobs that shape the analytics:
+ * how fast loans prepay (payoffs and partial curtailments: prime fastest, near-prime slowest,
+ * small business in between), how often they default (risk), and how much of a charge-off is
+ * recovered (auto has its collateral).
+ */
+export const PROGRAM_BEHAVIOUR = {
+  prepay: [1.5, 0.6, 1.1, 1.0],
+  risk: [0.5, 2.0, 0.8, 1.2],
+  recovery: [0.25, 0.12, 0.45, 0.3],
+} as const;
+const PROGRAM_ORDER = [SEED_PROGRAMS.primePersonal, SEED_PROGRAMS.nearPrimePersonal, SEED_PROGRAMS.auto, SEED_PROGRAMS.smallBusiness];
+
+/** A program's knob as SQL, from its program_id column. */
+export const byProgramSql = (col: string, values: readonly number[]) =>
+  `(CASE ${col} ${PROGRAM_ORDER.map((id, i) => `WHEN '${id}' THEN ${values[i]}`).join(' ')} END)`;
+
+/**
+ * The monthly share of its scheduled balance a loan pays ahead of schedule (a curtailment),
+ * fixed per loan from its number so the history (scripts/seed/history.ts) retells it exactly.
+ */
+export const curtailmentSql = (loanNumber: string, prepay: string) => `(0.002 * ${prepay} * (hashtext(${loanNumber}) & 1023) / 1024.0)`;
+
 const sqlArray = (xs: readonly string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]`;
 
 /**
  * Loans in one set-based INSERT … SELECT over generate_series: originations over the last
  * 24 months (more of them recently), four programs with their own terms, sizes, rates and
- * risk, balances amortising with age (delinquent loans behind schedule), and a seasoning-
- * driven spread of payoffs, delinquency, defaults and charge-offs.
+ * risk, balances amortising with age (delinquent loans behind schedule, performing ones a
+ * little ahead by curtailments), and a seasoning-driven spread of payoffs, delinquency,
+ * defaults and charge-offs (written off to a zero balance, partly recovered) by program.
  */
 export async function seed(ctx: SeedContext): Promise<void> {
   if (ctx.loans === 0) return;
   const p = SEED_PROGRAMS;
   const res = await ctx.client.query(
     `INSERT INTO loans (organization_id, loan_number, borrower_name, program_id, currency, origination_date, maturity_date,
-                        original_principal, principal_balance, interest_rate, term_months, days_past_due, status, next_payment_date)
+                        original_principal, principal_balance, interest_rate, term_months, days_past_due, status, next_payment_date,
+                        charged_off_amount, recovered_amount)
      SELECT $1, loan_number, borrower_name, program_id, 'USD', orig, (orig + make_interval(months => term))::date,
-            principal, CASE WHEN status = 'paid_off' THEN 0 ELSE balance END, rate, term,
+            principal,
+            -- A charge-off writes the balance off; a performing loan runs ahead of schedule by its curtailments.
+            CASE WHEN status IN ('paid_off', 'charged_off') THEN 0
+                 WHEN dpd = 0 THEN round(balance * (1 - ${curtailmentSql('loan_number', 'prepay')} * least(mob, term)), 2)
+                 ELSE balance END,
+            rate, term,
             CASE WHEN status = 'paid_off' THEN 0 ELSE dpd END, status,
-            CASE WHEN status IN ('active', 'defaulted') THEN (orig + make_interval(months => paid + 1))::date END
+            CASE WHEN status IN ('active', 'defaulted') THEN (orig + make_interval(months => paid + 1))::date END,
+            CASE WHEN status = 'charged_off' THEN balance ELSE 0 END,
+            -- Collections recover most of what they will in the first four months after the charge-off (at 180 dpd).
+            CASE WHEN status = 'charged_off' THEN round(balance * recovery * least((dpd - 150) / 120.0, 1), 2) ELSE 0 END
        -- Each level ends in OFFSET 0 so the planner does not flatten it: flattened, every use of a
        -- derived column would repeat its whole expression (and its random() draws).
        FROM (
@@ -41,7 +74,7 @@ export async function seed(ctx: SeedContext): Promise<void> {
            FROM (
              SELECT *, greatest(least(mob, term - 1) - dpd / 30, 0) AS paid
                FROM (
-                 SELECT i, orig, term, principal, rate::numeric AS rate, program_id, borrower_name, mob,
+                 SELECT i, orig, term, principal, rate::numeric AS rate, program_id, borrower_name, mob, prepay, recovery,
                         CASE WHEN mob >= term OR u_status < p_paid THEN 'paid_off'
                              WHEN u_status < p_paid + p_co THEN 'charged_off'
                              WHEN u_status < p_paid + p_co + p_def THEN 'defaulted'
@@ -56,7 +89,7 @@ export async function seed(ctx: SeedContext): Promise<void> {
                                                        WHEN u_dpd < tail * 0.96 THEN 90 + floor(u_days * 30)
                                                        ELSE 120 + floor(u_days * 60) END)::int END AS dpd
                    FROM (
-                     SELECT *, least(0.004 * mob, 0.15) AS p_paid,
+                     SELECT *, least(0.008 * mob * prepay, 0.45) AS p_paid,
                             CASE WHEN mob >= 6 THEN 0.0012 * (mob - 5) * risk ELSE 0 END AS p_co,
                             CASE WHEN mob >= 4 THEN 0.0008 * (mob - 3) * risk ELSE 0 END AS p_def,
                             0.12 * risk AS tail
@@ -64,7 +97,9 @@ export async function seed(ctx: SeedContext): Promise<void> {
                          SELECT i, orig, u_status, u_dpd, u_days,
                                 (date_part('year', age(current_date, orig)) * 12 + date_part('month', age(current_date, orig)))::int AS mob,
                                 (ARRAY['${p.primePersonal}', '${p.nearPrimePersonal}', '${p.auto}', '${p.smallBusiness}']::uuid[])[prog + 1] AS program_id,
-                                (ARRAY[0.5, 2.0, 0.8, 1.2])[prog + 1] AS risk,
+                                (ARRAY[${PROGRAM_BEHAVIOUR.risk.join(', ')}])[prog + 1] AS risk,
+                                (ARRAY[${PROGRAM_BEHAVIOUR.prepay.join(', ')}])[prog + 1] AS prepay,
+                                (ARRAY[${PROGRAM_BEHAVIOUR.recovery.join(', ')}])[prog + 1] AS recovery,
                                 CASE prog WHEN 0 THEN (ARRAY[36, 48, 60])[1 + floor(u_term * 3)::int]
                                           WHEN 1 THEN (ARRAY[24, 36])[1 + floor(u_term * 2)::int]
                                           WHEN 2 THEN (ARRAY[48, 60, 72])[1 + floor(u_term * 3)::int]

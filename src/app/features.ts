@@ -1,3 +1,4 @@
+import { AnalyticsModule } from '../modules/analytics/analytics.module';
 import { ApiKeysModule } from '../modules/api-keys/api-keys.module';
 import { InvestorsModule } from '../modules/investors/investors.module';
 import { InvestorsWorkersModule } from '../modules/investors/investors.workers.module';
@@ -18,6 +19,7 @@ export const FEATURE_MODULES = [
   LoansModule,
   PortfoliosModule,
   SnapshotsModule,
+  AnalyticsModule,
   InvestorsModule,
   LoanTapesModule,
   SavingsModule,

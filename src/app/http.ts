@@ -27,7 +27,7 @@ import { registerWebApp } from './web-app';
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** Routes that take a streamed text/csv body; every other route takes JSON only. */
-const CSV_ROUTES = [/^\/loans\/import(\?|$)/];
+const CSV_ROUTES = [/^\/loans\/import(\?|$)/, /^\/loan-snapshots\/import(\?|$)/];
 
 export async function createHttpApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
   const trust = trustFunction(config.trustProxy);

@@ -26,6 +26,12 @@ const today = date((v, t) => (v === t ? null : `must be today (${t}, UTC); got $
 // Accrual counts only complete days: a date after today would pay interest not yet earned.
 const notFuture = date((v, t) => (v <= t ? null : `must not be after today (${t}, UTC); got ${v}`));
 
+// The history import's recompute covers imported days, which are all before today; at most ten years of days.
+const pastDates: Check = (v, t) =>
+  Array.isArray(v) && v.length > 0 && v.length <= 3700 && v.every((d) => isIsoDate(d) && d < t)
+    ? null
+    : `must be a list of dates YYYY-MM-DD before today (${t}, UTC)`;
+
 const tenant = (required: Record<string, Check> = {}, optional: Record<string, Check> = {}): Shape => ({
   signed: true,
   fields: { org: uuid, requestId, actorSubject: subject, ...required, ...optional },
@@ -37,7 +43,7 @@ const fanOut: Shape = { signed: false, fields: {}, required: [] };
 /** Every job the service creates, by queue and name; the type makes a new job name without a shape a compile error. */
 const SHAPES: { [Q in QueueName]: Record<JobName<Q>, Shape> } = {
   'auto-assign': { 'auto-assign': tenant({ portfolioId: uuid }), 'auto-assign-dynamic': tenant(), 'fan-out': fanOut },
-  snapshots: { 'snapshot-run': tenant({ snapshotDate: today }), 'fan-out': fanOut },
+  snapshots: { 'snapshot-run': tenant({ snapshotDate: today }), history: tenant({ dates: pastDates }), 'fan-out': fanOut },
   'loan-tapes': {
     'generate-tape': tenant({ tapeId: uuid }),
     'scheduled-tape': tenant({ configId: uuid }),

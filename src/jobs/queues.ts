@@ -28,6 +28,7 @@ export interface JobPayloads {
   };
   snapshots: {
     'snapshot-run': TenantJob & { snapshotDate: string };
+    history: TenantJob & { dates: string[] };
     'fan-out': FanOutJob;
   };
   'loan-tapes': {

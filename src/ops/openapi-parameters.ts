@@ -16,6 +16,8 @@ export const PARAMETER_DOCS: Record<string, { description: string; example?: unk
   'query:clientReference': { description: "Only this client's instructions", example: 'client-0001' },
   'query:config_id': { description: 'Only tapes generated from this config' },
   'query:currency': { description: 'Only instruments in this ISO 4217 currency', example: 'USD' },
+  'query:basis': { description: 'months_on_book (default): points keyed by months on book; calendar: keyed by month-end "YYYY-MM"' },
+  'query:format': { description: 'csv or xlsx for a file (as with Accept: text/csv or the XLSX media type); default json' },
   'query:cursor': { description: 'Keyset paging: empty for the first page, then the value from `next`; count is null in this mode' },
   'query:date_from': { description: 'Earliest date, inclusive (YYYY-MM-DD)' },
   'query:date_to': { description: 'Latest date, inclusive (YYYY-MM-DD)' },

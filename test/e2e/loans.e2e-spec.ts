@@ -48,6 +48,8 @@ describe('loans (e2e)', () => {
         days_past_due: 31,
         delinquency_bucket: 'dpd_30_59',
         status: 'active',
+        charged_off_amount: '0.00',
+        recovered_amount: '0.00',
         next_payment_date: null,
         portfolio_id: null,
         created_at: expect.any(String),

@@ -256,6 +256,7 @@ describe('snapshots (e2e)', () => {
         results: [{
           id: expect.any(String), loan_id: ids[0], portfolio_id: pid, snapshot_date: dates[0], principal_balance: '1234.50',
           days_past_due: 40, delinquency_bucket: 'dpd_30_59', status: 'active', interest_rate: '0.075', next_payment_date: '2026-01-15',
+          charged_off_amount: '0.00', recovered_amount: '0.00',
         }],
       });
       expect((await t.http().get(`/loan-snapshots?portfolio_id=${pid}`).set(bearer(token))).body.count).toBe(6);

@@ -180,8 +180,19 @@ describe('bounded waits: bodies, queries and the pool (e2e)', () => {
   it('a viewer’s slow analytics query is stopped by the statement timeout: 503 problem, not minutes', async () => {
     const org = newOrg();
     const portfolio = await insertPortfolio(org);
-    // Vintage curves probe every month since origination: 3 000 loans × ~1 520 months.
-    await insertOldLoans(org, portfolio, 3000, '1900-01-01');
+    // Vintage curves read every month-end of the cohort loans and work out each one's scheduled
+    // principal (a numeric power): ten years of month-ends of 3 000 amortising loans.
+    await insertOldLoans(org, portfolio, 3000, '2014-12-01');
+    await withOrgSql(org, async (c) => {
+      await c.query(`SELECT ensure_loan_snapshot_partitions('2015-01-01', '2024-12-31')`);
+      await c.query(
+        `INSERT INTO loan_snapshots (loan_id, portfolio_id, snapshot_date, original_principal, principal_balance, interest_rate,
+                                     term_months, days_past_due, delinquency_bucket, status)
+         SELECT l.id, l.portfolio_id, ('2015-01-15'::date + make_interval(months => k))::date, 1000, 900 - k, 0.05, 360, 0, 'current', 'active'
+           FROM loans l CROSS JOIN generate_series(0, 119) k WHERE l.organization_id = $1`,
+        [org],
+      );
+    });
     const started = Date.now();
     const res = await t.http().get(`/portfolios/${portfolio}/vintages`).set(bearer(tokenFor(t.config, org, 'viewer')));
     expect(res.status).toBe(503);

@@ -73,7 +73,7 @@ describe('typed client (openapi.json, e2e)', () => {
     expect(assigned.data!.assigned).toBe(1);
     const one = await api.GET('/portfolios/{id}', { params: { path: { id: portfolioId } } });
     expect(one.data!.total_outstanding).toBe('8000.10');
-    const list = await api.GET('/portfolios', { params: { query: { portfolio_type: 'static' } } });
+    const list = await api.GET('/portfolios', { params: { query: { portfolio_type: ['static'] } } });
     expect(list.data!.results.map((p) => p.id)).toContain(portfolioId);
     const loans = await api.GET('/portfolios/{id}/loans', { params: { path: { id: portfolioId } } });
     expect(loans.data!.results[0].portfolio_id).toBe(portfolioId);
@@ -120,7 +120,7 @@ describe('typed client (openapi.json, e2e)', () => {
     const read = await api.GET('/investors/{id}', { params: { path: { id: investor.data!.id } } });
     expect(read.data!.legal_name).toBeNull();
     const key = await owner.POST('/api-keys', { body: { name: 'partner', role: 'viewer' } });
-    expect(key.data!.key.length).toBeGreaterThan(20);
+    expect(key.data!.key!.length).toBeGreaterThan(20);
     const keys = await owner.GET('/api-keys');
     expect(keys.data!.results[0].revoked_at).toBeNull();
   });

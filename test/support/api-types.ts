@@ -301,7 +301,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Postgres and Redis are reachable (503 otherwise) */
+        /** Postgres and Redis are reachable and the tenant pool is not saturated (503 otherwise) */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -435,6 +435,26 @@ export interface paths {
         get: operations["LoanSnapshotsController_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/loan-snapshots/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * History import: past loan states from a text/csv body (streamed; all or nothing), then a job recomputes the portfolio snapshots of the imported dates
+         * @description Columns: loan_number, snapshot_date, principal_balance, days_past_due, status (required); interest_rate, term_months, original_principal, next_payment_date, charged_off_amount, recovered_amount (optional: empty or absent takes the loan’s current rate, term and original principal, a null next_payment_date and 0.00). Dates must be before today (UTC) and not before the loan’s origination; loan and date at most once per file; a stored loan and date is replaced whole. 200 {imported, dates, job_id, status_url}; 422 with up to 100 {line, field, message}.
+         */
+        post: operations["LoanSnapshotsController_importHistory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -600,7 +620,7 @@ export interface paths {
         put?: never;
         /**
          * Bulk upsert by loan_number from a text/csv body (streamed; all or nothing)
-         * @description Header names loan fields; required: loan_number, borrower_name, program_id, origination_date, original_principal, principal_balance, interest_rate, term_months. A column the file lacks keeps its stored value on update; empty optional cells take the table default (currency USD, status active, days_past_due 0, dates null). 200 {inserted, updated}; 422 with up to 100 {line, field, message}.
+         * @description Header names loan fields; required: loan_number, borrower_name, program_id, origination_date, original_principal, principal_balance, interest_rate, term_months. A column the file lacks keeps its stored value on update; empty optional cells take the table default (currency USD, status active, days_past_due 0, dates null). 200 {inserted, updated}; 422 with up to 100 {line, field, message} (also for invalid UTF-8, a line or record over IMPORT_MAX_RECORD_BYTES, more than 64 columns, an origination_date before 1900-01-01); 408 when the body stalls; 413 over IMPORT_MAX_BYTES; 429 with Retry-After past IMPORT_MAX_CONCURRENT_PER_ORG imports at once.
          */
         post: operations["LoansController_import"];
         delete?: never;
@@ -716,6 +736,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/portfolios/{id}/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Performance series (§11): one point per calendar month-end with a non-empty pool, oldest first
+         * @description from/to are YYYY-MM, inclusive; default the last 12 months up to this one; from after to or over 120 months → 400.
+         */
+        get: operations["AnalyticsController_performance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/portfolios/{id}/sell": {
         parameters: {
             query?: never;
@@ -743,7 +783,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A portfolio's daily snapshots, newest first (date_from, date_to inclusive) */
+        /**
+         * A portfolio's daily snapshots, newest first (date_from, date_to inclusive)
+         * @description CSV or XLSX (Accept or ?format=) carry every snapshot in the date range in one file, one row each; paging applies to JSON only.
+         */
         get: operations["PortfolioSnapshotsController_list"];
         put?: never;
         /** Compute (or recompute and replace) the portfolio's snapshot for a date (default today, UTC); a past date is computed from that day's loan snapshots (422 if there are none), a future date is 422 */
@@ -765,6 +808,26 @@ export interface paths {
         put?: never;
         /** Move loans (all when loan_ids is omitted) to another portfolio, atomically */
         post: operations["PortfoliosController_transfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portfolios/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Transition matrices (§11) between consecutive month-ends in the range: counts, balances and roll rates
+         * @description Same range rules as /performance. Loans observed at both month-ends only; balances are the earlier month-end’s.
+         */
+        get: operations["AnalyticsController_transitions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -795,7 +858,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Vintage analysis: one cohort per origination month or quarter, with curves from month-end loan snapshots (the current, unfinished month counts with its latest snapshot) */
+        /**
+         * Vintage analysis: one cohort per origination month or quarter, with curves from month-end loan snapshots (the current, unfinished month counts with its latest snapshot)
+         * @description Curve points carry the §4 ratios and the §11 smm, cpr, mdr, cdr, dpd_60/90_plus_rate and cumulative_net_loss_rate; ?basis=calendar keys them by month (YYYY-MM) instead of months_on_book. CSV: one row per cohort and point; XLSX: a cohorts sheet, then one sheet per metric with cohorts as rows and months on book (or months) as columns.
+         */
         get: operations["PortfolioSnapshotsController_vintagesOf"];
         put?: never;
         post?: never;
@@ -855,8 +921,8 @@ export interface components {
              * @example 0b8e5a3c-4f7d-4c1e-9a53-2d6f0e1b7c44
              */
             id: string;
-            /** @description The key itself: shown only in this response; send it as X-API-Key (or cdpapi-Subscription-Key) */
-            key: string;
+            /** @description The key itself: shown only in this response; send it as X-API-Key (or cdpapi-Subscription-Key). null on an idempotent replay (the key is never stored) */
+            key: string | null;
             /** @example partner-integration */
             name: string;
             /** @enum {string} */
@@ -1033,6 +1099,12 @@ export interface components {
         };
         CreateLoanDto: {
             borrower_name: string;
+            /**
+             * @description Cumulative principal written off (§11)
+             * @default 0.00
+             * @example 1234.50
+             */
+            charged_off_amount?: string;
             /** @default USD */
             currency?: string;
             /** @default 0 */
@@ -1052,15 +1124,18 @@ export interface components {
             next_payment_date?: string | null;
             /** @example 1234.50 */
             original_principal: string;
-            /**
-             * Format: date
-             * @example 2026-01-15
-             */
+            /** @example 2026-01-15 */
             origination_date: string;
             /** @example 1234.50 */
             principal_balance: string;
             /** Format: uuid */
             program_id: string;
+            /**
+             * @description Cumulative recoveries after charge-off, never more than charged_off_amount
+             * @default 0.00
+             * @example 1234.50
+             */
+            recovered_amount?: string;
             /**
              * @default active
              * @enum {string}
@@ -1110,7 +1185,7 @@ export interface components {
             snapshot_date?: string;
         };
         CreateTapeConfigDto: {
-            /** @description Catalog names (GET /loan-tape-columns), in output order, at least one, no repeats. Valid: id, loan_number, borrower_name, program_id, currency, origination_date, maturity_date, original_principal, principal_balance, interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, portfolio_id, created_at, updated_at, months_on_book, remaining_term_months, portfolio_name, investor_id, investor_name, ownership_pct, as_of_date */
+            /** @description Catalog names (GET /loan-tape-columns), in output order, at least one, no repeats. Valid: id, loan_number, borrower_name, program_id, currency, origination_date, maturity_date, original_principal, principal_balance, interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, portfolio_id, created_at, updated_at, months_on_book, remaining_term_months, charged_off_amount, recovered_amount, scheduled_principal, portfolio_name, investor_id, investor_name, ownership_pct, as_of_date */
             columns: string[];
             /**
              * @description json means JSON Lines
@@ -1253,6 +1328,18 @@ export interface components {
              * @example 2026-01-15
              */
             as_of_date?: string;
+        };
+        HistoryImportResponse: {
+            /**
+             * @description Distinct snapshot dates in the file
+             * @example 24
+             */
+            dates: number;
+            /** @example 24000 */
+            imported: number;
+            job_id: string;
+            /** @example /jobs/… */
+            status_url: string;
         };
         InstructionAcceptedResponse: {
             /** @example dep-2026-0001 */
@@ -1628,6 +1715,11 @@ export interface components {
             results: components["schemas"]["LoanSnapshotResponse"][];
         };
         LoanSnapshotResponse: {
+            /**
+             * @description Principal written off, cumulative (§11)
+             * @example 1234.50
+             */
+            charged_off_amount: string;
             days_past_due: number;
             /** @enum {string} */
             delinquency_bucket: "current" | "dpd_1_29" | "dpd_30_59" | "dpd_60_89" | "dpd_90_119" | "dpd_120_plus";
@@ -1661,6 +1753,11 @@ export interface components {
              * @example 1234.50
              */
             principal_balance: string;
+            /**
+             * @description Recovered after charge-off, cumulative; never above charged_off_amount
+             * @example 1234.50
+             */
+            recovered_amount: string;
             /**
              * Format: date
              * @example 2026-01-15
@@ -1711,6 +1808,89 @@ export interface components {
             productId: string;
             /** @example 1 */
             productVersion: string;
+        };
+        PerformancePointResponse: {
+            /** @example 2150000.00 */
+            balance: string;
+            /**
+             * @description 1 − (1 − mdr)^12
+             * @example 0.0125
+             */
+            cdr: string | null;
+            /**
+             * @description 1 − (1 − smm)^12
+             * @example 0.0125
+             */
+            cpr: string | null;
+            /**
+             * @description Σ charged off ÷ Σ original principal
+             * @example 0.0125
+             */
+            cumulative_gross_loss_rate: string | null;
+            /**
+             * @description Σ (charged off − recovered) ÷ Σ original principal
+             * @example 0.0125
+             */
+            cumulative_net_loss_rate: string | null;
+            /**
+             * @description Rate (§1), null when its denominator is 0
+             * @example 0.0125
+             */
+            dpd_30_plus_rate: string | null;
+            /**
+             * @description Rate (§1), null when its denominator is 0
+             * @example 0.0125
+             */
+            dpd_60_plus_rate: string | null;
+            /**
+             * @description Rate (§1), null when its denominator is 0
+             * @example 0.0125
+             */
+            dpd_90_plus_rate: string | null;
+            /** @example 250 */
+            loan_count: number;
+            /**
+             * @description Monthly default rate: Σ B0 newly defaulted ÷ Σ B0 active at the start
+             * @example 0.0125
+             */
+            mdr: string | null;
+            /** @example 2025-03 */
+            month: string;
+            /**
+             * @description Σ balance ÷ Σ original principal
+             * @example 0.0125
+             */
+            pool_factor: string | null;
+            /**
+             * @description Σ (charged off − recovered) ÷ Σ charged off
+             * @example 0.0125
+             */
+            severity: string | null;
+            /**
+             * @description Single monthly mortality: Σ unscheduled principal ÷ Σ (B0 − scheduled)
+             * @example 0.0125
+             */
+            smm: string | null;
+            /**
+             * @description Balance-weighted interest rate
+             * @example 0.0125
+             */
+            wac: string | null;
+            /**
+             * @description Balance-weighted months on book, 2 decimals
+             * @example 14.25
+             */
+            wala: string | null;
+            /**
+             * @description Balance-weighted remaining term, 2 decimals
+             * @example 21.75
+             */
+            wam: string | null;
+        };
+        PerformanceResponse: {
+            points: components["schemas"]["PerformancePointResponse"][];
+            /** Format: uuid */
+            portfolio_id: string;
         };
         PortfolioPage: {
             /**
@@ -2262,6 +2442,36 @@ export interface components {
             /** Format: uuid */
             target_portfolio_id: string;
         };
+        TransitionPeriodResponse: {
+            /** @description Σ balances at the earlier month-end; keys: from state, then to state (paid_off, default, current, dpd_1_29, dpd_30_59, dpd_60_89, dpd_90_119) */
+            balances: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+            /** @description Loan counts; keys: from state, then to state (paid_off, default, current, dpd_1_29, dpd_30_59, dpd_60_89, dpd_90_119) */
+            counts: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /** @example 2025-02 */
+            from: string;
+            /** @description balances[a][b] ÷ Σ balances[a]; null for an empty row; keys: from state, then to state (paid_off, default, current, dpd_1_29, dpd_30_59, dpd_60_89, dpd_90_119) */
+            roll_rates: {
+                [key: string]: {
+                    [key: string]: string | null;
+                };
+            };
+            /** @example 2025-03 */
+            to: string;
+        };
+        TransitionsResponse: {
+            periods: components["schemas"]["TransitionPeriodResponse"][];
+            /** Format: uuid */
+            portfolio_id: string;
+            states: ("paid_off" | "default" | "current" | "dpd_1_29" | "dpd_30_59" | "dpd_60_89" | "dpd_90_119")[];
+        };
         UpdateAssignmentDto: {
             /**
              * Format: date
@@ -2308,6 +2518,11 @@ export interface components {
         };
         UpdateLoanDto: {
             borrower_name?: string;
+            /**
+             * @description Cumulative principal written off (§11)
+             * @example 1234.50
+             */
+            charged_off_amount?: string;
             currency?: string;
             days_past_due?: number;
             /** @example 0.078 */
@@ -2324,15 +2539,16 @@ export interface components {
             next_payment_date?: string | null;
             /** @example 1234.50 */
             original_principal?: string;
-            /**
-             * Format: date
-             * @example 2026-01-15
-             */
             origination_date?: string;
             /** @example 1234.50 */
             principal_balance?: string;
             /** Format: uuid */
             program_id?: string;
+            /**
+             * @description Cumulative recoveries after charge-off, never more than charged_off_amount
+             * @example 1234.50
+             */
+            recovered_amount?: string;
             /** @enum {string} */
             status?: "active" | "defaulted" | "charged_off" | "paid_off";
             term_months?: number;
@@ -2367,7 +2583,7 @@ export interface components {
             termMonths?: number;
         };
         UpdateTapeConfigDto: {
-            /** @description Catalog names (GET /loan-tape-columns), in output order, at least one, no repeats. Valid: id, loan_number, borrower_name, program_id, currency, origination_date, maturity_date, original_principal, principal_balance, interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, portfolio_id, created_at, updated_at, months_on_book, remaining_term_months, portfolio_name, investor_id, investor_name, ownership_pct, as_of_date */
+            /** @description Catalog names (GET /loan-tape-columns), in output order, at least one, no repeats. Valid: id, loan_number, borrower_name, program_id, currency, origination_date, maturity_date, original_principal, principal_balance, interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, portfolio_id, created_at, updated_at, months_on_book, remaining_term_months, charged_off_amount, recovered_amount, scheduled_principal, portfolio_name, investor_id, investor_name, ownership_pct, as_of_date */
             columns?: string[];
             /** @enum {string} */
             format?: "csv" | "xlsx" | "json";
@@ -2394,19 +2610,62 @@ export interface components {
              * @description Decimal fraction as a string (0.078 = 7.8 %)
              * @example 0.078
              */
+            cdr: string | null;
+            /**
+             * @description Decimal fraction as a string (0.078 = 7.8 %)
+             * @example 0.078
+             */
+            cpr: string | null;
+            /**
+             * @description Decimal fraction as a string (0.078 = 7.8 %)
+             * @example 0.078
+             */
             cumulative_default_rate: string;
+            /**
+             * @description Σ(charged_off − recovered) ÷ the cohort's original principal
+             * @example 0.078
+             */
+            cumulative_net_loss_rate: string;
             /**
              * @description Decimal fraction as a string (0.078 = 7.8 %)
              * @example 0.078
              */
             dpd_30_plus_rate: string;
-            /** @example 3 */
-            months_on_book: number;
+            /**
+             * @description Decimal fraction as a string (0.078 = 7.8 %)
+             * @example 0.078
+             */
+            dpd_60_plus_rate: string;
+            /**
+             * @description Decimal fraction as a string (0.078 = 7.8 %)
+             * @example 0.078
+             */
+            dpd_90_plus_rate: string;
+            /**
+             * @description Monthly default rate (§11)
+             * @example 0.078
+             */
+            mdr: string | null;
+            /**
+             * @description The month-end, YYYY-MM (basis=calendar)
+             * @example 2026-03
+             */
+            month?: string;
+            /**
+             * @description Months on book (basis=months_on_book)
+             * @example 3
+             */
+            months_on_book?: number;
             /**
              * @description Decimal fraction as a string (0.078 = 7.8 %)
              * @example 0.078
              */
             outstanding_ratio: string;
+            /**
+             * @description Single monthly mortality (§11); null without loans active at the start of the month
+             * @example 0.078
+             */
+            smm: string | null;
         };
         VintageResponse: {
             curve: components["schemas"]["VintageCurvePoint"][];
@@ -3289,9 +3548,9 @@ export interface operations {
                  */
                 page_size?: number;
                 /** @description Only items in this status (see the allowed values) */
-                status?: "active" | "inactive";
+                status?: string[];
                 /** @description Only investors of this type */
-                investor_type?: "institutional" | "bank" | "fund" | "individual" | "other";
+                investor_type?: string[];
             };
             header?: never;
             path?: never;
@@ -3447,10 +3706,10 @@ export interface operations {
                  * @example 50
                  */
                 page_size?: number;
-                /** @description Only items in this status (see the allowed values) */
-                status?: "active" | "terminated";
                 /** @description Only rows for this loan */
                 loan_id?: string;
+                /** @description Only items in this status (see the allowed values) */
+                status?: string[];
             };
             header?: never;
             path: {
@@ -3536,13 +3795,13 @@ export interface operations {
                  * @example 50
                  */
                 page_size?: number;
-                /** @description Only items in this status (see the allowed values) */
-                status?: "active" | "inactive";
                 /**
                  * @description Only instruments in this ISO 4217 currency
                  * @example USD
                  */
                 currency?: string;
+                /** @description Only items in this status (see the allowed values) */
+                status?: string[];
             };
             header?: never;
             path: {
@@ -3765,6 +4024,46 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    LoanSnapshotsController_importHistory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Imported; the job recomputes the portfolio snapshots of the imported dates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryImportResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -4011,7 +4310,7 @@ export interface operations {
                 /** @description Only tapes generated from this config */
                 config_id?: string;
                 /** @description Only items in this status (see the allowed values) */
-                status?: "queued" | "running" | "completed" | "failed";
+                status?: string[];
             };
             header?: never;
             path?: never;
@@ -4127,9 +4426,9 @@ export interface operations {
                  */
                 loan_number?: string;
                 /** @description Only items in this status (see the allowed values) */
-                status?: ("active" | "defaulted" | "charged_off" | "paid_off")[];
+                status?: string[];
                 /** @description One bucket or a comma-separated list */
-                delinquency_bucket?: ("current" | "dpd_1_29" | "dpd_30_59" | "dpd_60_89" | "dpd_90_119" | "dpd_120_plus")[];
+                delinquency_bucket?: string[];
             };
             header?: never;
             path?: never;
@@ -4325,12 +4624,12 @@ export interface operations {
                  * @example 50
                  */
                 page_size?: number;
-                /** @description Only items in this status (see the allowed values) */
-                status?: "active" | "archived" | "sold";
                 /** @description true lists archived portfolios too */
                 include_archived?: true | false;
+                /** @description Only items in this status (see the allowed values) */
+                status?: ("active" | "archived" | "sold")[];
                 /** @description Only static or only dynamic portfolios */
-                portfolio_type?: "static" | "dynamic";
+                portfolio_type?: ("dynamic" | "static")[];
             };
             header?: never;
             path?: never;
@@ -4584,9 +4883,9 @@ export interface operations {
                  */
                 loan_number?: string;
                 /** @description Only items in this status (see the allowed values) */
-                status?: ("active" | "defaulted" | "charged_off" | "paid_off")[];
+                status?: string[];
                 /** @description One bucket or a comma-separated list */
-                delinquency_bucket?: ("current" | "dpd_1_29" | "dpd_30_59" | "dpd_60_89" | "dpd_90_119" | "dpd_120_plus")[];
+                delinquency_bucket?: string[];
             };
             header?: never;
             path: {
@@ -4690,6 +4989,44 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    AnalyticsController_performance: {
+        parameters: {
+            query?: {
+                /** @description First month (default: 11 months before `to`) */
+                from?: string;
+                /** @description Last month (default: this month, UTC) */
+                to?: string;
+                /** @description csv or xlsx for a file (as with Accept: text/csv or the XLSX type); default json */
+                format?: "json" | "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                /** @description Portfolio id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pool figures per month-end (CSV or XLSX with Accept or ?format=: one row per point) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceResponse"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["PerformanceResponse"];
+                    "text/csv": components["schemas"]["PerformanceResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     SalesController_sell: {
         parameters: {
             query?: never;
@@ -4738,6 +5075,12 @@ export interface operations {
     PortfolioSnapshotsController_list: {
         parameters: {
             query?: {
+                /** @description csv or xlsx for a file (as with Accept: text/csv or the XLSX type); default json */
+                format?: "json" | "csv" | "xlsx";
+                /** @description Earliest date, inclusive (YYYY-MM-DD) */
+                date_from?: string;
+                /** @description Latest date, inclusive (YYYY-MM-DD) */
+                date_to?: string;
                 /**
                  * @description 1-based page number
                  * @example 1
@@ -4748,10 +5091,6 @@ export interface operations {
                  * @example 50
                  */
                 page_size?: number;
-                /** @description Earliest date, inclusive (YYYY-MM-DD) */
-                date_from?: string;
-                /** @description Latest date, inclusive (YYYY-MM-DD) */
-                date_to?: string;
             };
             header?: never;
             path: {
@@ -4762,13 +5101,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One page of snapshots */
+            /** @description One page of snapshots (JSON), or every snapshot in the range (CSV, XLSX) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PortfolioSnapshotPage"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["PortfolioSnapshotPage"];
+                    "text/csv": components["schemas"]["PortfolioSnapshotPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4865,6 +5206,44 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    AnalyticsController_transitions: {
+        parameters: {
+            query?: {
+                /** @description First month (default: 11 months before `to`) */
+                from?: string;
+                /** @description Last month (default: this month, UTC) */
+                to?: string;
+                /** @description csv or xlsx for a file (as with Accept: text/csv or the XLSX type); default json */
+                format?: "json" | "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                /** @description Portfolio id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One period per pair of consecutive months */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionsResponse"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["TransitionsResponse"];
+                    "text/csv": components["schemas"]["TransitionsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     PortfoliosController_unarchive: {
         parameters: {
             query?: never;
@@ -4909,8 +5288,12 @@ export interface operations {
     PortfolioSnapshotsController_vintagesOf: {
         parameters: {
             query?: {
+                /** @description csv or xlsx for a file (as with Accept: text/csv or the XLSX type); default json */
+                format?: "json" | "csv" | "xlsx";
                 /** @description Cohort by origination month or quarter */
                 period?: "month" | "quarter";
+                /** @description months_on_book (default): points keyed by months on book; calendar: keyed by month-end "YYYY-MM" */
+                basis?: "months_on_book" | "calendar";
             };
             header?: never;
             path: {
@@ -4928,6 +5311,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VintageAnalysisResponse"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["VintageAnalysisResponse"];
+                    "text/csv": components["schemas"]["VintageAnalysisResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -6,6 +6,8 @@ import { LoanTapes1763700000004 } from './1763700000004-loan-tapes';
 import { Savings1763700000005 } from './1763700000005-savings';
 import { LoanListIndex1763700000006 } from './1763700000006-loan-list-index';
 import { IdempotencyCaller1763700000010 } from './1763700000010-idempotency-caller';
+import { LossAmounts1763700000040 } from './1763700000040-loss-amounts';
+import { LoanSnapshotDates1763700000041 } from './1763700000041-loan-snapshot-dates';
 import { LeastPrivilege1763700001310 } from './1763700001310-least-privilege';
 import { ShortAccountMasks1764600000013 } from './1764600000013-short-account-masks';
 
@@ -19,6 +21,8 @@ export const MIGRATIONS = [
   Savings1763700000005,
   LoanListIndex1763700000006,
   IdempotencyCaller1763700000010,
+  LossAmounts1763700000040,
+  LoanSnapshotDates1763700000041,
   LeastPrivilege1763700001310,
   ShortAccountMasks1764600000013,
 ];

@@ -19,6 +19,8 @@ export interface TapeColumn {
   needs?: 'portfolio' | 'assignment';
 }
 
+import { scheduledPrincipalSql } from '../analytics/scheduled-principal-sql';
+
 const MOB_LIVE = `greatest(:asof_month - (extract(year from l.origination_date)::int * 12 + extract(month from l.origination_date)::int), 0)`;
 
 const both = (expr: string) => ({ live: expr, snapshot: expr });
@@ -54,6 +56,15 @@ export const TAPE_COLUMNS: readonly TapeColumn[] = [
     description: 'max(term_months − months_on_book, 0)',
     live: `greatest(l.term_months - ${MOB_LIVE}, 0)`,
     snapshot: `greatest(s.term_months - ${MOB_LIVE}, 0)`,
+  },
+  { name: 'charged_off_amount', type: 'money', description: 'Cumulative principal written off, on the as-of date', live: 'l.charged_off_amount', snapshot: 's.charged_off_amount' },
+  { name: 'recovered_amount', type: 'money', description: 'Cumulative recoveries after charge-off, on the as-of date', live: 'l.recovered_amount', snapshot: 's.recovered_amount' },
+  {
+    name: 'scheduled_principal',
+    type: 'money',
+    description: "The month's scheduled principal (§11's S) from the balance, rate and remaining_term_months on the as-of date",
+    live: scheduledPrincipalSql('l.principal_balance', 'l.interest_rate', `greatest(l.term_months - ${MOB_LIVE}, 0)`),
+    snapshot: scheduledPrincipalSql('s.principal_balance', 's.interest_rate', `greatest(s.term_months - ${MOB_LIVE}, 0)`),
   },
   { name: 'portfolio_name', type: 'string', description: "Name of the loan's portfolio (empty when none)", ...both('p.name'), needs: 'portfolio' },
   { name: 'investor_id', type: 'uuid', description: "Investor of the loan's largest active assignment (empty when none)", ...both('a.investor_id'), needs: 'assignment' },

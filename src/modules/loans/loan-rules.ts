@@ -1,4 +1,5 @@
 import type { FieldError } from '../../common/errors/domain-error';
+import { Big } from '../../common/money/decimal';
 
 const ZERO_RE = /^0*(\.0*)?$/;
 
@@ -17,4 +18,10 @@ export function paidOffViolations(l: { status: string; principal_balance: string
   }
   if (String(l.days_past_due) !== '0') out.push({ field: 'days_past_due', message: 'must be 0 when status is paid_off' });
   return out;
+}
+
+/** §11: recoveries never exceed what was charged off (both cumulative). */
+export function lossViolations(l: { charged_off_amount: string; recovered_amount: string }): FieldError[] {
+  if (new Big(l.recovered_amount).lte(l.charged_off_amount)) return [];
+  return [{ field: 'recovered_amount', message: `must not exceed charged_off_amount (${l.charged_off_amount})` }];
 }

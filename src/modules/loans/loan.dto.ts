@@ -55,6 +55,9 @@ export class CreateLoanDto extends ReadOnlyLoanFields {
   @ApiPropertyOptional({ default: 0 }) @Given() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) days_past_due?: number;
   @ApiPropertyOptional({ enum: LOAN_STATUSES, default: 'active' }) @Given() @IsIn(LOAN_STATUSES) status?: LoanStatus;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() next_payment_date?: string | null;
+  @ApiPropertyOptional({ default: '0.00', description: 'Cumulative principal written off (§11)' }) @Given() @IsMoney() charged_off_amount?: string;
+  @ApiPropertyOptional({ default: '0.00', description: 'Cumulative recoveries after charge-off, never more than charged_off_amount' }) @Given() @IsMoney()
+  recovered_amount?: string;
 }
 
 /** Servicing update: every field optional; `loan_number` is the import key and never changes. */
@@ -74,10 +77,14 @@ export class UpdateLoanDto extends ReadOnlyLoanFields {
   @ApiPropertyOptional() @Given() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) days_past_due?: number;
   @ApiPropertyOptional({ enum: LOAN_STATUSES }) @Given() @IsIn(LOAN_STATUSES) status?: LoanStatus;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() next_payment_date?: string | null;
+  @ApiPropertyOptional({ description: 'Cumulative principal written off (§11)' }) @Given() @IsMoney() charged_off_amount?: string;
+  @ApiPropertyOptional({ description: 'Cumulative recoveries after charge-off, never more than charged_off_amount' }) @Given() @IsMoney()
+  recovered_amount?: string;
 }
 
 /** The columns a PUT may set, in a fixed order. */
 export const UPDATABLE_COLUMNS = [
   'borrower_name', 'program_id', 'currency', 'origination_date', 'maturity_date', 'original_principal',
   'principal_balance', 'interest_rate', 'term_months', 'days_past_due', 'status', 'next_payment_date',
+  'charged_off_amount', 'recovered_amount',
 ] as const;

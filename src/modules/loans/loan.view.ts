@@ -21,6 +21,8 @@ export interface LoanRow {
   delinquency_bucket: string;
   status: LoanStatus;
   next_payment_date: string | null;
+  charged_off_amount: string;
+  recovered_amount: string;
   portfolio_id: string | null;
   created_at: Date;
   updated_at: Date;
@@ -29,7 +31,7 @@ export interface LoanRow {
 
 export const LOAN_COLUMNS = `id, loan_number, borrower_name, program_id, currency, origination_date, maturity_date,
   original_principal, principal_balance, interest_rate, term_months, days_past_due, delinquency_bucket, status,
-  next_payment_date, portfolio_id, created_at, updated_at, version`;
+  next_payment_date, charged_off_amount, recovered_amount, portfolio_id, created_at, updated_at, version`;
 
 /** The wire shape of a loan (§3): money with 2 decimals, rates trimmed, dates as YYYY-MM-DD. */
 export function loanView(r: LoanRow) {
@@ -49,6 +51,8 @@ export function loanView(r: LoanRow) {
     delinquency_bucket: r.delinquency_bucket,
     status: r.status,
     next_payment_date: r.next_payment_date,
+    charged_off_amount: formatMoney(r.charged_off_amount),
+    recovered_amount: formatMoney(r.recovered_amount),
     portfolio_id: r.portfolio_id,
     created_at: r.created_at,
     updated_at: r.updated_at,

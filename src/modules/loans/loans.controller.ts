@@ -3,8 +3,7 @@ import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, Api
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
-import { DomainError } from '../../common/errors/domain-error';
-import { isStream } from '../../common/idempotency/body-digest';
+import { csvBody } from './import/csv-import';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { LoanImportService } from './import/loan-import.service';
 import { CreateLoanDto, UpdateLoanDto } from './loan.dto';
@@ -49,12 +48,7 @@ export class LoansController {
   })
   @ApiOkResponse({ type: LoanImportResponse, description: 'Every row was written' })
   import(@CurrentActor() actor: Actor, @Req() req: FastifyRequest) {
-    if (!isStream(req.body)) {
-      throw new DomainError(415, 'unsupported-media-type', 'Unsupported media type', 'POST /loans/import takes a text/csv body', [
-        { field: 'Content-Type', message: 'must be text/csv' },
-      ]);
-    }
-    return this.imports.import(actor, req.body, req.headers['content-length']);
+    return this.imports.import(actor, csvBody(req), req.headers['content-length']);
   }
 
   @Get(':id')

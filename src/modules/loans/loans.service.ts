@@ -12,14 +12,24 @@ import { one, rows, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
 import { buildLoanFilters, LoanListQuery } from './loan-filters';
-import { paidOffViolations } from './loan-rules';
+import { lossViolations, paidOffViolations } from './loan-rules';
 import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loan.view';
 
 const CREATE_COLUMNS = ['loan_number', ...UPDATABLE_COLUMNS] as const;
-const DECIMAL_COLUMNS = new Set(['original_principal', 'principal_balance', 'interest_rate']);
+const DECIMAL_COLUMNS = new Set(['original_principal', 'principal_balance', 'interest_rate', 'charged_off_amount', 'recovered_amount']);
 
 const paidOffRule = (fields: ReturnType<typeof paidOffViolations>) =>
   unprocessable('paid-off-rule', 'A paid_off loan must have principal_balance 0 and days_past_due 0', fields);
+const lossRule = (fields: ReturnType<typeof lossViolations>) =>
+  unprocessable('recovered-exceeds-charged-off', 'recovered_amount must not exceed charged_off_amount', fields);
+
+/** The §3 and §11 business rules of a whole loan (422). */
+function assertLoanRules(l: Parameters<typeof paidOffViolations>[0] & Parameters<typeof lossViolations>[0]): void {
+  const broken = paidOffViolations(l);
+  if (broken.length) throw paidOffRule(broken);
+  const losses = lossViolations(l);
+  if (losses.length) throw lossRule(losses);
+}
 
 @Injectable()
 export class LoansService {
@@ -86,9 +96,10 @@ export class LoansService {
       status: dto.status ?? 'active',
       maturity_date: dto.maturity_date ?? null,
       next_payment_date: dto.next_payment_date ?? null,
+      charged_off_amount: dto.charged_off_amount ?? '0.00',
+      recovered_amount: dto.recovered_amount ?? '0.00',
     };
-    const broken = paidOffViolations(values);
-    if (broken.length) throw paidOffRule(broken);
+    assertLoanRules(values);
     return this.db.run(actor.org, async (m) => {
       const row = await one<LoanRow>(
         m,
@@ -121,8 +132,7 @@ export class LoansService {
       assertVersion(current.version, expectedVersion);
       const given = UPDATABLE_COLUMNS.filter((c) => dto[c] !== undefined);
       const merged = { ...current, ...pick(dto, given) } as LoanRow;
-      const broken = paidOffViolations(merged);
-      if (broken.length) throw paidOffRule(broken);
+      assertLoanRules(merged);
       const changed = given.filter((c) => !sameValue(c, current[c], dto[c]));
       if (!changed.length) return loanView(current);
       const set = setClause(pick(dto, changed), 2);

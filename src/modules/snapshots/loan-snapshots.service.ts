@@ -20,6 +20,8 @@ interface LoanSnapshotRow {
   status: string;
   interest_rate: string;
   next_payment_date: string | null;
+  charged_off_amount: string;
+  recovered_amount: string;
 }
 
 const view = (r: LoanSnapshotRow) => ({
@@ -33,6 +35,8 @@ const view = (r: LoanSnapshotRow) => ({
   status: r.status,
   interest_rate: formatRate(r.interest_rate),
   next_payment_date: r.next_payment_date,
+  charged_off_amount: formatMoney(r.charged_off_amount),
+  recovered_amount: formatMoney(r.recovered_amount),
 });
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,7 +73,7 @@ export class LoanSnapshotsService {
       const page = await rows<LoanSnapshotRow>(
         m,
         `SELECT id, loan_id, portfolio_id, snapshot_date, principal_balance, days_past_due, delinquency_bucket, status,
-                interest_rate, next_payment_date
+                interest_rate, next_payment_date, charged_off_amount, recovered_amount
            FROM loan_snapshots WHERE ${filter}
           ORDER BY snapshot_date DESC, loan_id DESC
           LIMIT ${q.page_size + (keyset ? 1 : 0)} OFFSET ${keyset ? 0 : offsetOf(q)}`,

@@ -6,7 +6,7 @@ import { unprocessable } from '../../common/errors/domain-error';
 import { todayUtc } from '../../common/money/validators';
 import { TenantDb } from '../../database/tenant-db';
 import { JobProducer } from '../../jobs/job-producer';
-import { LOAN_SNAPSHOT_COLUMNS, LOAN_SNAPSHOT_FROM_LOANS, METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT } from './snapshot-sql';
+import { LOAN_SNAPSHOT_COLUMNS, LOAN_SNAPSHOT_FROM_LOANS, METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, RECORD_OBSERVED } from './snapshot-sql';
 
 export interface SnapshotRunResult {
   loan_snapshots: number;
@@ -60,6 +60,7 @@ export class SnapshotRunService {
          ${METRIC_UPSERT}`,
         [org, date],
       );
+      await client.query(RECORD_OBSERVED, [[date], 'run']);
       const result = { loan_snapshots: loans.rowCount ?? 0, portfolio_snapshots: portfolios.rowCount ?? 0 };
       await recordAudit(m, systemActor(org, meta.requestId), {
         action: 'snapshot_run.complete', resourceType: 'snapshot_run', resourceId: date,

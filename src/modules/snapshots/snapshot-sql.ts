@@ -8,7 +8,9 @@ import { Bucket, BUCKETS, SnapshotMetrics } from './snapshot-metrics';
  * past snapshots share it. `count(s.original_principal)` (never null) keeps a LEFT JOIN from
  * an empty portfolio at zero.
  */
-const IN_DEFAULT = `(s.status IN ('defaulted', 'charged_off') OR s.days_past_due >= 120)`;
+/** §3 "in default" of a row aliased `a` with status and days_past_due. */
+export const inDefaultSql = (a: string) => `(${a}.status IN ('defaulted', 'charged_off') OR ${a}.days_past_due >= 120)`;
+const IN_DEFAULT = inDefaultSql('s');
 const BUCKET_WHERE = [
   's.days_past_due = 0',
   's.days_past_due BETWEEN 1 AND 29',
@@ -41,9 +43,29 @@ export const METRIC_UPSERT = `ON CONFLICT (organization_id, portfolio_id, snapsh
 
 /** Loan snapshot columns written from `loans` (the source columns share the names). */
 export const LOAN_SNAPSHOT_COLUMNS = `loan_id, portfolio_id, snapshot_date, original_principal, principal_balance,
-  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date`;
+  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, charged_off_amount, recovered_amount`;
 export const LOAN_SNAPSHOT_FROM_LOANS = `id, portfolio_id, $2::date, original_principal, principal_balance,
-  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date`;
+  interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, charged_off_amount, recovered_amount`;
+
+/** The §3 bucket of a days-past-due expression (the generated column of loans, for rows from elsewhere). */
+export const bucketSql = (dpd: string) => `CASE WHEN ${dpd} = 0 THEN 'current' WHEN ${dpd} < 30 THEN 'dpd_1_29'
+  WHEN ${dpd} < 60 THEN 'dpd_30_59' WHEN ${dpd} < 90 THEN 'dpd_60_89' WHEN ${dpd} < 120 THEN 'dpd_90_119' ELSE 'dpd_120_plus' END`;
+
+/**
+ * Every active or sold portfolio's snapshot on each of the dates $2 (date[]), from that day's
+ * loan snapshots, created or replaced: what a history import's job (and the seed) runs.
+ */
+export const RECOMPUTE_DATES_SQL = `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
+  SELECT p.id, s.snapshot_date, ${METRIC_SELECT}
+    FROM portfolios p
+    JOIN loan_snapshots s ON s.organization_id = p.organization_id AND s.portfolio_id = p.id AND s.snapshot_date = ANY($2::date[])
+   WHERE p.organization_id = $1 AND p.status IN ('active', 'sold')
+   GROUP BY p.id, s.snapshot_date
+  ${METRIC_UPSERT}`;
+
+/** Records that loan state on these dates was observed (§5), by a run or an import. */
+export const RECORD_OBSERVED = `INSERT INTO loan_snapshot_dates (snapshot_date, source)
+  SELECT d, $2 FROM unnest($1::date[]) d ON CONFLICT DO NOTHING`;
 
 /** A stored portfolio snapshot: the §5 metrics, with the buckets as arrays in BUCKETS order. */
 export interface PortfolioSnapshotRow extends Omit<SnapshotMetrics, 'by_bucket' | 'by_bucket_balance'> {

@@ -1,7 +1,9 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { EXPORT_FORMATS, ExportFormat } from '../../common/export/export-format';
 import { IsIsoDate } from '../../common/money/validators';
 import { CursorPageQuery, PageQuery } from '../../common/pagination/pagination';
-import { Period, PERIODS } from './vintage-curves';
+import { Basis, BASES, Period, PERIODS } from './vintage-curves';
 
 export class CreateSnapshotDto {
   @IsOptional() @IsIsoDate() snapshot_date?: string;
@@ -14,6 +16,8 @@ export class SnapshotRunDto {
 export class SnapshotListQuery extends PageQuery {
   @IsOptional() @IsIsoDate() date_from?: string;
   @IsOptional() @IsIsoDate() date_to?: string;
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, description: 'csv or xlsx for a file (as with Accept: text/csv or the XLSX type); default json' })
+  @IsOptional() @IsIn(EXPORT_FORMATS as unknown as string[]) format?: ExportFormat;
 }
 
 export class LoanSnapshotQuery extends CursorPageQuery {
@@ -26,4 +30,8 @@ export class LoanSnapshotQuery extends CursorPageQuery {
 
 export class VintageQuery {
   @IsOptional() @IsIn(PERIODS as unknown as string[]) period: Period = 'month';
+  @IsOptional() @IsIn(BASES as unknown as string[]) basis: Basis = 'months_on_book';
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, description: 'csv or xlsx for a file (as with Accept: text/csv or the XLSX type); default json' })
+  @IsOptional() @IsIn(EXPORT_FORMATS as unknown as string[]) format?: ExportFormat;
+
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { LoansModule } from '../loans/loans.module';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
+import { HistoryImportService } from './history/history-import.service';
 import { LoanSnapshotsService } from './loan-snapshots.service';
 import { SnapshotRunService } from './snapshot-run.service';
 import { LoanSnapshotsController, PortfolioSnapshotsController } from './snapshots.controller';
@@ -8,9 +10,9 @@ import { VintagesService } from './vintages.service';
 
 /** Controllers and the service of the snapshots feature. Exports its services only. */
 @Module({
-  imports: [PortfoliosModule],
+  imports: [PortfoliosModule, LoansModule],
   controllers: [PortfolioSnapshotsController, LoanSnapshotsController],
-  providers: [SnapshotsService, SnapshotRunService, LoanSnapshotsService, VintagesService],
+  providers: [SnapshotsService, SnapshotRunService, LoanSnapshotsService, VintagesService, HistoryImportService],
   exports: [SnapshotsService, SnapshotRunService],
 })
 export class SnapshotsModule {}

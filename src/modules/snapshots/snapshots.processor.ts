@@ -5,12 +5,14 @@ import { JobProducer } from '../../jobs/job-producer';
 import { JobData, QUEUES } from '../../jobs/queues';
 import { TrackedWorker } from '../../jobs/tenant-worker';
 import { SnapshotRunService } from './snapshot-run.service';
+import { SnapshotsService } from './snapshots.service';
 
 /** Concurrency 1: a run is one heavy set-based transaction; several at once only contend for the disk. */
 @Processor(QUEUES.snapshots)
 export class SnapshotsProcessor extends TrackedWorker {
   constructor(
     private readonly runs: SnapshotRunService,
+    private readonly snapshots: SnapshotsService,
     private readonly producer: JobProducer,
   ) {
     super();
@@ -27,6 +29,10 @@ export class SnapshotsProcessor extends TrackedWorker {
       // would stamp live state into a day that has ended.
       const data = job.data as JobData<'snapshots', 'snapshot-run'>;
       return this.runs.run(data.org, data.snapshotDate, { requestId: data.requestId, actorSubject: data.actorSubject });
+    }
+    if (job.name === 'history') {
+      const data = job.data as JobData<'snapshots', 'history'>;
+      return this.snapshots.recomputeDates(data.org, data.dates);
     }
     throw new UnrecoverableError(`unknown job ${job.name}`);
   }

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DateOnly, Int, ListOf, MapOf, Money, OneOf, PageOf, Rate, Text, Uuid } from '../../common/openapi/properties';
 import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from '../loans/loan.view';
 import { BUCKETS } from './snapshot-metrics';
@@ -34,15 +35,33 @@ export class LoanSnapshotResponse {
   @OneOf(LOAN_STATUSES) status: string;
   @Rate() interest_rate: string;
   @DateOnly({ nullable: true }) next_payment_date: string | null;
+  @Money({ description: 'Principal written off, cumulative (§11)' }) charged_off_amount: string;
+  @Money({ description: 'Recovered after charge-off, cumulative; never above charged_off_amount' }) recovered_amount: string;
 }
 
 export class LoanSnapshotPage extends PageOf(LoanSnapshotResponse) {}
 
 export class VintageCurvePoint {
-  @Int({ example: 3 }) months_on_book: number;
+  @ApiPropertyOptional({ type: 'integer', example: 3, description: 'Months on book (basis=months_on_book)' }) months_on_book?: number;
+  @ApiPropertyOptional({ type: 'string', example: '2026-03', description: 'The month-end, YYYY-MM (basis=calendar)' }) month?: string;
   @Rate() outstanding_ratio: string;
   @Rate() dpd_30_plus_rate: string;
   @Rate() cumulative_default_rate: string;
+  @Rate({ nullable: true, description: 'Single monthly mortality (§11); null without loans active at the start of the month' }) smm: string | null;
+  @Rate({ nullable: true }) cpr: string | null;
+  @Rate({ nullable: true, description: 'Monthly default rate (§11)' }) mdr: string | null;
+  @Rate({ nullable: true }) cdr: string | null;
+  @Rate() dpd_60_plus_rate: string;
+  @Rate() dpd_90_plus_rate: string;
+  @Rate({ description: 'Σ(charged_off − recovered) ÷ the cohort\'s original principal' }) cumulative_net_loss_rate: string;
+}
+
+/** `POST /loan-snapshots/import` (§5): complete when it answers; the job recomputes portfolio snapshots. */
+export class HistoryImportResponse {
+  @Int({ example: 24000 }) imported: number;
+  @Int({ example: 24, description: 'Distinct snapshot dates in the file' }) dates: number;
+  @Text() job_id: string;
+  @Text({ example: '/jobs/…' }) status_url: string;
 }
 
 export class VintageResponse {

@@ -9,7 +9,7 @@ import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import {
-  METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView,
+  METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES_SQL,
 } from './snapshot-sql';
 import type { SnapshotListQuery } from './snapshots.dto';
 
@@ -39,6 +39,37 @@ export class SnapshotsService {
         [...params, q.page_size, offsetOf(q)],
       );
       return pageOf(req, q, count, found.map(portfolioSnapshotView));
+    });
+  }
+
+  /** Every snapshot in the date range, newest first (the exports: one file, no pages). */
+  listAll(actor: Actor, portfolioId: string, q: SnapshotListQuery) {
+    assertDateRange(q.date_from, q.date_to);
+    return this.db.run(actor.org, async (m) => {
+      await this.portfolios.require(m, portfolioId);
+      const found = await rows<PortfolioSnapshotRow>(
+        m,
+        `SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots
+          WHERE organization_id = $1 AND portfolio_id = $2 AND ($3::date IS NULL OR snapshot_date >= $3) AND ($4::date IS NULL OR snapshot_date <= $4)
+          ORDER BY snapshot_date DESC`,
+        [actor.org, portfolioId, q.date_from ?? null, q.date_to ?? null],
+      );
+      return found.map(portfolioSnapshotView);
+    });
+  }
+
+  /**
+   * After a history import: every active or sold portfolio's snapshot on each of `dates`, from
+   * that day's loan snapshots, in one statement (created or replaced; a retry changes nothing).
+   */
+  recomputeDates(org: string, dates: string[]): Promise<{ portfolio_snapshots: number; dates: number }> {
+    return this.db.run(org, async (m) => {
+      const written = await rows<{ n: number }>(
+        m,
+        `WITH up AS (${RECOMPUTE_DATES_SQL} RETURNING 1) SELECT count(*)::int AS n FROM up`,
+        [org, dates],
+      );
+      return { portfolio_snapshots: written[0].n, dates: dates.length };
     });
   }
 

@@ -5,14 +5,17 @@ import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { METRIC_EXPRS } from './snapshot-sql';
-import type { CurvePoint, Period, Vintage } from './vintage-curves';
+import { todayUtc } from '../../common/money/validators';
+import { div, loanMonthsCte, RATE_SELECT } from '../analytics/analytics-sql';
+import { monthIndex, monthLabel } from '../analytics/loan-month';
+import { MIN_ORIGINATION_DATE } from '../loans/loan.dto';
+import { Basis, CurvePoint, curvePointView, Period, Vintage } from './vintage-curves';
 
 const LABEL: Record<Period, string> = {
   month: `to_char(origination_date, 'YYYY-MM')`,
   quarter: `to_char(origination_date, 'YYYY-"Q"Q')`,
 };
 
-const MONTH_INDEX = (col: string) => `(extract(year FROM ${col})::int * 12 + extract(month FROM ${col})::int)`;
 
 /** Cohort-level figures: today's §5 metrics of each cohort's loans (the shared aggregate). */
 const cohortsSql = (period: Period) => `
@@ -23,42 +26,38 @@ const cohortsSql = (period: Period) => `
    GROUP BY vintage ORDER BY vintage`;
 
 /**
- * Curve points (§4): each cohort loan's last snapshot of each calendar month, placed at its own
- * months on book; cumulative defaults count each loan once, from its first month-end in default.
+ * Curve points (§4, §11): each cohort loan's month-end observations and month figures (the
+ * analytics CTE), placed at its own months on book or at the calendar month; cumulative
+ * defaults count each loan once, from its first month-end in default. $4 is the portfolio.
  */
-const curveSql = (period: Period) => `
-  WITH cohort AS MATERIALIZED (
-    SELECT id, original_principal, date_trunc('month', origination_date)::date AS orig_start, ${LABEL[period]} AS vintage, ${MONTH_INDEX('origination_date')} AS orig_month
-      FROM loans WHERE organization_id = $1 AND portfolio_id = $2
-  ), points AS (
-    -- One probe per loan and month; each partition is one month, so each probe reads one
-    -- partition's key index, however many days of snapshots the month holds.
-    SELECT c.vintage, c.id, c.original_principal, e.principal_balance, e.days_past_due,
-           ${MONTH_INDEX('e.snapshot_date')} - c.orig_month AS mob,
-           (e.status IN ('defaulted', 'charged_off') OR e.days_past_due >= 120) AS in_default
-      FROM cohort c
-     CROSS JOIN LATERAL generate_series(0, ${MONTH_INDEX('current_date')} - c.orig_month) AS k
-     CROSS JOIN LATERAL (
-       SELECT s.snapshot_date, s.principal_balance, s.days_past_due, s.status
-         FROM loan_snapshots s
-        WHERE s.organization_id = $1 AND s.loan_id = c.id
-          AND s.snapshot_date >= (c.orig_start + k * interval '1 month')::date
-          AND s.snapshot_date < (c.orig_start + (k + 1) * interval '1 month')::date
-        ORDER BY s.snapshot_date DESC LIMIT 1) e
+const curveSql = (period: Period, basis: Basis) => {
+  const key = basis === 'months_on_book' ? 'mob' : 'mi';
+  const members = `SELECT id, origination_date, original_principal AS loan_principal, ${LABEL[period]} AS vintage
+    FROM loans WHERE organization_id = $1 AND portfolio_id = $4`;
+  const ofP = (x: string) => div(x, 't.p');
+  return `
+  WITH ${loanMonthsCte(members, ['vintage', 'loan_principal'])},
+  sums AS (
+    SELECT vintage, ${key} AS k, sum(b) AS balance,
+           coalesce(sum(b) FILTER (WHERE days_past_due >= 30), 0) AS dpd30,
+           coalesce(sum(b) FILTER (WHERE days_past_due >= 60), 0) AS dpd60,
+           coalesce(sum(b) FILTER (WHERE days_past_due >= 90), 0) AS dpd90,
+           sum(charged_off_amount - recovered_amount) AS net_loss,
+           ${RATE_SELECT}
+      FROM lm WHERE mob >= 0 GROUP BY vintage, ${key}
   ), first_default AS (
-    SELECT vintage, mob, sum(original_principal) AS principal
-      FROM (SELECT vintage, id, min(original_principal) AS original_principal, min(mob) AS mob
-              FROM points WHERE in_default AND mob >= 0 GROUP BY vintage, id) d
-     GROUP BY vintage, mob
-  ), sums AS (
-    SELECT vintage, mob, sum(principal_balance) AS balance,
-           coalesce(sum(principal_balance) FILTER (WHERE days_past_due >= 30), 0) AS dpd30
-      FROM points WHERE mob >= 0 GROUP BY vintage, mob
-  ), totals AS (SELECT vintage, sum(original_principal) AS p FROM cohort GROUP BY vintage)
-  SELECT s.vintage, s.mob AS months_on_book, s.balance / t.p AS outstanding_ratio, s.dpd30 / t.p AS dpd_30_plus_rate,
-         sum(coalesce(f.principal, 0)) OVER (PARTITION BY s.vintage ORDER BY s.mob) / t.p AS cumulative_default_rate
-    FROM sums s JOIN totals t USING (vintage) LEFT JOIN first_default f USING (vintage, mob)
-   ORDER BY s.vintage, s.mob`;
+    SELECT vintage, k, sum(loan_principal) AS principal
+      FROM (SELECT vintage, loan_id, min(loan_principal) AS loan_principal, min(${key}) AS k
+              FROM lm WHERE in_default AND mob >= 0 GROUP BY vintage, loan_id) d
+     GROUP BY vintage, k
+  ), totals AS (SELECT vintage, sum(loan_principal) AS p FROM members GROUP BY vintage)
+  SELECT s.vintage, s.k, ${ofP('s.balance')} AS outstanding_ratio, ${ofP('s.dpd30')} AS dpd_30_plus_rate,
+         ${ofP('sum(coalesce(f.principal, 0)) OVER (PARTITION BY s.vintage ORDER BY s.k)')} AS cumulative_default_rate,
+         s.smm, s.cpr, s.mdr, s.cdr, ${ofP('s.dpd60')} AS dpd_60_plus_rate, ${ofP('s.dpd90')} AS dpd_90_plus_rate,
+         ${ofP('s.net_loss')} AS cumulative_net_loss_rate
+    FROM sums s JOIN totals t USING (vintage) LEFT JOIN first_default f USING (vintage, k)
+   ORDER BY s.vintage, s.k`;
+};
 
 @Injectable()
 export class VintagesService {
@@ -67,21 +66,20 @@ export class VintagesService {
     private readonly portfolios: PortfoliosService,
   ) {}
 
-  get(actor: Actor, portfolioId: string, period: Period) {
+  get(actor: Actor, portfolioId: string, period: Period, basis: Basis = 'months_on_book') {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       // The plan's cost crosses the JIT threshold, and compiling takes longer than running it.
       await m.query(`SET LOCAL jit = off`);
       const cohorts = await rows<Omit<Vintage, 'curve'>>(m, cohortsSql(period), [actor.org, portfolioId]);
-      const points = await rows<CurvePoint & { vintage: string }>(m, curveSql(period), [actor.org, portfolioId]);
+      // Every month-end from the earliest possible origination to this month (the unfinished one counts).
+      const points = await rows<Record<string, string | null> & { vintage: string; k: number }>(m, curveSql(period, basis), [
+        actor.org, `${MIN_ORIGINATION_DATE}`, `${monthLabel(monthIndex(todayUtc()) + 1)}-01`, portfolioId,
+      ]);
       const curves = new Map<string, CurvePoint[]>();
-      for (const p of points) {
-        curves.set(p.vintage, [...(curves.get(p.vintage) ?? []), {
-          months_on_book: p.months_on_book,
-          outstanding_ratio: formatRate(p.outstanding_ratio) as string,
-          dpd_30_plus_rate: formatRate(p.dpd_30_plus_rate) as string,
-          cumulative_default_rate: formatRate(p.cumulative_default_rate) as string,
-        }]);
+      for (const { vintage, k, ...figures } of points) {
+        const key = basis === 'months_on_book' ? { months_on_book: k } : { month: monthLabel(k) };
+        curves.set(vintage, [...(curves.get(vintage) ?? []), curvePointView(key, figures)]);
       }
       const vintages: Vintage[] = cohorts.map((c) => ({
         vintage: c.vintage,

@@ -22,8 +22,8 @@ describe('csvToCopy', () => {
     expect(r.error).toBeNull();
     expect(r.rows).toBe(2);
     // Line 2 holds a quoted CRLF (so A-1 spans 2-3); line 4 is empty; A-2 is on line 5.
-    // Absent optional columns are staged as \N.
-    const absent = '\t\\N'.repeat(5);
+    // Absent optional columns (7 of them) are staged as \N.
+    const absent = '\t\\N'.repeat(7);
     expect(r.out).toBe(
       `2\tA-1\tDoe, "JD"\\r\\nJr\t${P}\t2026-01-01\t100\t50\t0.1\t12${absent}\n` +
         `5\tA-2\tRoe\t${P}\t2026-01-02\t100\t0\t0\t12${absent}\n`,

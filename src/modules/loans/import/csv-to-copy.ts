@@ -1,7 +1,7 @@
 import { parse, Parser } from 'csv-parse';
 import type { FieldError } from '../../../common/errors/domain-error';
 import { MAX_PROBLEM_ERRORS } from '../../../common/errors/problem';
-import { encodeRow, ImportHeader, lineTracker, readHeader } from './import-columns';
+import { CsvSchema, encodeRow, ImportHeader, LOAN_IMPORT, lineTracker, readHeader } from './import-columns';
 
 export const MAX_IMPORT_ERRORS = MAX_PROBLEM_ERRORS;
 const BATCH_CHARS = 64 * 1024;
@@ -9,10 +9,10 @@ const BATCH_CHARS = 64 * 1024;
 /** The parse stopped early: the file is already rejected, so the rest need not be read. */
 export class Rejected extends Error {}
 
-export interface CsvToCopy {
+export interface CsvToCopy<C extends string = string> {
   /** Readable side: COPY text in ~64 KB strings (nothing once any row has failed). */
   stream: Parser;
-  header: () => ImportHeader | null;
+  header: () => ImportHeader<C> | null;
   errors: FieldError[];
   rows: () => number;
   /** Where the parse is: the line the record being read starts on (for csv-parse's errors). */
@@ -25,13 +25,14 @@ export interface CsvToCopy {
  * record, with its live `info` (the empty lines skipped so far) still current: that avoids
  * `on_record` (which copies `info` twice per record) and spares a stream hop per record.
  */
-export function csvToCopy(opts: { maxRecordBytes?: number } = {}): CsvToCopy {
+export function csvToCopy<C extends string>(opts: { maxRecordBytes?: number; schema?: CsvSchema<C> } = {}): CsvToCopy<C> {
+  const schema = opts.schema ?? (LOAN_IMPORT as unknown as CsvSchema<C>);
   // max_record_size bounds a record's field bytes (a quoted field may span many lines).
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: opts.maxRecordBytes ?? 0 });
   const lines = lineTracker();
   const errors: FieldError[] = [];
   const push = parser.push.bind(parser);
-  let header: ImportHeader | null = null;
+  let header: ImportHeader<C> | null = null;
   let rows = 0;
   let buffer = '';
   let stopped = false;
@@ -49,7 +50,7 @@ export function csvToCopy(opts: { maxRecordBytes?: number } = {}): CsvToCopy {
     if (stopped) return false;
     const line = lines.start(record as string[], parser.info.empty_lines);
     if (!header) {
-      const read = readHeader(record as string[]);
+      const read = readHeader(record as string[], schema);
       errors.push(...read.errors);
       header = read.header;
       return header ? true : stop();

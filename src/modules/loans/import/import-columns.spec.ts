@@ -62,7 +62,7 @@ describe('import rows', () => {
     const errors: FieldError[] = [];
     // Canonical order: required columns, then currency, maturity_date, days_past_due, status.
     expect(encodeRow(h, [...GOOD, '', '', '', ''], 2, errors)).toBe(
-      `2\tL-1\tAda\t${PROGRAM}\t2026-01-15\t10000.00\t8000.5\t0.078\t36\tUSD\t\\N\t0\tactive\t\\N\n`,
+      `2\tL-1\tAda\t${PROGRAM}\t2026-01-15\t10000.00\t8000.5\t0.078\t36\tUSD\t\\N\t0\tactive\t\\N\t\\N\t\\N\n`,
     );
     expect(errors).toEqual([]);
   });

@@ -15,7 +15,9 @@ export const REQUIRED_COLUMNS = [
   'loan_number', 'borrower_name', 'program_id', 'origination_date', 'original_principal',
   'principal_balance', 'interest_rate', 'term_months',
 ] as const;
-export const OPTIONAL_COLUMNS = ['currency', 'maturity_date', 'days_past_due', 'status', 'next_payment_date'] as const;
+export const OPTIONAL_COLUMNS = [
+  'currency', 'maturity_date', 'days_past_due', 'status', 'next_payment_date', 'charged_off_amount', 'recovered_amount',
+] as const;
 export type ImportColumn = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 /** Staging order. Every staged row carries all of them; a column the file lacks is staged as null. */
 export const IMPORT_COLUMNS: readonly ImportColumn[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
@@ -25,10 +27,10 @@ export const COLUMN_TYPES: Record<ImportColumn, string> = {
   loan_number: 'text', borrower_name: 'text', program_id: 'uuid', origination_date: 'date',
   original_principal: 'numeric(18,2)', principal_balance: 'numeric(18,2)', interest_rate: 'numeric',
   term_months: 'integer', currency: 'char(3)', maturity_date: 'date', days_past_due: 'integer',
-  status: 'text', next_payment_date: 'date',
+  status: 'text', next_payment_date: 'date', charged_off_amount: 'numeric(18,2)', recovered_amount: 'numeric(18,2)',
 };
 
-const NOT_IMPORTABLE: Record<string, string> = {
+export const NOT_IMPORTABLE: Record<string, string> = {
   id: 'is assigned by the service and cannot be imported',
   delinquency_bucket: 'is derived from days_past_due and cannot be imported',
   created_at: 'is read-only and cannot be imported',
@@ -74,7 +76,7 @@ export function copyText(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
-interface ColumnRule {
+export interface ColumnRule {
   /** The error message, or null when the cell is valid. */
   check: (v: string) => string | null;
   /** The COPY text for a valid cell. */
@@ -83,7 +85,7 @@ interface ColumnRule {
 
 const same = (v: string) => v;
 const orNull = (v: string) => (v === '' ? NULL : v);
-const date = (required: boolean, min?: string): ColumnRule => ({
+export const date = (required: boolean, min?: string): ColumnRule => ({
   check: (v) => {
     if (v === '') return required ? 'is required' : null;
     if (!isCalendarDate(v)) return 'must be a date YYYY-MM-DD';
@@ -92,16 +94,18 @@ const date = (required: boolean, min?: string): ColumnRule => ({
   },
   encode: orNull,
 });
-const money = (positive: boolean): ColumnRule => ({
+export const money = (positive: boolean, fallback?: string): ColumnRule => ({
   check: (v) =>
-    !isMoneyString(v)
+    v === '' && fallback !== undefined
+      ? null
+      : !isMoneyString(v)
       ? 'must be a decimal with at most 2 decimals (e.g. 1234.50)'
       : positive && isZeroDecimal(v)
         ? 'must be greater than 0'
         : null,
-  encode: same,
+  encode: (v) => (v === '' && fallback !== undefined ? fallback : v),
 });
-const int = (min: number, max: number, fallback?: string): ColumnRule => ({
+export const int = (min: number, max: number, fallback?: string): ColumnRule => ({
   check: (v) => {
     if (v === '' && fallback !== undefined) return null;
     if (!INT_RE.test(v)) return `must be a whole number from ${min} to ${max}`;
@@ -109,6 +113,12 @@ const int = (min: number, max: number, fallback?: string): ColumnRule => ({
     return n < min || n > max ? `must be a whole number from ${min} to ${max}` : null;
   },
   encode: (v) => (v === '' && fallback !== undefined ? fallback : String(+v)),
+});
+
+/** The rule for a non-empty cell; an empty cell is staged as null (the importer fills it in). */
+export const emptyIsNull = (rule: ColumnRule): ColumnRule => ({
+  check: (v) => (v === '' ? null : rule.check(v)),
+  encode: (v) => (v === '' ? NULL : rule.encode(v)),
 });
 
 export const RULES: Record<ImportColumn, ColumnRule> = {
@@ -125,49 +135,72 @@ export const RULES: Record<ImportColumn, ColumnRule> = {
   days_past_due: int(0, MAX_DAYS_PAST_DUE, '0'),
   status: { check: (v) => (v === '' || STATUSES.has(v) ? null : `must be one of ${LOAN_STATUSES.join(', ')}`), encode: (v) => v || 'active' },
   next_payment_date: date(false),
+  charged_off_amount: money(false, '0.00'),
+  recovered_amount: money(false, '0.00'),
 };
 
-export interface ImportHeader {
+/**
+ * What a CSV import takes: its columns in staging order, the required ones, a check per column
+ * and the columns it refuses with a reason. The loan import's is LOAN_IMPORT; the history
+ * import (snapshots module) brings its own, and shares the parser, line numbers and COPY path.
+ */
+export interface CsvSchema<C extends string = string> {
+  columns: readonly C[];
+  required: readonly C[];
+  types: Record<C, string>;
+  rules: Record<C, ColumnRule>;
+  notImportable: Record<string, string>;
+}
+
+export const LOAN_IMPORT: CsvSchema<ImportColumn> = {
+  columns: IMPORT_COLUMNS, required: REQUIRED_COLUMNS, types: COLUMN_TYPES, rules: RULES, notImportable: NOT_IMPORTABLE,
+};
+
+export interface ImportHeader<C extends string = ImportColumn> {
+  schema: CsvSchema<C>;
   /** The file's columns, in staging order. */
-  columns: ImportColumn[];
+  columns: C[];
   /** For each of IMPORT_COLUMNS, its position in a record, or -1 when the file lacks it. */
   positions: number[];
   width: number;
 }
 
-/** Far more than the 13 importable columns: a wider file is refused before its names are checked. */
+/** Far more than the 15 importable columns: a wider file is refused before its names are checked. */
 export const MAX_IMPORT_COLUMNS = 64;
 
 /** Reads the header row (line 1); any problem there rejects the whole file. */
-export function readHeader(fields: string[]): { header: ImportHeader | null; errors: FieldError[] } {
+export function readHeader<C extends string = ImportColumn>(
+  fields: string[],
+  schema: CsvSchema<C> = LOAN_IMPORT as unknown as CsvSchema<C>,
+): { header: ImportHeader<C> | null; errors: FieldError[] } {
   if (fields.length > MAX_IMPORT_COLUMNS) {
     return { header: null, errors: [{ line: 1, field: 'header', message: `has ${fields.length} columns; at most ${MAX_IMPORT_COLUMNS}` }] };
   }
   const errors: FieldError[] = [];
   const seen = new Map<string, number>();
-  const known = new Set<string>(IMPORT_COLUMNS);
+  const known = new Set<string>(schema.columns);
   fields.forEach((raw, i) => {
     const name = raw.trim();
     if (seen.has(name)) errors.push({ line: 1, field: name, message: 'column appears more than once' });
     else if (name === '') errors.push({ line: 1, field: `column ${i + 1}`, message: 'column has no name' });
-    else if (NOT_IMPORTABLE[name]) errors.push({ line: 1, field: name, message: NOT_IMPORTABLE[name] });
+    else if (schema.notImportable[name]) errors.push({ line: 1, field: name, message: schema.notImportable[name] });
     else if (!known.has(name)) errors.push({ line: 1, field: name, message: 'unknown column' });
     seen.set(name, i);
   });
-  for (const c of REQUIRED_COLUMNS) {
+  for (const c of schema.required) {
     if (!seen.has(c)) errors.push({ line: 1, field: c, message: 'required column is missing' });
   }
   if (errors.length) return { header: null, errors };
-  const columns = IMPORT_COLUMNS.filter((c) => seen.has(c));
-  const positions = IMPORT_COLUMNS.map((c) => seen.get(c) ?? -1);
-  return { header: { columns, positions, width: fields.length }, errors };
+  const columns = schema.columns.filter((c) => seen.has(c));
+  const positions = schema.columns.map((c) => seen.get(c) ?? -1);
+  return { header: { schema, columns, positions, width: fields.length }, errors };
 }
 
 /**
  * Checks one record (physical `line`) and returns its COPY text line, or null with the
  * problems appended to `errors`. The first staging column is the line number.
  */
-export function encodeRow(h: ImportHeader, record: string[], line: number, errors: FieldError[]): string | null {
+export function encodeRow<C extends string>(h: ImportHeader<C>, record: string[], line: number, errors: FieldError[]): string | null {
   if (record.length !== h.width) {
     errors.push({ line, field: 'row', message: `has ${record.length} fields; the header has ${h.width}` });
     return null;
@@ -177,15 +210,16 @@ export function encodeRow(h: ImportHeader, record: string[], line: number, error
   let status = '';
   let balance = '';
   let dpd = '';
-  for (let i = 0; i < IMPORT_COLUMNS.length; i++) {
+  const { columns, rules } = h.schema;
+  for (let i = 0; i < columns.length; i++) {
     const at = h.positions[i];
     if (at < 0) {
       out += '\t\\N';
       continue;
     }
-    const column = IMPORT_COLUMNS[i];
+    const column: string = columns[i];
     const v = record[at];
-    const rule = RULES[column];
+    const rule = rules[columns[i]];
     const problem = rule.check(v);
     if (problem !== null) {
       errors.push({ line, field: column, message: problem });

@@ -1,95 +1,41 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CsvError } from 'csv-parse';
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../../../common/audit/audit';
 import type { Actor } from '../../../common/auth/actor';
-import { PerKeyLimit } from '../../../common/concurrency/per-key-limit';
-import { Semaphore } from '../../../common/concurrency/semaphore';
-import { FieldError, tooManyRequests, unprocessable } from '../../../common/errors/domain-error';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { rows } from '../../../database/sql';
 import { TenantDb } from '../../../database/tenant-db';
 import { JobProducer } from '../../../jobs/job-producer';
-import { importsInProgress } from '../../../ops/metrics';
-import { csvToCopy, MAX_IMPORT_ERRORS, Rejected } from './csv-to-copy';
-import { COLUMN_TYPES, IMPORT_COLUMNS, ImportHeader } from './import-columns';
-import { BadBytes, Spooled, spoolBody } from './spool';
+import { CsvImportRunner, rejected, rejectLossRule, rejectRepeats, Staged } from './csv-import';
+import { MAX_IMPORT_ERRORS } from './csv-to-copy';
+import { ImportColumn, ImportHeader, LOAN_IMPORT } from './import-columns';
+import type { Spooled } from './spool';
 
 const STAGE = 'loan_import_stage';
-/** An import of 1 000 000 rows takes about half a minute; a few seconds is a fair first retry. */
-const RETRY_AFTER_SECONDS = 5;
 
 export interface ImportResult {
   inserted: number;
   updated: number;
 }
 
-const rejected = (errors: FieldError[]) =>
-  unprocessable(
-    'import-rejected',
-    `The file was rejected and nothing was written: ${errors.length}${errors.length >= MAX_IMPORT_ERRORS ? '+' : ''} problem(s)`,
-    errors.slice(0, MAX_IMPORT_ERRORS),
-  );
-
 /**
- * `POST /loans/import`: the body is first spooled to a temporary file (no connection is held
- * while a client uploads, however slowly), then, in one transaction, the file streams through
- * csv-parse and a row check into `COPY` into a temporary staging table (RLS does not allow COPY
- * into `loans`, and a temporary table has none), and one set-based upsert moves it into
- * `loans`. All or nothing.
+ * `POST /loans/import`: spooled, staged and checked by CsvImportRunner, then, in the same
+ * transaction as the staging, one set-based upsert moves the rows into `loans`. All or nothing.
  */
 @Injectable()
 export class LoanImportService {
   private readonly logger = new Logger(LoanImportService.name);
-  private readonly running: PerKeyLimit;
-  private readonly loading: Semaphore;
 
   constructor(
     private readonly db: TenantDb,
     private readonly producer: JobProducer,
+    private readonly runner: CsvImportRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.running = new PerKeyLimit(config.importMaxConcurrentPerOrg);
-    this.loading = new Semaphore(config.importMaxLoading);
-  }
+  ) {}
 
-  async import(actor: Actor, body: Readable, declaredBytes?: string): Promise<ImportResult> {
-    const release = this.running.tryTake(actor.org);
-    if (!release) {
-      throw tooManyRequests(
-        'too-many-imports',
-        `At most ${this.config.importMaxConcurrentPerOrg} imports of one organization run at once; retry when one has finished`,
-        RETRY_AFTER_SECONDS,
-      );
-    }
-    importsInProgress.inc();
-    try {
-      const file = await this.spool(body, declaredBytes);
-      try {
-        // Imports that arrived together wait here, not in the pool, which keeps room for requests.
-        return await this.loading.use(() => this.load(actor, file));
-      } finally {
-        await file.remove();
-      }
-    } finally {
-      importsInProgress.dec();
-      release();
-    }
-  }
-
-  private async spool(body: Readable, declaredBytes?: string): Promise<Spooled> {
-    const c = this.config;
-    try {
-      return await spoolBody(body, { maxBytes: c.importMaxBytes, maxLineBytes: c.importMaxRecordBytes, idleMs: c.importBodyIdleTimeoutMs, dir: c.importSpoolDir }, declaredBytes);
-    } catch (err) {
-      if (err instanceof BadBytes) throw rejected([{ line: err.problem.line, field: 'csv', message: err.problem.message }]);
-      throw err;
-    }
+  import(actor: Actor, body: Readable, declaredBytes?: string): Promise<ImportResult> {
+    return this.runner.run(actor, body, declaredBytes, (file) => this.load(actor, file));
   }
 
   private async load(actor: Actor, file: Spooled): Promise<ImportResult> {
@@ -99,7 +45,7 @@ export class LoanImportService {
     const result = await this.db.withClient(
       actor.org,
       async (client, m) => {
-        const staged = await this.stage(client, createReadStream(file.path));
+        const staged = await this.runner.stage(client, file, LOAN_IMPORT, STAGE);
         stagedMs = Date.now() - t0;
         return this.upsert(m, actor, staged);
       },
@@ -117,28 +63,7 @@ export class LoanImportService {
     return result;
   }
 
-  /** Streams the spooled file into the staging table; throws 422 with line-numbered errors. */
-  private async stage(client: PoolClient, file: Readable): Promise<{ header: ImportHeader; rows: number }> {
-    const types = IMPORT_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[c]}`).join(', ');
-    await client.query(`CREATE TEMP TABLE ${STAGE} (line integer NOT NULL, ${types}) ON COMMIT DROP`);
-    const csv = csvToCopy({ maxRecordBytes: this.config.importMaxRecordBytes });
-    const copy = client.query(copyFrom(`COPY ${STAGE} (line, ${IMPORT_COLUMNS.join(', ')}) FROM STDIN`));
-    try {
-      await pipeline(file, csv.stream, copy);
-    } catch (err) {
-      if (err instanceof CsvError) {
-        csv.errors.push({ line: csv.line(), field: 'csv', message: err.message.replace(/ at line \d+/, '') });
-      } else if (!(err instanceof Rejected)) {
-        throw err;
-      }
-    }
-    if (csv.errors.length) throw rejected(csv.errors);
-    const header = csv.header();
-    if (!header) throw rejected([{ line: 1, field: 'header', message: 'the file is empty: a header row is required' }]);
-    return { header, rows: csv.rows() };
-  }
-
-  private async upsert(m: EntityManager, actor: Actor, { header: h, rows: fileRows }: { header: ImportHeader; rows: number }): Promise<ImportResult> {
+  private async upsert(m: EntityManager, actor: Actor, { header: h, rows: fileRows }: Staged<ImportColumn>): Promise<ImportResult> {
     await this.checkStaged(m, actor.org, h);
     const cols = h.columns.join(', ');
     const mutable = h.columns.filter((c) => c !== 'loan_number');
@@ -164,21 +89,16 @@ export class LoanImportService {
     return { inserted: counts.inserted, updated: counts.updated };
   }
 
-  /** Rules that need the whole file or the stored loans: repeated loan numbers, paid_off on update. */
+  /** Rules that need the whole file or the stored loans: repeated loan numbers, paid_off and losses on update. */
   private async checkStaged(m: EntityManager, org: string, h: ImportHeader): Promise<void> {
     // A million loan numbers sort in memory instead of spilling to disk (this transaction only).
     await m.query(`SET LOCAL work_mem = '128MB'`);
-    const repeats = await rows<{ loan_number: string; lines: number[] }>(
-      m,
-      `SELECT loan_number, array_agg(line ORDER BY line) AS lines FROM ${STAGE}
-        GROUP BY loan_number HAVING count(*) > 1 ORDER BY min(line) LIMIT ${MAX_IMPORT_ERRORS}`,
-    );
-    if (repeats.length) {
-      const errors = repeats.flatMap((r) =>
-        r.lines.slice(1).map((line) => ({ line, field: 'loan_number', message: `${r.loan_number} repeats line ${r.lines[0]}` })),
-      );
-      throw rejected(errors);
-    }
+    await rejectRepeats(m, STAGE, ['loan_number']);
+    await this.checkPaidOff(m, org, h);
+    await rejectLossRule(m, STAGE, h.columns, `LEFT JOIN loans l ON l.organization_id = $1 AND l.loan_number = s.loan_number`, [org]);
+  }
+
+  private async checkPaidOff(m: EntityManager, org: string, h: ImportHeader): Promise<void> {
     const hasStatus = h.columns.includes('status');
     const hasDpd = h.columns.includes('days_past_due');
     if (hasStatus && hasDpd) return;

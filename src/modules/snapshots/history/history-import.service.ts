@@ -1,0 +1,151 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import type { EntityManager } from 'typeorm';
+import { recordAudit } from '../../../common/audit/audit';
+import type { Actor } from '../../../common/auth/actor';
+import type { FieldError } from '../../../common/errors/domain-error';
+import { todayUtc } from '../../../common/money/validators';
+import { APP_CONFIG, AppConfig } from '../../../config/env';
+import { rows } from '../../../database/sql';
+import { TenantDb } from '../../../database/tenant-db';
+import { JobProducer } from '../../../jobs/job-producer';
+import { CsvImportRunner, rejected, rejectLossRule, rejectRepeats } from '../../loans/import/csv-import';
+import { MAX_IMPORT_ERRORS } from '../../loans/import/csv-to-copy';
+import type { Spooled } from '../../loans/import/spool';
+import { bucketSql, LOAN_SNAPSHOT_COLUMNS, RECORD_OBSERVED } from '../snapshot-sql';
+import { HISTORY_IMPORT } from './history-columns';
+
+const STAGE = 'history_import_stage';
+
+export interface HistoryImportResult {
+  imported: number;
+  dates: number;
+  job_id: string;
+  status_url: string;
+}
+
+/** The staged file needs monthly partitions that do not exist yet. */
+class MissingPartitions extends Error {
+  constructor(readonly months: string[]) {
+    super(`missing loan snapshot partitions: ${months.join(', ')}`);
+  }
+}
+
+const KNOWN_LOAN = `JOIN loans l ON l.organization_id = $1 AND l.loan_number = s.loan_number`;
+
+/**
+ * `POST /loan-snapshots/import` (§5): past loan states from a CSV, through the loan import's
+ * machinery (spool, parse, COPY into a temporary table), checked with SQL over the staged
+ * rows, then one `INSERT … ON CONFLICT DO UPDATE` into `loan_snapshots` (a row for a loan and
+ * date already stored is replaced whole). All or nothing. The affected portfolio snapshots are
+ * recomputed by a job.
+ */
+@Injectable()
+export class HistoryImportService {
+  private readonly logger = new Logger(HistoryImportService.name);
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly producer: JobProducer,
+    private readonly runner: CsvImportRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  import(actor: Actor, body: Readable, declaredBytes?: string): Promise<HistoryImportResult> {
+    return this.runner.run(actor, body, declaredBytes, async (file) => {
+      const { imported, dates } = await this.loadCreatingPartitions(actor, file);
+      const job = await this.producer.enqueue('snapshots', 'history', actor, { dates });
+      return { imported, dates: dates.length, ...job };
+    });
+  }
+
+  /**
+   * Creating a partition locks the whole table, so it never happens inside the long import
+   * transaction: a file that needs new months is rolled back, the months are created in a
+   * short transaction of their own, and the file is loaded again.
+   */
+  private async loadCreatingPartitions(actor: Actor, file: Spooled) {
+    try {
+      return await this.load(actor, file);
+    } catch (err) {
+      if (!(err instanceof MissingPartitions)) throw err;
+      await this.db.run(actor.org, (m) => m.query(`SELECT ensure_loan_snapshot_partitions(d, d) FROM unnest($1::date[]) d`, [err.months]));
+      return this.load(actor, file);
+    }
+  }
+
+  private async load(actor: Actor, file: Spooled): Promise<{ imported: number; dates: string[] }> {
+    const t0 = Date.now();
+    const result = await this.db.withClient(
+      actor.org,
+      async (client, m) => {
+        const { header, rows: fileRows } = await this.runner.stage(client, file, HISTORY_IMPORT, STAGE);
+        await m.query(`SET LOCAL work_mem = '128MB'`);
+        await rejectRepeats(m, STAGE, ['loan_number', 'snapshot_date']);
+        await this.rejectUnknownOrMisdated(m, actor.org);
+        await rejectLossRule(m, STAGE, header.columns);
+        const [{ months, dates }] = await rows<{ months: string[]; dates: string[] }>(
+          m,
+          `SELECT coalesce(array_agg(DISTINCT date_trunc('month', snapshot_date)::date::text), '{}') AS months,
+                  coalesce(array_agg(DISTINCT snapshot_date::text ORDER BY snapshot_date::text), '{}') AS dates FROM ${STAGE}`,
+        );
+        const missing = await rows<{ month: string }>(
+          m,
+          `SELECT m::text AS month FROM unnest($1::date[]) m WHERE to_regclass(format('loan_snapshots_%s', to_char(m, 'YYYY_MM'))) IS NULL`,
+          [months],
+        );
+        if (missing.length) throw new MissingPartitions(missing.map((r) => r.month));
+        const imported = await this.upsert(m, actor.org);
+        await m.query(RECORD_OBSERVED, [dates, 'import']);
+        await recordAudit(m, actor, {
+          action: 'loan_snapshot.import', resourceType: 'loan_snapshot',
+          details: { imported, rows: fileRows, dates: dates.length, first_date: dates[0] ?? null, last_date: dates[dates.length - 1] ?? null, columns: header.columns },
+        });
+        return { imported, dates };
+      },
+      { statementTimeoutMs: this.config.importStatementTimeoutMs },
+    );
+    this.logger.log({ imported: result.imported, dates: result.dates.length, bytes: file.bytes, total_ms: Date.now() - t0, request_id: actor.requestId }, 'history import committed');
+    return result;
+  }
+
+  /** Unknown loan numbers (another organization's are unknown too), dates not before today or before origination. */
+  private async rejectUnknownOrMisdated(m: EntityManager, org: string): Promise<void> {
+    const today = todayUtc();
+    const errors = await rows<FieldError & { line: number }>(
+      m,
+      `SELECT line, field, message FROM (
+         SELECT s.line, 'loan_number' AS field, 'no loan numbered ' || s.loan_number || ' exists' AS message
+           FROM ${STAGE} s WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.organization_id = $1 AND l.loan_number = s.loan_number)
+         UNION ALL
+         SELECT s.line, 'snapshot_date', 'must be before today (' || $2 || ', UTC)' FROM ${STAGE} s WHERE s.snapshot_date >= $2::date
+         UNION ALL
+         SELECT s.line, 'snapshot_date', 'must not be before the loan''s origination_date (' || l.origination_date::text || ')'
+           FROM ${STAGE} s ${KNOWN_LOAN} WHERE s.snapshot_date < l.origination_date
+       ) e ORDER BY line, field LIMIT ${MAX_IMPORT_ERRORS}`,
+      [org, today],
+    );
+    if (errors.length) throw rejected(errors);
+  }
+
+  /** One statement: staged rows joined to their loans, defaults filled in, existing rows replaced whole. */
+  private async upsert(m: EntityManager, org: string): Promise<number> {
+    const replaced = LOAN_SNAPSHOT_COLUMNS.split(',').map((c) => c.trim()).filter((c) => !['loan_id', 'snapshot_date'].includes(c));
+    const [{ n }] = await rows<{ n: number }>(
+      m,
+      `WITH up AS (
+         INSERT INTO loan_snapshots (organization_id, ${LOAN_SNAPSHOT_COLUMNS})
+         SELECT $1, l.id, l.portfolio_id, s.snapshot_date, coalesce(s.original_principal, l.original_principal), s.principal_balance,
+                coalesce(s.interest_rate, l.interest_rate), coalesce(s.term_months, l.term_months), s.days_past_due,
+                ${bucketSql('s.days_past_due')}, s.status, s.next_payment_date,
+                coalesce(s.charged_off_amount, 0), coalesce(s.recovered_amount, 0)
+           FROM ${STAGE} s ${KNOWN_LOAN}
+         ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE
+            SET ${replaced.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM up`,
+      [org],
+    );
+    return n;
+  }
+}
