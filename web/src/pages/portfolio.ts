@@ -11,7 +11,9 @@ type Portfolio = Schemas['PortfolioResponse'];
 const BUCKETS = ['current', 'dpd_1_29', 'dpd_30_59', 'dpd_60_89', 'dpd_90_119', 'dpd_120_plus'] as const;
 // Short labels keep the legend on one line at 1280 px; the panel title says they are days past due.
 const BUCKET_LABELS = ['Current', '1–29', '30–59', '60–89', '90–119', '120+'];
-const METRICS: [string, string][] = [
+type CurvePoint = Schemas['VintageCurvePoint'];
+type Metric = 'outstanding_ratio' | 'dpd_30_plus_rate' | 'cumulative_default_rate' | 'cumulative_net_loss_rate' | 'cpr' | 'cdr';
+const METRICS: [Metric, string][] = [
   ['outstanding_ratio', 'Outstanding ratio'],
   ['dpd_30_plus_rate', '30+ DPD'],
   ['cumulative_default_rate', 'Cumulative default'],
@@ -29,7 +31,7 @@ function defaultRange(): { from: string; to: string } {
   return { from: isoDay(new Date(Date.UTC(now.getUTCFullYear() - 2, now.getUTCMonth(), 1))), to: isoDay(now) };
 }
 
-const view = { range: defaultRange(), metric: 'outstanding_ratio', period: 'month' as 'month' | 'quarter', basis: 'months_on_book' as 'months_on_book' | 'calendar' };
+const view = { range: defaultRange(), metric: 'outstanding_ratio' as Metric, period: 'month' as 'month' | 'quarter', basis: 'months_on_book' as 'months_on_book' | 'calendar' };
 
 function panel(title: string, id: string, ...body: (Node | null)[]): HTMLElement {
   return h('section', { class: id === 'transitions-panel' ? 'panel wide' : 'panel', 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), ...body);
@@ -139,15 +141,14 @@ export function portfolioPage(main: HTMLElement, id: string): void {
     fill(vintageState, loading());
     try {
       const v = await must(api.GET('/portfolios/{id}/vintages', { params: { path: { id }, query: { period: view.period, basis: view.basis } } }));
-      const key = (p: Record<string, unknown>) => String(view.basis === 'calendar' ? p.month : p.months_on_book);
-      const points = (c: (typeof v.vintages)[number]) => c.curve as unknown as Record<string, string | number | null>[];
-      const xs = [...new Set(v.vintages.flatMap((c) => points(c).map(key)))].sort((a, b) => (view.basis === 'calendar' ? a.localeCompare(b) : Number(a) - Number(b)));
+      const key = (p: CurvePoint) => String(view.basis === 'calendar' ? p.month : p.months_on_book);
+      const xs = [...new Set(v.vintages.flatMap((c) => c.curve.map(key)))].sort((a, b) => (view.basis === 'calendar' ? a.localeCompare(b) : Number(a) - Number(b)));
       fill(vintageState, v.vintages.length ? null : empty('No cohorts yet: the portfolio has no loans with month-end snapshots.'));
       lineChart(vintageBox, {
         x: xs,
         xName: view.basis === 'calendar' ? 'Month' : 'Months on book',
         yNames: ['%'],
-        series: v.vintages.map((c) => ({ name: c.vintage, data: points(c).map((p) => [key(p), plottedPercent(p[view.metric] as string | null)] as [string, number | null]) })),
+        series: v.vintages.map((c) => ({ name: c.vintage, data: c.curve.map((p) => [key(p), plottedPercent(p[view.metric])] as [string, number | null]) })),
       });
     } catch (err) {
       fill(vintageState, failure(err));
@@ -197,7 +198,7 @@ export function portfolioPage(main: HTMLElement, id: string): void {
     'div',
     { class: 'controls' },
     select('Metric', METRICS, view.metric, (m) => {
-      view.metric = m;
+      view.metric = m as Metric;
       void loadVintages();
     }),
     select('Cohorts', [['month', 'Monthly'], ['quarter', 'Quarterly']], view.period, (p) => {

@@ -27,8 +27,8 @@ export function portfoliosPage(main: HTMLElement): void {
     try {
       const query = {
         page_size: 500,
-        ...(filters.status === 'all' ? { include_archived: true as const } : { status: filters.status as Portfolio['status'] }),
-        ...(filters.type ? { portfolio_type: filters.type as Portfolio['portfolio_type'] } : {}),
+        ...(filters.status === 'all' ? { include_archived: true as const } : { status: [filters.status as Portfolio['status']] }),
+        ...(filters.type ? { portfolio_type: [filters.type as Portfolio['portfolio_type']] } : {}),
       };
       const page = await must(api.GET('/portfolios', { params: { query } }));
       if (!page.results.length) return fill(list, empty('No portfolios match these filters.'));

@@ -1,8 +1,9 @@
 import Big from 'big.js';
+import type { Schemas } from '../api';
 import { h } from '../dom';
 import { count, money, percent } from '../format';
 
-type Period = { from: string; to: string; counts: Record<string, Record<string, number>>; balances: Record<string, Record<string, string>>; roll_rates: Record<string, Record<string, string | null>> };
+type Period = Schemas['TransitionPeriodResponse'];
 
 const LABELS: Record<string, string> = {
   current: 'Current', dpd_1_29: '1–29', dpd_30_59: '30–59', dpd_60_89: '60–89', dpd_90_119: '90–119', default: 'Default', paid_off: 'Paid off',
