@@ -26,9 +26,13 @@ const PAGE = 500;
 const MAX_PAGES = 8;
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+/**
+ * The last 12 calendar months up to this one, as the analytics endpoints default to: at a
+ * million loans each month of range costs the performance and transition queries seconds.
+ */
 function defaultRange(): { from: string; to: string } {
   const now = new Date();
-  return { from: isoDay(new Date(Date.UTC(now.getUTCFullYear() - 2, now.getUTCMonth(), 1))), to: isoDay(now) };
+  return { from: isoDay(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1))), to: isoDay(now) };
 }
 
 const view = { range: defaultRange(), metric: 'outstanding_ratio' as Metric, period: 'month' as 'month' | 'quarter', basis: 'months_on_book' as 'months_on_book' | 'calendar' };
@@ -106,11 +110,16 @@ export function portfolioPage(main: HTMLElement, id: string): void {
     );
   };
 
+  // A panel asked again (a new range, another metric) ignores the answers to its older asks.
+  const asked = { snapshots: 0, vintages: 0, performance: 0 };
+
   const loadSnapshots = async () => {
+    const ask = ++asked.snapshots;
     fill(trendState, loading());
     fill(mixState);
     try {
       const snaps = await allSnapshots(id, view.range.from, view.range.to);
+      if (ask !== asked.snapshots) return;
       if (!snaps.length) {
         fill(trendState, empty('No snapshots in this date range.'));
         fill(mixState, empty('No snapshots in this date range.'));
@@ -133,14 +142,16 @@ export function portfolioPage(main: HTMLElement, id: string): void {
         series: BUCKETS.map((b, i) => ({ name: BUCKET_LABELS[i], data: snaps.map((s) => plotted(s.by_bucket_balance[b])), stack: 'mix', area: true })),
       });
     } catch (err) {
-      fill(trendState, failure(err));
+      if (ask === asked.snapshots) fill(trendState, failure(err));
     }
   };
 
   const loadVintages = async () => {
+    const ask = ++asked.vintages;
     fill(vintageState, loading());
     try {
       const v = await must(api.GET('/portfolios/{id}/vintages', { params: { path: { id }, query: { period: view.period, basis: view.basis } } }));
+      if (ask !== asked.vintages) return;
       const key = (p: CurvePoint) => String(view.basis === 'calendar' ? p.month : p.months_on_book);
       const xs = [...new Set(v.vintages.flatMap((c) => c.curve.map(key)))].sort((a, b) => (view.basis === 'calendar' ? a.localeCompare(b) : Number(a) - Number(b)));
       fill(vintageState, v.vintages.length ? null : empty('No cohorts yet: the portfolio has no loans with month-end snapshots.'));
@@ -151,11 +162,12 @@ export function portfolioPage(main: HTMLElement, id: string): void {
         series: v.vintages.map((c) => ({ name: c.vintage, data: c.curve.map((p) => [key(p), plottedPercent(p[view.metric])] as [string, number | null]) })),
       });
     } catch (err) {
-      fill(vintageState, failure(err));
+      if (ask === asked.vintages) fill(vintageState, failure(err));
     }
   };
 
   const loadPerformance = async () => {
+    const ask = ++asked.performance;
     fill(perfState, loading());
     fill(transitionsBody, loading());
     const range = q();
@@ -163,6 +175,7 @@ export function portfolioPage(main: HTMLElement, id: string): void {
       must(api.GET('/portfolios/{id}/performance', { params: { path: { id }, query: range } })),
       must(api.GET('/portfolios/{id}/transitions', { params: { path: { id }, query: range } })),
     ]);
+    if (ask !== asked.performance) return;
     if (perf.status === 'fulfilled') {
       const pts = perf.value.points;
       fill(perfState, pts.length ? null : empty('No month-end observations in this range.'));
