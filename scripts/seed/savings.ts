@@ -111,7 +111,7 @@ export async function seedSavings(
   if (opts.accrue) {
     const { rows } = await client.query<{ org: string }>(`SELECT app_org()::text AS org`);
     const today = new Date().toISOString().slice(0, 10);
-    const { rows: r } = await client.query(ACCRUAL_SQL, [rows[0].org, today, 'seed-accrual']);
+    const { rows: r } = await client.query(ACCRUAL_SQL, [rows[0].org, today, 'seed-accrual', null]);
     opts.log?.(`savings: interest accrued to ${today} on ${r[0].accounts} accounts, ${r[0].paid} paid`);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { escapeLiteral } from 'pg';
+import type { EntityManager } from 'typeorm';
 import { Actor, systemActor } from '../../common/auth/actor';
 import { isUuid } from '../../common/auth/credentials';
 import { recordAudit } from '../../common/audit/audit';
@@ -15,6 +16,8 @@ export interface SettlementResult {
   processed: number;
   rejected: number;
 }
+
+type AccrualCounts = Omit<AccrualRunResult, 'businessDate'>;
 
 export interface AccrualRunResult {
   businessDate: string;
@@ -56,15 +59,25 @@ export class SavingsRunsService {
   async settle(org: string, runId: string, requestId?: string): Promise<SettlementResult> {
     if (!isUuid(org)) throw new Error(`not an organization id: ${org}`);
     const due = await this.db.run(org, (m) =>
-      rows<{ id: string }>(
+      rows<{ id: string; closing: string | null }>(
         m,
-        `SELECT id FROM savings_instructions
+        `SELECT id, CASE WHEN kind = 'close' THEN account_id END AS closing FROM savings_instructions
           WHERE organization_id = $1 AND status = 'Created' AND date_to_be_actioned <= now()
           ORDER BY id`,
         [org],
       ),
     );
     const result: SettlementResult = { processed: 0, rejected: 0 };
+    // An account closes with its interest up to the closing day: accrue it first, by the
+    // accrual run's own rules, under this run's id (so its portfolio's version moves once).
+    const closing = due.filter((d) => d.closing !== null).map((d) => d.closing as string);
+    if (closing.length) {
+      await this.db.run(org, async (m) => {
+        // Today as the settlement function will see it (the database's clock, not ours).
+        const [{ today }] = await rows<{ today: string }>(m, `SELECT (clock_timestamp() AT TIME ZONE 'UTC')::date::text AS today`);
+        await this.catchUpAccrual(m, org, today, runId, closing);
+      });
+    }
     if (due.length) {
       const run = escapeLiteral(runId);
       for (let i = 0; i < due.length; i += SETTLE_BATCH) {
@@ -93,15 +106,9 @@ export class SavingsRunsService {
 
   /** Accrues through the day before `businessDate` (default: today, UTC): only complete days accrue. */
   async accrue(org: string, runId: string, businessDate?: string, requestId?: string): Promise<AccrualRunResult> {
-    const date = businessDate ?? new Date().toISOString().slice(0, 10);
+    const date = businessDate ?? todayUtc();
     return this.db.run(org, async (m) => {
-      // One accrual run per organization at a time; the UPDATE's re-check is the second line.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-accrual.${org}`]);
-      // generate_series is estimated at 1 000 rows per account, which makes the planner think
-      // the statement is huge and spend seconds JIT-compiling it; the real work is a day or two.
-      await m.query(`SET LOCAL jit = off`);
-      const r = await one<Omit<AccrualRunResult, 'businessDate'>>(m, ACCRUAL_SQL, [org, date, runId]);
-      const result = { businessDate: date, ...(r as Omit<AccrualRunResult, 'businessDate'>) };
+      const result = { businessDate: date, ...(await this.catchUpAccrual(m, org, date, runId, null)) };
       if (result.accounts > 0) {
         await recordAudit(m, systemActor(org, requestId), {
           action: 'savings_accrual.run',
@@ -113,4 +120,16 @@ export class SavingsRunsService {
       return result;
     });
   }
+
+  /** The accrual statement for every open account (`accounts` null) or for the ones named. */
+  private async catchUpAccrual(m: EntityManager, org: string, date: string, runId: string, accounts: string[] | null): Promise<AccrualCounts> {
+    // One accrual per organization at a time; the UPDATE's re-check is the second line.
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-accrual.${org}`]);
+    // generate_series is estimated at 1 000 rows per account, which makes the planner think
+    // the statement is huge and spend seconds JIT-compiling it; the real work is a day or two.
+    await m.query(`SET LOCAL jit = off`);
+    return (await one<AccrualCounts>(m, ACCRUAL_SQL, [org, date, runId, accounts])) as AccrualCounts;
+  }
 }
+
+const todayUtc = (): string => new Date().toISOString().slice(0, 10);
