@@ -6,7 +6,7 @@ import { TenantDb } from '../../database/tenant-db';
 import type { DayCountBasis } from './accrual';
 import { pageCountOf, SavingsPageQuery } from './dto/paging.dto';
 import { expectedInterest } from './expected-interest';
-import { flagstoneTimestamp, toJsonMoney, utcText } from './formatting';
+import { flagstoneTimestamp, instructionAmountSql, toJsonMoney, utcText } from './formatting';
 
 /** Accounts and pending items are aggregated per portfolio in SQL (json_agg over a lateral join). */
 const ACCOUNTS = `
@@ -30,7 +30,7 @@ const PENDING = `
              'pendingBatchType', i.kind, 'depositAccountId', coalesce(i.account_id::text, ''),
              'productId', i.product_id::text, 'productVersion', i.product_version::text,
              'dateAddedUTC', ${utcText('i.date_added')}, 'dateToBeActionedUTC', ${utcText('i.date_to_be_actioned')},
-             'amount', i.amount::text) ORDER BY i.id), '[]') AS pending
+             'amount', ${instructionAmountSql}) ORDER BY i.id), '[]') AS pending
       FROM savings_instructions i
      WHERE i.organization_id = p.organization_id AND i.portfolio_id = p.id AND i.status = 'Created'
   ) pend ON true`;
