@@ -18,8 +18,9 @@ import { AppModule } from './app.module';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,100}$/;
 
-/** Routes that take a streamed text/csv body; every other route takes JSON only. */
+/** Routes that take a streamed text/csv body, and the one that takes a form (OAuth); every other takes JSON only. */
 const CSV_ROUTES = [/^\/loans\/import(\?|$)/];
+const FORM_ROUTES = [/^\/financial-partners\/connect\/token(\?|$)/];
 
 export async function createHttpApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -41,12 +42,16 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
 
   // A CSV body is handed to the route as a stream; it is never buffered whole.
   fastify.addContentTypeParser(['text/csv', 'application/csv'], (_req, payload, done) => done(null, payload));
+  // Nest's adapter already parses application/x-www-form-urlencoded (a repeated field becomes an
+  // array); only the OAuth token route takes it, every other route answers a form with 415.
 
   fastify.addHook('onRequest', (req, reply, done) => {
     requestContext.enterWith({ requestId: String(req.id) });
     void reply.header('X-Request-Id', String(req.id));
     const type = req.headers['content-type'] ?? '';
-    if (/^(text|application)\/csv/i.test(type) && !CSV_ROUTES.some((r) => r.test(req.url))) {
+    const csv = /^(text|application)\/csv/i.test(type) && !CSV_ROUTES.some((r) => r.test(req.url));
+    const form = /^application\/x-www-form-urlencoded/i.test(type) && !FORM_ROUTES.some((r) => r.test(req.url));
+    if (csv || form) {
       const p = simple(415, 'unsupported-media-type', 'This endpoint takes application/json', 'Content-Type');
       void reply.status(415).type('application/problem+json').send(p.body);
       return;

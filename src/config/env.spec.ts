@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(c.dataEncryptionKey).toHaveLength(32);
   });
 
+  it('savings auth: client-credentials tokens live an hour; double authentication is off unless asked for', () => {
+    expect(loadConfig({})).toMatchObject({ oauthTokenTtlSeconds: 3600, requireSubscriptionKeyAndToken: false });
+    expect(loadConfig({ REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN: 'TRUE', OAUTH_TOKEN_TTL_SECONDS: '600' })).toMatchObject({
+      oauthTokenTtlSeconds: 600,
+      requireSubscriptionKeyAndToken: true,
+    });
+  });
+
   it('gives job-running processes a longer shutdown grace than an API-only one', () => {
     expect(loadConfig({}).shutdownTimeoutMs).toBe(120_000);
     expect(loadConfig({ PROCESS_ROLE: 'worker' }).shutdownTimeoutMs).toBe(120_000);
@@ -28,6 +36,8 @@ describe('loadConfig', () => {
     [{ DATA_ENCRYPTION_KEY: 'c2hvcnQ=' }, /DATA_ENCRYPTION_KEY/],
     [{ OPS_USER: 'ops' }, /OPS_USER/],
     [{ SNAPSHOT_CRON: 'nightly' }, /SNAPSHOT_CRON/],
+    [{ REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN: 'yes' }, /REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN/],
+    [{ OAUTH_TOKEN_TTL_SECONDS: '10' }, /OAUTH_TOKEN_TTL_SECONDS/],
   ])('rejects %j with one line naming the variable', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);

@@ -33,6 +33,9 @@ export interface AppConfig {
   corsOrigins: string[];
   shutdownTimeoutMs: number;
   jobAttempts: number;
+  // Savings side: OAuth client credentials and Flagstone-style double authentication.
+  oauthTokenTtlSeconds: number;
+  requireSubscriptionKeyAndToken: boolean;
 }
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-not-for-production-use';
@@ -53,6 +56,12 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${raw}`);
   return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name, String(fallback)).toLowerCase();
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+  return raw === 'true';
 }
 
 function url(env: Env, name: string, fallback: string, protocols: string[]): string {
@@ -145,6 +154,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // a minute); an API-only process has only requests to drain.
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', role === 'api' ? 10_000 : 120_000, 0, 600_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 5, 1, 50),
+    // Savings side: lifetime of a client-credentials token; whether savings routes demand both
+    // the cdpapi-Subscription-Key and a Bearer token, as Flagstone does.
+    oauthTokenTtlSeconds: int(env, 'OAUTH_TOKEN_TTL_SECONDS', 3600, 60, 86_400),
+    requireSubscriptionKeyAndToken: bool(env, 'REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN', false),
   });
 }
 

@@ -37,6 +37,8 @@ const ERRORS: Record<string, string> = {
 function addProblemResponses(doc: OpenAPIObject): void {
   doc.components = { ...doc.components, schemas: { ...(doc.components?.schemas ?? {}), Problem: PROBLEM } };
   for (const [path, item] of Object.entries(doc.paths)) {
+    // The OAuth token endpoint answers in the OAuth error format, documented on the route itself.
+    if (path === '/financial-partners/connect/token') continue;
     const isPublic = /^\/(health|metrics|docs)/.test(path);
     for (const [method, op] of Object.entries(item) as [string, { responses?: Record<string, unknown> }][]) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
@@ -65,10 +67,40 @@ export function setupOpenApi(app: NestFastifyApplication): void {
     .addBearerAuth()
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'cdpapi-Subscription-Key' }, 'cdpapi-key')
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        description:
+          'Savings side: client credentials. client_id is an API key id, client_secret the key; the token carries the ' +
+          "key's organization and role and dies with the key. With REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN=true the savings " +
+          'routes need this token and cdpapi-Subscription-Key together.',
+        flows: { clientCredentials: { tokenUrl: '/financial-partners/connect/token', scopes: {} } },
+      },
+      'oauth2',
+    )
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('api-key')
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   addProblemResponses(document);
+  addSavingsSecurity(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
+
+/**
+ * Savings routes take a client-credentials token or the subscription key (or both together,
+ * when the deployment demands it); the token endpoint itself takes no prior credentials.
+ */
+function addSavingsSecurity(doc: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (!path.startsWith('/financial-partners')) continue;
+    for (const op of Object.values(item) as { security?: Record<string, string[]>[]; responses?: unknown }[]) {
+      if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+      op.security =
+        path === '/financial-partners/connect/token'
+          ? []
+          : [{ oauth2: [] }, { bearer: [] }, { 'cdpapi-key': [] }, { 'api-key': [] }, { oauth2: [], 'cdpapi-key': [] }];
+    }
+  }
+}
+

@@ -6,8 +6,12 @@ import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/env';
 import { redisOptionsFromUrl } from '../jobs/redis';
 
-/** Per caller: the credential presented (hashed), else the client address. */
+/**
+ * Per caller: the credential presented (hashed), else the client address. The OAuth token
+ * endpoint is an authentication attempt, so it counts per address whatever credentials are tried.
+ */
 function callerKey(req: FastifyRequest): string {
+  if (req.url.startsWith('/financial-partners/connect/token')) return 'ip:' + req.ip;
   const cred =
     req.headers.authorization ?? req.headers['x-api-key'] ?? req.headers['cdpapi-subscription-key'];
   if (typeof cred === 'string' && cred) return 'c:' + createHash('sha256').update(cred).digest('base64url').slice(0, 32);

@@ -9,6 +9,8 @@ export interface TokenClaims {
   sub: string;
   org: string;
   role: Role;
+  /** Set on a client-credentials token: the API key it was issued for, and dies with. */
+  apiKeyId?: string;
 }
 
 /**
@@ -26,17 +28,21 @@ export function verifyToken(token: string, secret: string): TokenClaims | null {
   try {
     const payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], clockTolerance: 5 });
     if (typeof payload !== 'object' || payload === null) return null;
-    const { sub, org, role, exp } = payload as Record<string, unknown>;
+    const { sub, org, role, exp, akid } = payload as Record<string, unknown>;
     if (typeof sub !== 'string' || !sub || sub.length > 200) return null;
     if (!isUuid(org) || !isRole(role) || typeof exp !== 'number') return null;
-    return { sub, org: org.toLowerCase(), role };
+    if (akid !== undefined && !isUuid(akid)) return null;
+    const claims: TokenClaims = { sub, org: org.toLowerCase(), role };
+    if (akid !== undefined) claims.apiKeyId = akid.toLowerCase();
+    return claims;
   } catch {
     return null;
   }
 }
 
 export function signToken(claims: TokenClaims, secret: string, expiresInSeconds = 3600): string {
-  return jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role }, secret, {
+  const akid = claims.apiKeyId === undefined ? {} : { akid: claims.apiKeyId };
+  return jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role, ...akid }, secret, {
     algorithm: 'HS256',
     expiresIn: expiresInSeconds,
   });

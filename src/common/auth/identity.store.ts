@@ -22,6 +22,16 @@ export class IdentityStore {
     return row && isRole(row.role) ? { id: row.id, org: row.organization_id, role: row.role } : null;
   }
 
+  /** A client-credentials token names its key by id; the key must still be live, checked on every request. */
+  async findApiKeyById(id: string): Promise<{ id: string; org: string; role: Role } | null> {
+    const rows: { id: string; organization_id: string; role: string }[] = await this.ds.query(
+      'SELECT id, organization_id, role FROM api_key_identity_by_id($1)',
+      [id],
+    );
+    const row = rows[0];
+    return row && isRole(row.role) ? { id: row.id, org: row.organization_id, role: row.role } : null;
+  }
+
   /** Organizations live in the identity provider; we record each one the first time we see it. */
   async rememberOrganization(org: string): Promise<void> {
     if (this.known.has(org)) return;

@@ -6,6 +6,7 @@ import { LoanTapes1763700000004 } from './1763700000004-loan-tapes';
 import { Savings1763700000005 } from './1763700000005-savings';
 import { LoanListIndex1763700000006 } from './1763700000006-loan-list-index';
 import { SavingsCloseRevert1763700000030 } from './1763700000030-savings-close-revert';
+import { ApiKeyTokens1763700000031 } from './1763700000031-api-key-tokens';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Savings1763700000005,
   LoanListIndex1763700000006,
   SavingsCloseRevert1763700000030,
+  ApiKeyTokens1763700000031,
 ];
