@@ -70,7 +70,7 @@ describe('savings OAuth client credentials (e2e)', () => {
   it('wrong credentials → 401 {"error":"invalid_client"} in the OAuth format', async () => {
     const k = await newKey(t, 'viewer');
     const other = await newKey(t, 'viewer');
-    for (const body of [
+    for (const body of <Record<string, string>[]>[
       { grant_type: 'client_credentials', client_id: k.id, client_secret: `${k.key}x` },
       { grant_type: 'client_credentials', client_id: other.id, client_secret: k.key },
       { grant_type: 'client_credentials', client_id: 'not-a-uuid', client_secret: k.key },
