@@ -9,6 +9,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   `status = 'Created'` drop a reverted instruction from the pending items by themselves.
  * - A closed account keeps the sub-penny interest it could not pay in `interest_forfeited`.
  * - `savings_settle_instruction` is replaced (same signature) to settle closes.
+ * - The settlement run pages through pending instructions by id (`savings_instructions_created`).
  */
 export class SavingsCloseRevert1763700000030 implements MigrationInterface {
   name = 'SavingsCloseRevert1763700000030';
@@ -31,6 +32,9 @@ export class SavingsCloseRevert1763700000030 implements MigrationInterface {
          CHECK (CASE WHEN kind = 'close' THEN amount IS NULL OR amount >= 0 ELSE amount IS NOT NULL AND amount > 0 END)`,
       `ALTER TABLE savings_instructions ADD CONSTRAINT savings_instructions_close_account
          CHECK (kind <> 'close' OR account_id IS NOT NULL)`,
+
+      // The settlement run walks pending instructions in id order, a page at a time.
+      `CREATE INDEX savings_instructions_created ON savings_instructions (organization_id, id) WHERE status = 'Created'`,
 
       `ALTER TABLE savings_accounts ADD COLUMN interest_forfeited numeric(30,10) NOT NULL DEFAULT 0`,
       `ALTER TABLE savings_accounts ADD COLUMN closed_at timestamptz`,
@@ -133,6 +137,7 @@ export class SavingsCloseRevert1763700000030 implements MigrationInterface {
       `DELETE FROM savings_movements WHERE instruction_id IN (SELECT id FROM savings_instructions WHERE kind = 'close')`,
       `DELETE FROM savings_instructions WHERE kind = 'close'`,
       `UPDATE savings_instructions SET status = 'Rejected', reason = 'Reverted' WHERE status = 'Reverted'`,
+      `DROP INDEX savings_instructions_created`,
       `ALTER TABLE savings_accounts DROP COLUMN closed_at`,
       `ALTER TABLE savings_accounts DROP COLUMN interest_forfeited`,
       `ALTER TABLE savings_instructions DROP CONSTRAINT savings_instructions_close_account`,

@@ -11,6 +11,8 @@ import { ACCRUAL_SQL } from './accrual.sql';
 
 /** Transactions sent to Postgres per round trip by the settlement run. */
 const SETTLE_BATCH = 200;
+/** Due instruction ids read per query by the settlement run. */
+const SETTLE_PAGE = 10 * SETTLE_BATCH;
 
 export interface SettlementResult {
   processed: number;
@@ -58,30 +60,38 @@ export class SavingsRunsService {
    */
   async settle(org: string, runId: string, requestId?: string): Promise<SettlementResult> {
     if (!isUuid(org)) throw new Error(`not an organization id: ${org}`);
-    const due = await this.db.run(org, (m) =>
-      rows<{ id: string; closing: string | null }>(
+    // What is due when the run starts is this run's work; later instructions wait for the next.
+    const start = await this.db.run(org, async (m) => {
+      const [{ cutoff, today }] = await rows<{ cutoff: string; today: string }>(
         m,
-        `SELECT id, CASE WHEN kind = 'close' THEN account_id END AS closing FROM savings_instructions
-          WHERE organization_id = $1 AND status = 'Created' AND date_to_be_actioned <= now()
-          ORDER BY id`,
-        [org],
-      ),
-    );
+        `SELECT clock_timestamp()::text AS cutoff, (clock_timestamp() AT TIME ZONE 'UTC')::date::text AS today`,
+      );
+      // An account closes with its interest up to the closing day: accrue it first, by the
+      // accrual run's own rules, under this run's id (so its portfolio's version moves once).
+      const closing = await rows<{ account_id: string }>(
+        m,
+        `SELECT DISTINCT account_id FROM savings_instructions
+          WHERE organization_id = $1 AND status = 'Created' AND kind = 'close' AND date_to_be_actioned <= $2::timestamptz`,
+        [org, cutoff],
+      );
+      if (closing.length) await this.catchUpAccrual(m, org, today, runId, closing.map((c) => c.account_id));
+      return cutoff;
+    });
     const result: SettlementResult = { processed: 0, rejected: 0 };
-    // An account closes with its interest up to the closing day: accrue it first, by the
-    // accrual run's own rules, under this run's id (so its portfolio's version moves once).
-    const closing = due.filter((d) => d.closing !== null).map((d) => d.closing as string);
-    if (closing.length) {
-      await this.db.run(org, async (m) => {
-        // Today as the settlement function will see it (the database's clock, not ours).
-        const [{ today }] = await rows<{ today: string }>(m, `SELECT (clock_timestamp() AT TIME ZONE 'UTC')::date::text AS today`);
-        await this.catchUpAccrual(m, org, today, runId, closing);
-      });
-    }
-    if (due.length) {
-      const run = escapeLiteral(runId);
-      for (let i = 0; i < due.length; i += SETTLE_BATCH) {
-        const statements = due.slice(i, i + SETTLE_BATCH).map(({ id }) => {
+    const run = escapeLiteral(runId);
+    // Due ids are read a page at a time (keyset on id), so memory stays flat however many are due.
+    for (let after = '0'; ; ) {
+      const page = await this.db.read(org, (m) =>
+        rows<{ id: string }>(
+          m,
+          `SELECT id FROM savings_instructions
+            WHERE organization_id = $1 AND status = 'Created' AND date_to_be_actioned <= $2::timestamptz AND id > $3
+            ORDER BY id LIMIT $4`,
+          [org, start, after, SETTLE_PAGE],
+        ),
+      );
+      for (let i = 0; i < page.length; i += SETTLE_BATCH) {
+        const statements = page.slice(i, i + SETTLE_BATCH).map(({ id }) => {
           if (!/^\d+$/.test(id)) throw new Error(`bad instruction id ${id}`);
           return `SELECT savings_settle_instruction(${id}, ${run}) AS settled`;
         });
@@ -91,6 +101,10 @@ export class SavingsRunsService {
           else if (settled === 'Rejected') result.rejected += 1;
         }
       }
+      if (page.length < SETTLE_PAGE) break;
+      after = page[page.length - 1].id;
+    }
+    if (result.processed + result.rejected > 0) {
       await this.db.run(org, (m) =>
         recordAudit(m, systemActor(org, requestId), {
           action: 'savings_settlement.run',
