@@ -188,6 +188,34 @@ describe('savings close-account, revert and ACT/ACT (e2e)', () => {
     });
   });
 
+  describe('paging from both ends', () => {
+    it('pages read from the front and from the end agree with one big page, and pageCount follows new portfolios', async () => {
+      const fresh = savingsHelpers(() => t, newOrg());
+      const product = await fresh.newProduct({ name: 'Saver', productType: 'instant_access', grossRate: 0.01 });
+      for (let i = 0; i < 7; i++) {
+        const ref = await fresh.newClient();
+        expect((await fresh.deposit({ clientReference: ref, amount: 10 + i, productId: product })).status).toBe(202);
+      }
+      const ids = (body: { portfolioInformation: { portfolio: { portfolioId: string } }[] }) =>
+        body.portfolioInformation.map((p) => p.portfolio.portfolioId);
+      const all = ids((await fresh.get('/financial-partners/portfolios?PageSize=500')).body);
+      expect(all).toHaveLength(7);
+      const walked: string[] = [];
+      for (let page = 1; page <= 4; page++) {
+        const res = await fresh.get(`/financial-partners/portfolios?PageNumber=${page}&PageSize=2`);
+        expect(res.body).toMatchObject({ pageNumber: page, pageCount: 4 });
+        walked.push(...ids(res.body));
+      }
+      // 7 portfolios at 2 a page: pages 1–2 from the front, 3–4 (rows 4–6) from the end.
+      expect(walked).toEqual(all);
+      expect(ids((await fresh.get('/financial-partners/portfolios?PageNumber=5&PageSize=2')).body)).toEqual([]);
+      await fresh.deposit({ clientReference: await fresh.newClient(), amount: 1, productId: product });
+      expect((await fresh.get('/financial-partners/portfolios?PageSize=2')).body.pageCount).toBe(4);
+      await fresh.deposit({ clientReference: await fresh.newClient(), amount: 1, productId: product });
+      expect((await fresh.get('/financial-partners/portfolios?PageSize=2')).body.pageCount).toBe(5);
+    });
+  });
+
   describe('ACT/ACT', () => {
     it('accrues each day across 29 February at ÷ 366, as the expected interest says', async () => {
       const { ref, accountId } = await openAccount(actActBondId, 10000);

@@ -7,6 +7,7 @@ import { Savings1763700000005 } from './1763700000005-savings';
 import { LoanListIndex1763700000006 } from './1763700000006-loan-list-index';
 import { SavingsCloseRevert1763700000030 } from './1763700000030-savings-close-revert';
 import { ApiKeyTokens1763700000031 } from './1763700000031-api-key-tokens';
+import { SavingsPortfolioCounts1763700000032 } from './1763700000032-savings-portfolio-counts';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   LoanListIndex1763700000006,
   SavingsCloseRevert1763700000030,
   ApiKeyTokens1763700000031,
+  SavingsPortfolioCounts1763700000032,
 ];
