@@ -108,6 +108,25 @@ describe('savings close-account, revert and ACT/ACT (e2e)', () => {
       expect(await stored(accountId)).toMatchObject({ status: 'closed', amount: '0.00', paid: '45.00', forfeited: '0.0000000000' });
     });
 
+    it('the settlement function refuses a close not accrued to today; the run catches up first and settles it', async () => {
+      const { ref, accountId } = await openAccount(instantId, 100);
+      await s.backdate(accountId, addDays(today(), -1));
+      const close = await s.close({ clientReference: ref, depositAccountId: accountId });
+      // As if midnight passed between the run's catch-up and this instruction: refused, so the batch stops and the job retries.
+      await withOrgSql(org, (c) =>
+        expect(
+          c.query(`SELECT savings_settle_instruction(id, 'direct') FROM savings_instructions WHERE instruction_reference = $1`, [
+            close.body.instructionReference,
+          ]),
+        ).rejects.toThrow(/accrued only until/),
+      );
+      expect(await s.status(close.body.instructionReference)).toMatchObject({ status: 'Created' });
+      await s.settle();
+      expect(await s.status(close.body.instructionReference)).toMatchObject({ status: 'Processed' });
+      // One day: round(100 × 0.05 ÷ 365, 10) = 0.0136986301 → paid 0.01, 0.0036986301 forfeited
+      expect(await stored(accountId)).toMatchObject({ status: 'closed', paid: '0.01', forfeited: '0.0036986301' });
+    });
+
     it('a top-up accepted after a close is rejected at settlement; unknown accounts and bad bodies are refused', async () => {
       const { ref, accountId } = await openAccount(instantId, 500);
       const close = await s.close({ clientReference: ref, depositAccountId: accountId });
