@@ -5,7 +5,7 @@ import { forbidden, unauthorized } from '../errors/domain-error';
 import { Actor, Role, roleAtLeast } from './actor';
 import { verifyToken } from './credentials';
 import { AuthedRequest, MIN_ROLE_KEY, PUBLIC_KEY } from './decorators';
-import { IdentityStore } from './identity.store';
+import { IdentityStore, KeyIdentity } from './identity.store';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -70,7 +70,7 @@ export class AuthGuard implements CanActivate {
     return id ? this.keyActor(req, id) : null;
   }
 
-  private keyActor(req: AuthedRequest, id: { id: string; org: string; role: Role }): Actor {
+  private keyActor(req: AuthedRequest, id: KeyIdentity): Actor {
     return { org: id.org, subject: `api_key:${id.id}`, role: id.role, type: 'api_key', apiKeyId: id.id, requestId: String(req.id) };
   }
 
