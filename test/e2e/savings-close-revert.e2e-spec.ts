@@ -85,8 +85,15 @@ describe('savings close-account, revert and ACT/ACT (e2e)', () => {
       expect(view.portfolio.portfolioVersion).toBe(before + 1);
       const done = (await s.get(`/financial-partners/instructions?clientReference=${ref}&status=processed`)).body.instructions;
       expect(done.find((i: { instructionReference: string }) => i.instructionReference === close.body.instructionReference)).toMatchObject({
-        instructionType: 'close', amount: 8000, depositAccountId: accountId,
+        instructionType: 'close', amount: 8000, depositAccountId: accountId, interestPaidAmount: 13.69,
       });
+      expect(done.find((i: { instructionReference: string }) => i.instructionReference === out.body.instructionReference)).toMatchObject({
+        instructionType: 'withdrawal', amount: 2000, interestPaidAmount: null,
+      });
+      const forfeited = await withOrgSql(org, async (c) =>
+        (await c.query(`SELECT interest_forfeited::text AS f FROM savings_instructions WHERE instruction_reference = $1`, [close.body.instructionReference])).rows[0].f,
+      );
+      expect(forfeited).toBe('0.0086301370');
       // The account no longer accrues.
       await s.accrue();
       expect((await stored(accountId)).paid).toBe('13.69');

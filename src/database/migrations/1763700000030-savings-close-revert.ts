@@ -37,6 +37,9 @@ export class SavingsCloseRevert1763700000030 implements MigrationInterface {
       `CREATE INDEX savings_instructions_created ON savings_instructions (organization_id, id) WHERE status = 'Created'`,
 
       `ALTER TABLE savings_accounts ADD COLUMN interest_forfeited numeric(30,10) NOT NULL DEFAULT 0`,
+      // What a settled close paid and forfeited, kept on the instruction: the closed account leaves the view.
+      `ALTER TABLE savings_instructions ADD COLUMN interest_paid numeric(20,2)`,
+      `ALTER TABLE savings_instructions ADD COLUMN interest_forfeited numeric(30,10)`,
       `ALTER TABLE savings_accounts ADD COLUMN closed_at timestamptz`,
 
       // Settles one instruction in the caller's transaction. Returns its final status.
@@ -105,7 +108,9 @@ export class SavingsCloseRevert1763700000030 implements MigrationInterface {
                  INSERT INTO savings_movements (organization_id, account_id, instruction_id, effective_date, amount)
                  VALUES (i.organization_id, a.id, i.id, d, -a.amount);
                END IF;
-               UPDATE savings_instructions SET amount = a.amount WHERE id = i.id;
+               UPDATE savings_instructions
+                  SET amount = a.amount, interest_paid = paid, interest_forfeited = a.interest_accrued - paid
+                WHERE id = i.id;
              ELSE
                UPDATE savings_accounts
                   SET amount = amount + CASE WHEN i.kind = 'deposit' THEN i.amount ELSE -i.amount END,
@@ -138,6 +143,8 @@ export class SavingsCloseRevert1763700000030 implements MigrationInterface {
       `DELETE FROM savings_instructions WHERE kind = 'close'`,
       `UPDATE savings_instructions SET status = 'Rejected', reason = 'Reverted' WHERE status = 'Reverted'`,
       `DROP INDEX savings_instructions_created`,
+      `ALTER TABLE savings_instructions DROP COLUMN interest_forfeited`,
+      `ALTER TABLE savings_instructions DROP COLUMN interest_paid`,
       `ALTER TABLE savings_accounts DROP COLUMN closed_at`,
       `ALTER TABLE savings_accounts DROP COLUMN interest_forfeited`,
       `ALTER TABLE savings_instructions DROP CONSTRAINT savings_instructions_close_account`,

@@ -42,6 +42,7 @@ interface InstructionRow {
   date_added: string;
   date_to_be_actioned: string;
   processed_at: string | null;
+  interest_paid: string | null;
 }
 
 const instructionView = (r: InstructionRow) => ({
@@ -59,6 +60,8 @@ const instructionView = (r: InstructionRow) => ({
   dateAddedUTC: flagstoneTimestamp(r.date_added),
   dateToBeActionedUTC: flagstoneTimestamp(r.date_to_be_actioned),
   dateProcessedUTC: flagstoneTimestamp(r.processed_at),
+  // A settled close: the interest it paid out (the sub-penny rest was forfeited); null otherwise.
+  interestPaidAmount: toJsonMoney(r.interest_paid),
 });
 
 const STATUS_OF: Record<string, string> = {
@@ -304,7 +307,7 @@ export class SavingsInstructionsService {
         `SELECT i.instruction_reference, i.pending_batch_item_id, i.kind, i.status, i.reason, c.client_reference, i.currency_code,
                 ${instructionAmountSql} AS amount, i.account_id, i.product_id, i.product_version,
                 ${utcText('i.date_added')} AS date_added, ${utcText('i.date_to_be_actioned')} AS date_to_be_actioned,
-                ${utcText('i.processed_at')} AS processed_at
+                ${utcText('i.processed_at')} AS processed_at, i.interest_paid::text
            FROM savings_instructions i
            JOIN savings_clients c ON c.organization_id = i.organization_id AND c.id = i.client_id
           WHERE ${where}
