@@ -13,7 +13,11 @@ const PAGE_SIZE = 50;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** `n` due new-account deposits, one per portfolio, tagged so the two batches never overlap. */
+/**
+ * `n` due new-account deposits, one per portfolio, tagged so the two batches never overlap.
+ * Every measured run (service or floor) starts after a CHECKPOINT, so neither pays for the
+ * other's (or the accrual's) dirty pages and first-touch full-page WAL images.
+ */
 function dueDeposits(org: string, n: number, tag: string): string {
   return `
     INSERT INTO savings_instructions (organization_id, instruction_reference, request_fingerprint, kind, client_id, portfolio_id,
@@ -23,14 +27,16 @@ function dueDeposits(org: string, n: number, tag: string): string {
       FROM (SELECT * FROM savings_portfolios WHERE organization_id = '${org}' ORDER BY id LIMIT ${n}) pf
       CROSS JOIN (SELECT id FROM savings_products WHERE organization_id = '${org}' AND product_type = 'instant_access'
                    ORDER BY id LIMIT 1) pr;
-    VACUUM ANALYZE savings_instructions;`;
+    VACUUM ANALYZE savings_instructions;
+    CHECKPOINT;`;
 }
 
 /** Puts every open account one day behind, as it is each morning before the daily run. */
 const oneDayBehind = (org: string) => `
   UPDATE savings_accounts SET accrued_until = (now() AT TIME ZONE 'UTC')::date - 1
    WHERE organization_id = '${org}' AND status = 'open';
-  VACUUM ANALYZE savings_accounts;`;
+  VACUUM ANALYZE savings_accounts;
+  CHECKPOINT;`;
 
 /** The paged view, page 1 and the last page; floor = the same two statements through psql as the application role. */
 async function pagedView(ctx: BenchContext, org: string, token: string, total: number, accounts: number): Promise<BenchRow[]> {
