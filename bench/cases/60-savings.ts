@@ -15,8 +15,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /**
  * `n` due new-account deposits, one per portfolio, tagged so the two batches never overlap.
- * Every measured run (service or floor) starts after a CHECKPOINT, so neither pays for the
- * other's (or the accrual's) dirty pages and first-touch full-page WAL images.
+ * Every measured run (service or floor) starts on vacuumed tables after a CHECKPOINT, so neither
+ * pays for the other's (or the accrual's) dead row versions, dirty pages and first-touch
+ * full-page WAL images: the accrual runs just before bump every portfolio's version twice.
  */
 function dueDeposits(org: string, n: number, tag: string): string {
   return `
@@ -27,7 +28,7 @@ function dueDeposits(org: string, n: number, tag: string): string {
       FROM (SELECT * FROM savings_portfolios WHERE organization_id = '${org}' ORDER BY id LIMIT ${n}) pf
       CROSS JOIN (SELECT id FROM savings_products WHERE organization_id = '${org}' AND product_type = 'instant_access'
                    ORDER BY id LIMIT 1) pr;
-    VACUUM ANALYZE savings_instructions;
+    VACUUM ANALYZE savings_instructions, savings_portfolios, savings_accounts;
     CHECKPOINT;`;
 }
 
