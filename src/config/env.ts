@@ -69,6 +69,9 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   tapeRetentionDays: number;
   tapeCleanupCron: string;
+  // Savings side: OAuth client credentials and Flagstone-style double authentication.
+  oauthTokenTtlSeconds: number;
+  requireSubscriptionKeyAndToken: boolean;
 }
 
 /** Fastify's trustProxy: off, every hop, a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -98,9 +101,8 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  const raw = str(env, name, String(fallback)).toLowerCase();
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
   return raw === 'true';
 }
 
@@ -311,6 +313,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // 0 keeps tapes forever.
     tapeRetentionDays: int(env, 'TAPE_RETENTION_DAYS', 0, 0, 36_500),
     tapeCleanupCron: cron(env, 'TAPE_CLEANUP_CRON', '15 3 * * *'),
+    // Savings side: lifetime of a client-credentials token; whether savings routes demand both
+    // the cdpapi-Subscription-Key and a Bearer token, as Flagstone does.
+    oauthTokenTtlSeconds: int(env, 'OAUTH_TOKEN_TTL_SECONDS', 3600, 60, 86_400),
+    requireSubscriptionKeyAndToken: bool(env, 'REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN', false),
   });
 }
 
