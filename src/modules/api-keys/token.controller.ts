@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AccessTokenResponse } from './api-keys.responses';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/decorators';
 import { ClientCredentialsService } from './client-credentials.service';
@@ -40,19 +41,7 @@ export class TokenController {
       },
     },
   })
-  @ApiResponse({
-    status: 200,
-    description: 'A Bearer token',
-    schema: {
-      type: 'object',
-      required: ['access_token', 'token_type', 'expires_in'],
-      properties: {
-        access_token: { type: 'string' },
-        token_type: { type: 'string', enum: ['Bearer'] },
-        expires_in: { type: 'integer', description: 'seconds' },
-      },
-    },
-  })
+  @ApiOkResponse({ type: AccessTokenResponse, description: 'A Bearer token' })
   @ApiResponse({ status: 400, description: 'invalid_request or unsupported_grant_type', schema: OAUTH_ERROR })
   @ApiResponse({ status: 401, description: 'invalid_client: unknown, revoked or mismatched id and key', schema: OAUTH_ERROR })
   @ApiResponse({ status: 429, description: 'Rate limited (see Retry-After)' })

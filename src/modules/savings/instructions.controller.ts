@@ -5,7 +5,7 @@ import { CurrentActor } from '../../common/auth/decorators';
 import { CloseAccountInstructionDto, DepositInstructionDto, RevertInstructionDto, WithdrawalInstructionDto } from './dto/instruction.dto';
 import { InstructionListQuery } from './dto/paging.dto';
 import { SavingsInstructionsService } from './instructions.service';
-import { InstructionAcceptedResponse, InstructionListResponse, InstructionStatusResponse } from './savings.responses';
+import { InstructionAcceptedResponse, InstructionListResponse, InstructionRevertedResponse, InstructionStatusResponse } from './savings.responses';
 
 @ApiTags('savings')
 @Controller('financial-partners')
@@ -40,6 +40,7 @@ export class SavingsInstructionsController {
       '(and recorded). A fixed-term account before maturity → 422 at once; a notice account closes after its notice ' +
       'period. Pending withdrawals and a close settle in the order they were accepted.',
   })
+  @ApiAcceptedResponse({ type: InstructionAcceptedResponse, description: 'Accepted; settles in the next run' })
   close(@CurrentActor() actor: Actor, @Body() dto: CloseAccountInstructionDto) {
     return this.instructions.request(actor, 'close', dto);
   }
@@ -51,6 +52,7 @@ export class SavingsInstructionsController {
     description: 'Effective at once: the instruction leaves the pending items and its portfolio version moves by one. ' +
       'Reverting again answers the same; a processed or rejected instruction → 409; unknown → 404.',
   })
+  @ApiAcceptedResponse({ type: InstructionRevertedResponse, description: 'Reverted: it no longer settles' })
   revert(@CurrentActor() actor: Actor, @Body() dto: RevertInstructionDto) {
     return this.instructions.revert(actor, dto.instructionReference);
   }
