@@ -1,3 +1,4 @@
+import { JobsWorkersModule } from '../jobs/jobs.workers.module';
 import { ApiKeysModule } from '../modules/api-keys/api-keys.module';
 import { InvestorsModule } from '../modules/investors/investors.module';
 import { InvestorsWorkersModule } from '../modules/investors/investors.workers.module';
@@ -25,6 +26,7 @@ export const FEATURE_MODULES = [
 
 /** Worker modules (processors and schedules), loaded only when PROCESS_ROLE runs workers. */
 export const WORKER_MODULES = [
+  JobsWorkersModule,
   LoansWorkersModule,
   PortfoliosWorkersModule,
   SnapshotsWorkersModule,

@@ -33,6 +33,18 @@ export interface AppConfig {
   corsOrigins: string[];
   shutdownTimeoutMs: number;
   jobAttempts: number;
+  durable: DurableWorkConfig;
+}
+
+/** Issue 14: the reconciler, schedule checks, the workers' own HTTP port, and one test hook. */
+export interface DurableWorkConfig {
+  reconcileIntervalMs: number;
+  reconcileGraceMs: number;
+  scheduleCheckIntervalMs: number;
+  scheduleCatchUpGraceMs: number;
+  workerHttpPort: number;
+  /** Test only (NODE_ENV=test): exit right after committing a job request, before adding it to Redis. */
+  exitBeforeEnqueue: boolean;
 }
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-not-for-production-use';
@@ -145,6 +157,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // a minute); an API-only process has only requests to drain.
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', role === 'api' ? 10_000 : 120_000, 0, 600_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 5, 1, 50),
+    durable: durableConfig(env, nodeEnv),
+  });
+}
+
+function durableConfig(env: Env, nodeEnv: string): DurableWorkConfig {
+  const exitBeforeEnqueue = env.TEST_EXIT_BEFORE_ENQUEUE === '1';
+  if (exitBeforeEnqueue && nodeEnv !== 'test') throw new ConfigError('TEST_EXIT_BEFORE_ENQUEUE is a test hook: only with NODE_ENV=test');
+  return Object.freeze({
+    reconcileIntervalMs: int(env, 'JOB_RECONCILE_INTERVAL_MS', 30_000, 200, 3_600_000),
+    reconcileGraceMs: int(env, 'JOB_RECONCILE_GRACE_MS', 10_000, 0, 3_600_000),
+    scheduleCheckIntervalMs: int(env, 'SCHEDULE_CHECK_INTERVAL_MS', 30_000, 200, 3_600_000),
+    scheduleCatchUpGraceMs: int(env, 'SCHEDULE_CATCH_UP_GRACE_MS', 900_000, 0, 86_400_000),
+    workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001, 0, 65535),
+    exitBeforeEnqueue,
   });
 }
 

@@ -4,6 +4,7 @@ import type { ConnectionOptions } from 'bullmq';
 import { jobDefaults } from './job-defaults';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { JobProducer } from './job-producer';
+import { JobRequests } from './job-requests';
 import { JobsController } from './jobs.controller';
 import { QUEUE_NAMES } from './queues';
 import { RedisModule } from './redis.module';
@@ -36,8 +37,8 @@ import { workerRedisOptions } from './redis';
       }),
     ),
   ],
-  providers: [JobProducer],
+  providers: [JobProducer, JobRequests],
   controllers: [JobsController],
-  exports: [JobProducer, BullModule],
+  exports: [JobProducer, JobRequests, BullModule],
 })
 export class JobsModule {}

@@ -1,7 +1,18 @@
 import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { jobDuration, jobsTotal } from '../ops/metrics';
+import { jobDuration, jobFailures, jobsTotal } from '../ops/metrics';
+import type { JobOutcome } from './job-requests';
+
+/** Jobs this process is running right now: the reconciler never adds one of them back meanwhile. */
+export const runningHere = new Set<string>();
+
+let finalOutcome: ((o: JobOutcome) => void) | undefined;
+
+/** The reconciler listens here to close the durable record of every job that finished for good. */
+export function onFinalOutcome(listener: ((o: JobOutcome) => void) | undefined): void {
+  finalOutcome = listener;
+}
 
 /**
  * Base for processors: metrics and structured logs (with the originating request id) for
@@ -10,16 +21,33 @@ import { jobDuration, jobsTotal } from '../ops/metrics';
 export abstract class TrackedWorker extends WorkerHost {
   protected readonly logger = new Logger(this.constructor.name);
 
+  constructor() {
+    super();
+    // Held for the whole run, even one whose completion Redis can no longer record (data lost).
+    const run = this.process.bind(this);
+    this.process = async (job: Job, token?: string) => {
+      runningHere.add(String(job.id));
+      try {
+        return await run(job, token);
+      } finally {
+        runningHere.delete(String(job.id));
+      }
+    };
+  }
+
   @OnWorkerEvent('completed')
-  onCompleted(job: Job) {
+  onCompleted(job: Job, result?: unknown) {
     this.observe(job, 'completed');
+    finalOutcome?.({ id: String(job.id), state: 'completed', result: result ?? job.returnvalue ?? null });
   }
 
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error) {
     if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
     this.observe(job, final ? 'failed' : 'retrying');
+    jobFailures.inc({ queue: job.queueName, name: job.name, final: String(final) });
+    if (final) finalOutcome?.({ id: String(job.id), state: 'failed', reason: err.message });
     this.logger.warn(
       { job_id: job.id, queue: job.queueName, name: job.name, attempt: job.attemptsMade, final, reason: err.message,
         request_id: (job.data as { requestId?: string }).requestId },

@@ -26,3 +26,10 @@ export const jobsTotal = new Counter({
   labelNames: ['queue', 'name', 'outcome'],
   registers: [registry],
 });
+
+export const jobFailures = new Counter({
+  name: 'job_failures_total',
+  help: 'Job attempts that failed; final="true" when no retry is left',
+  labelNames: ['queue', 'name', 'final'],
+  registers: [registry],
+});

@@ -5,6 +5,7 @@ import { Investors1763700000003 } from './1763700000003-investors';
 import { LoanTapes1763700000004 } from './1763700000004-loan-tapes';
 import { Savings1763700000005 } from './1763700000005-savings';
 import { LoanListIndex1763700000006 } from './1763700000006-loan-list-index';
+import { JobRequests1763700000020 } from './1763700000020-job-requests';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   LoanTapes1763700000004,
   Savings1763700000005,
   LoanListIndex1763700000006,
+  JobRequests1763700000020,
 ];

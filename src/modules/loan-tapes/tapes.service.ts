@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, DomainError, notFound, serviceUnavailable, unprocessable } from '../../common/errors/domain-error';
+import { conflict, DomainError, notFound, unprocessable } from '../../common/errors/domain-error';
 import { todayUtc } from '../../common/money/validators';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { one, rows } from '../../database/sql';
@@ -44,8 +44,8 @@ export class TapesService {
         { field: 'as_of_date', message: 'must not be after today (UTC)' },
       ]);
     }
-    if (!this.producer.redisReady) throw serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
-    const tapeId = await this.db.run(actor.org, async (m) => {
+    this.producer.assertReady();
+    const recorded = await this.db.run(actor.org, async (m) => {
       const config = await this.configs.require(m, configId);
       if (!config.is_active) throw inactive(configId);
       if (asOf < today && !(await this.hasSnapshots(m, actor.org, asOf))) {
@@ -60,17 +60,20 @@ export class TapesService {
         resourceId: id,
         details: { config_id: configId, as_of_date: asOf, format: config.format },
       });
-      return id;
+      // The tape row and the promise to generate it commit together (issue 14: durable work).
+      const job = await this.producer.record(m, QUEUES.loanTapes, 'generate-tape', actor, { tapeId: id });
+      await m.query(`UPDATE loan_tapes SET job_id = $2 WHERE id = $1`, [id, job.opts.jobId]);
+      return { tapeId: id, job };
     });
+    const { tapeId } = recorded;
     let job: EnqueuedJob;
     try {
-      job = await this.producer.enqueue(QUEUES.loanTapes, 'generate-tape', actor, { tapeId });
+      job = await this.producer.submit(recorded.job);
     } catch (err) {
       // Nothing will ever run this tape: leave no queued row behind.
       await this.db.run(actor.org, (m) => m.query(`DELETE FROM loan_tapes WHERE id = $1 AND status = 'queued'`, [tapeId]));
       throw err;
     }
-    await this.db.run(actor.org, (m) => m.query(`UPDATE loan_tapes SET job_id = $2 WHERE id = $1`, [tapeId, job.job_id]));
     return { tape_id: tapeId, ...job };
   }
 
