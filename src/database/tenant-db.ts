@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient, QueryResult } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { isUuid } from '../common/auth/credentials';
 
@@ -114,6 +114,14 @@ export class TenantDb implements OnApplicationShutdown {
   /** Tables outside tenancy (organizations) and health checks only: the shared pool. */
   get unscoped(): DataSource {
     return this.shared;
+  }
+
+  /** Connections in use, idle and waited for, per pool: for /metrics. */
+  poolStats(): { pool: string; inUse: number; idle: number; waiting: number }[] {
+    return Object.entries({ tenant: this.ds, shared: this.shared }).flatMap(([pool, ds]) => {
+      const p = (ds.driver as unknown as { master?: Pool }).master;
+      return p ? [{ pool, inUse: p.totalCount - p.idleCount, idle: p.idleCount, waiting: p.waitingCount }] : [];
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -19,6 +19,7 @@ const PAGE = 500;
 export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(JobReconciler.name);
   private timer?: NodeJS.Timeout;
+  private unsubscribe?: () => void;
   private running?: Promise<void>;
   private readonly onReady = () => void this.reconcile('redis-ready');
 
@@ -30,7 +31,9 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    onFinalOutcome((o) => void this.requests.finish([o]).catch((err: Error) => this.logger.warn({ job_id: o.id, err: err.message }, 'job outcome not recorded')));
+    this.unsubscribe = onFinalOutcome(
+      (o) => void this.requests.finish([o]).catch((err: Error) => this.logger.warn({ job_id: o.id, err: err.message }, 'job outcome not recorded')),
+    );
     this.redis.on('ready', this.onReady);
     this.timer = setInterval(() => void this.reconcile('interval'), this.config.durable.reconcileIntervalMs);
     this.timer.unref();
@@ -40,7 +43,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
   onModuleDestroy(): void {
     clearInterval(this.timer);
     this.redis.off('ready', this.onReady);
-    onFinalOutcome(undefined);
+    this.unsubscribe?.();
   }
 
   /** One pass over every pending record; a pass already under way is joined, not repeated. */

@@ -5,6 +5,8 @@ import { jobDefaults } from './job-defaults';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { JobProducer } from './job-producer';
 import { JobRequests } from './job-requests';
+import { ScheduleRuns } from './schedule-runs';
+import { JobMetrics } from '../ops/job-metrics';
 import { JobsController } from './jobs.controller';
 import { QUEUE_NAMES } from './queues';
 import { RedisModule } from './redis.module';
@@ -37,8 +39,8 @@ import { workerRedisOptions } from './redis';
       }),
     ),
   ],
-  providers: [JobProducer, JobRequests],
+  providers: [JobProducer, JobRequests, ScheduleRuns, JobMetrics],
   controllers: [JobsController],
-  exports: [JobProducer, JobRequests, BullModule],
+  exports: [JobProducer, JobRequests, ScheduleRuns, BullModule],
 })
 export class JobsModule {}

@@ -7,12 +7,19 @@ import type { JobOutcome } from './job-requests';
 /** Jobs this process is running right now: the reconciler never adds one of them back meanwhile. */
 export const runningHere = new Set<string>();
 
-let finalOutcome: ((o: JobOutcome) => void) | undefined;
+type FinalListener = (o: JobOutcome, job: Job) => void;
+const finalListeners = new Set<FinalListener>();
 
-/** The reconciler listens here to close the durable record of every job that finished for good. */
-export function onFinalOutcome(listener: ((o: JobOutcome) => void) | undefined): void {
-  finalOutcome = listener;
+/**
+ * Called for every job that finished for good in this process (the reconciler closes its
+ * durable record; the schedule keeper notes a schedule's success). Returns the unsubscribe.
+ */
+export function onFinalOutcome(listener: FinalListener): () => void {
+  finalListeners.add(listener);
+  return () => finalListeners.delete(listener);
 }
+
+const emitFinal = (o: JobOutcome, job: Job) => finalListeners.forEach((l) => l(o, job));
 
 /**
  * Base for processors: metrics and structured logs (with the originating request id) for
@@ -38,7 +45,7 @@ export abstract class TrackedWorker extends WorkerHost {
   @OnWorkerEvent('completed')
   onCompleted(job: Job, result?: unknown) {
     this.observe(job, 'completed');
-    finalOutcome?.({ id: String(job.id), state: 'completed', result: result ?? job.returnvalue ?? null });
+    emitFinal({ id: String(job.id), state: 'completed', result: result ?? job.returnvalue ?? null }, job);
   }
 
   @OnWorkerEvent('failed')
@@ -47,7 +54,7 @@ export abstract class TrackedWorker extends WorkerHost {
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
     this.observe(job, final ? 'failed' : 'retrying');
     jobFailures.inc({ queue: job.queueName, name: job.name, final: String(final) });
-    if (final) finalOutcome?.({ id: String(job.id), state: 'failed', reason: err.message });
+    if (final) emitFinal({ id: String(job.id), state: 'failed', reason: err.message }, job);
     this.logger.warn(
       { job_id: job.id, queue: job.queueName, name: job.name, attempt: job.attemptsMade, final, reason: err.message,
         request_id: (job.data as { requestId?: string }).requestId },

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/decorators';
 import { PROBLEM_JSON } from '../common/errors/problem.filter';
 import { PRODUCER_REDIS } from '../jobs/redis.module';
+import { ScheduleRuns } from '../jobs/schedule-runs';
 import { registry } from './metrics';
 
 const within = <T>(ms: number, p: Promise<T>): Promise<T> =>
@@ -19,6 +20,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
+    private readonly runs: ScheduleRuns,
   ) {}
 
   @Get('health/live')
@@ -28,14 +30,15 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: 'Postgres and Redis are reachable (503 otherwise)' })
+  @ApiOperation({ summary: "Postgres and Redis are reachable (503 otherwise), with each schedule's last success" })
   async ready(@Res() reply: FastifyReply) {
-    const [postgres, redis] = await Promise.all([
+    const [postgres, redis, schedules] = await Promise.all([
       within(2000, this.ds.query('SELECT 1')).then(() => 'up', () => 'down'),
       within(1000, this.redis.ping()).then(() => 'up', () => 'down'),
+      within(2000, this.schedules()).catch(() => null),
     ]);
     const checks = { postgres, redis };
-    if (postgres === 'up' && redis === 'up') return reply.send({ status: 'ok', checks });
+    if (postgres === 'up' && redis === 'up') return reply.send({ status: 'ok', checks, schedules });
     return reply
       .status(503)
       .type(PROBLEM_JSON)
@@ -46,7 +49,20 @@ export class HealthController {
         detail: `Not ready: ${Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k).join(', ')} unreachable`,
         errors: [],
         checks,
+        schedules,
       });
+  }
+
+  /** Each schedule's last successful run, so an operator can alert on a stale one. */
+  private async schedules() {
+    const now = Date.now();
+    return (await this.runs.list()).map((r) => ({
+      schedule: r.schedule,
+      queue: r.queue,
+      cron: r.cron,
+      last_success_at: r.last_success_at?.toISOString() ?? null,
+      age_seconds: r.last_success_at ? Math.round((now - r.last_success_at.getTime()) / 1000) : null,
+    }));
   }
 
   @Get('metrics')

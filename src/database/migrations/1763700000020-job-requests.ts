@@ -59,7 +59,7 @@ export class JobRequests1763700000020 implements MigrationInterface {
       `CREATE TABLE schedule_runs (
          schedule text PRIMARY KEY,
          queue text NOT NULL,
-         cron text NOT NULL,
+         cron text,
          registered_at timestamptz NOT NULL DEFAULT now(),
          last_success_at timestamptz,
          last_catch_up_for timestamptz

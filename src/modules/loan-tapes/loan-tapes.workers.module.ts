@@ -1,17 +1,18 @@
-import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ScheduleKeeper } from '../../jobs/schedule-keeper';
 import { LoanTapesModule } from './loan-tapes.module';
 import { LoanTapesProcessor } from './loan-tapes.processor';
 import { TapeSchedules } from './tape-schedules.service';
 
-/** Tape generation jobs, and the re-registration of every tape schedule at worker boot. */
+/** Tape generation jobs; the schedule keeper re-registers every tape schedule Redis lost. */
 @Module({ imports: [LoanTapesModule], providers: [LoanTapesProcessor] })
-export class LoanTapesWorkersModule implements OnApplicationBootstrap {
-  private readonly logger = new Logger(LoanTapesWorkersModule.name);
+export class LoanTapesWorkersModule implements OnModuleInit {
+  constructor(
+    private readonly keeper: ScheduleKeeper,
+    private readonly schedules: TapeSchedules,
+  ) {}
 
-  constructor(private readonly schedules: TapeSchedules) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const { registered, removed } = await this.schedules.registerAll();
-    this.logger.log({ registered, removed }, 'loan tape schedules registered');
+  onModuleInit(): void {
+    this.keeper.addSource('loan-tapes', () => this.schedules.registerAll());
   }
 }
