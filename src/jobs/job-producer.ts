@@ -11,6 +11,7 @@ import { serviceUnavailable } from '../common/errors/domain-error';
 import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import { JobRequests, JobSpec } from './job-requests';
+import { quietErrors } from './redis-outage';
 import { JobData, JobName, makeJobId, QUEUE_NAMES, QueueName } from './queues';
 
 /** Jobs per addBulk call when fanning out: one Redis transaction each, of bounded size. */
@@ -48,6 +49,7 @@ export class JobProducer implements OnModuleDestroy {
         new Queue(name, { connection: redis, prefix: config.queuePrefix, defaultJobOptions: jobDefaults(config) }),
       ]),
     ) as Record<QueueName, Queue>;
+    for (const [name, q] of Object.entries(this.queues)) quietErrors(q, `queue:${name}`);
   }
 
   async onModuleDestroy(): Promise<void> {

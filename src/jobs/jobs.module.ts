@@ -7,6 +7,8 @@ import { JobProducer } from './job-producer';
 import { JobRequests } from './job-requests';
 import { ScheduleRuns } from './schedule-runs';
 import { JobMetrics } from '../ops/job-metrics';
+import { ReadinessCheck } from '../ops/readiness';
+import { QUEUE_ERRORS } from './queue-errors';
 import { JobsController } from './jobs.controller';
 import { QUEUE_NAMES } from './queues';
 import { RedisModule } from './redis.module';
@@ -39,8 +41,8 @@ import { workerRedisOptions } from './redis';
       }),
     ),
   ],
-  providers: [JobProducer, JobRequests, ScheduleRuns, JobMetrics],
+  providers: [JobProducer, JobRequests, ScheduleRuns, JobMetrics, QUEUE_ERRORS, ReadinessCheck],
   controllers: [JobsController],
-  exports: [JobProducer, JobRequests, ScheduleRuns, BullModule],
+  exports: [JobProducer, JobRequests, ScheduleRuns, ReadinessCheck, BullModule],
 })
 export class JobsModule {}

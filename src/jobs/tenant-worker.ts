@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { jobDuration, jobFailures, jobsTotal } from '../ops/metrics';
 import type { JobOutcome } from './job-requests';
+import { reportRedisError } from './redis-outage';
 
 /** Jobs this process is running right now: the reconciler never adds one of them back meanwhile. */
 export const runningHere = new Set<string>();
@@ -40,6 +41,12 @@ export abstract class TrackedWorker extends WorkerHost {
         runningHere.delete(String(job.id));
       }
     };
+  }
+
+  /** Connection errors while Redis is away: one log line per interval for the whole process. */
+  @OnWorkerEvent('error')
+  onError(err: Error) {
+    reportRedisError(`worker:${this.constructor.name}`, err);
   }
 
   @OnWorkerEvent('completed')
