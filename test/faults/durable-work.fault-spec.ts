@@ -48,7 +48,7 @@ describe('durable work across Redis data loss', () => {
            FROM generate_series(1, 20) g;`);
     [api, worker] = await Promise.all([stack.spawn('api'), stack.spawn('worker', { JOB_RECONCILE_INTERVAL_MS: '5000' })]);
     const config = await call('POST', '/loan-tape-configs', { name: 'Daily durable', format: 'csv', columns: ['loan_number'], schedule: 'daily' });
-    expect(config.status).toBe(201);
+    if (config.status !== 201) throw new Error(`tape config not created: ${JSON.stringify(config.body)}`);
     configId = config.body.id;
   });
   afterAll(() => stack.destroy());
