@@ -10,7 +10,6 @@ import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { AppConfig, ConfigError, loadConfig } from './config/env';
 import { migrate } from './database/migrate';
 import { PRODUCER_REDIS } from './jobs/redis.module';
-import { warnOnEvictionPolicy } from './jobs/redis-policy';
 import { startWorkerHttp } from './ops/worker-http';
 
 /** With Redis unreachable no job can finish or hand itself back: there is nothing to wait for. */
@@ -67,7 +66,6 @@ async function bootstrap(): Promise<void> {
     app = api;
     logger.info({ port: config.port, role: config.processRole }, 'portfolio service listening');
   }
-  void warnOnEvictionPolicy(app.get<IORedis>(PRODUCER_REDIS, { strict: false }), logger);
 }
 
 bootstrap().catch((err: Error) => {

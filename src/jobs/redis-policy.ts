@@ -1,5 +1,5 @@
+import type { Logger } from '@nestjs/common';
 import type IORedis from 'ioredis';
-import type { Logger } from 'pino';
 
 /**
  * BullMQ needs `maxmemory-policy noeviction`: under memory pressure any other policy deletes
@@ -12,9 +12,12 @@ export async function warnOnEvictionPolicy(redis: IORedis, logger: Logger): Prom
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
     const policy = reply[1];
     if (policy && policy !== 'noeviction') {
-      logger.warn({ maxmemory_policy: policy, required: 'noeviction' }, 'Redis evicts keys under memory pressure: queued jobs and schedules can be lost; set maxmemory-policy noeviction');
+      logger.warn(
+        { maxmemory_policy: policy, required: 'noeviction' },
+        'Redis evicts keys under memory pressure: queued jobs and schedules can be lost; set maxmemory-policy noeviction',
+      );
     }
   } catch (err) {
-    logger.info({ err: (err as Error).message }, 'Redis maxmemory-policy could not be read (CONFIG disabled?); make sure it is noeviction');
+    logger.log({ err: (err as Error).message }, 'Redis maxmemory-policy could not be read (CONFIG disabled?); make sure it is noeviction');
   }
 }
