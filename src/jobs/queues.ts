@@ -3,7 +3,6 @@ export const QUEUES = {
   autoAssign: 'auto-assign',
   snapshots: 'snapshots',
   loanTapes: 'loan-tapes',
-  imports: 'imports',
   savings: 'savings',
 } as const;
 
@@ -33,9 +32,6 @@ export interface JobPayloads {
   'loan-tapes': {
     'generate-tape': TenantJob & { tapeId: string };
     'scheduled-tape': TenantJob & { configId: string };
-  };
-  imports: {
-    'post-import': TenantJob;
   };
   savings: {
     settlement: TenantJob & { businessDate?: string };

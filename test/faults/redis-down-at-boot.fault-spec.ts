@@ -59,9 +59,14 @@ describe('Redis down at boot', () => {
     const accepted = await stack.call(api, org, 'POST', `/portfolios/${created.body.id}/auto-assign`);
     expect(accepted.status).toBe(202);
     await stack.waitJob(api, org, accepted.body.status_url, (j) => j.state === 'completed', 30_000);
-    expect((await get(`${worker.url}/metrics`)).body).toMatch(/queue_jobs\{queue="auto-assign",state="completed"\} [1-9]/);
     // The worker re-registered its schedules once Redis came.
     await until(() => get(`${api.url}/health/ready`), (r) => JSON.parse(r.body).schedules?.length >= 4, 'schedules to be registered');
+    const metrics = (await get(`${worker.url}/metrics`)).body;
+    expect(metrics).toMatch(/queue_jobs\{queue="auto-assign",state="completed"\} [1-9]/);
+    expect(metrics).toMatch(/queue_jobs\{queue="savings",state="delayed"\} \d+/);
+    expect(metrics).toMatch(/db_pool_connections\{pool="tenant",state="waiting"\} 0/);
+    expect(metrics).toMatch(/schedule_last_success_age_seconds\{schedule="daily-snapshots"\} [\d.]+/);
+    expect(metrics).not.toContain('queue="imports"');
 
     stack.redis.stop();
     await until(() => get(`${api.url}/health/ready`), (r) => r.status === 503, 'the API to notice');
