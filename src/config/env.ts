@@ -43,6 +43,8 @@ export interface DurableWorkConfig {
   scheduleCheckIntervalMs: number;
   scheduleCatchUpGraceMs: number;
   workerHttpPort: number;
+  /** Loans per chunk of a snapshot run (one INSERT each, progress after each). */
+  snapshotChunkLoans: number;
   /** Test only (NODE_ENV=test): exit right after committing a job request, before adding it to Redis. */
   exitBeforeEnqueue: boolean;
 }
@@ -170,6 +172,7 @@ function durableConfig(env: Env, nodeEnv: string): DurableWorkConfig {
     scheduleCheckIntervalMs: int(env, 'SCHEDULE_CHECK_INTERVAL_MS', 30_000, 200, 3_600_000),
     scheduleCatchUpGraceMs: int(env, 'SCHEDULE_CATCH_UP_GRACE_MS', 900_000, 0, 86_400_000),
     workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001, 0, 65535),
+    snapshotChunkLoans: int(env, 'SNAPSHOT_RUN_CHUNK_LOANS', 100_000, 100, 10_000_000),
     exitBeforeEnqueue,
   });
 }

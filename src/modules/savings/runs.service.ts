@@ -7,6 +7,7 @@ import { JobProducer } from '../../jobs/job-producer';
 import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { ACCRUAL_SQL } from './accrual.sql';
+import { percentOf, ReportProgress } from '../../jobs/progress';
 
 /** Transactions sent to Postgres per round trip by the settlement run. */
 const SETTLE_BATCH = 200;
@@ -53,7 +54,7 @@ export class SavingsRunsService {
    * security holds); an error stops the batch and rolls back only the instruction in flight,
    * and the retried job carries on from there.
    */
-  async settle(org: string, runId: string, requestId?: string): Promise<SettlementResult> {
+  async settle(org: string, runId: string, requestId?: string, progress: ReportProgress = () => undefined): Promise<SettlementResult> {
     if (!isUuid(org)) throw new Error(`not an organization id: ${org}`);
     const due = await this.db.run(org, (m) =>
       rows<{ id: string }>(
@@ -65,6 +66,9 @@ export class SavingsRunsService {
       ),
     );
     const result: SettlementResult = { processed: 0, rejected: 0 };
+    const report = (done: number) =>
+      progress({ percent: percentOf(done, due.length), instructions_done: done, instructions_total: due.length, ...result });
+    await report(0);
     if (due.length) {
       const run = escapeLiteral(runId);
       for (let i = 0; i < due.length; i += SETTLE_BATCH) {
@@ -77,6 +81,7 @@ export class SavingsRunsService {
           if (settled === 'Processed') result.processed += 1;
           else if (settled === 'Rejected') result.rejected += 1;
         }
+        await report(Math.min(i + SETTLE_BATCH, due.length));
       }
       await this.db.run(org, (m) =>
         recordAudit(m, systemActor(org, requestId), {
@@ -92,14 +97,23 @@ export class SavingsRunsService {
   }
 
   /** Accrues through the day before `businessDate` (default: today, UTC): only complete days accrue. */
-  async accrue(org: string, runId: string, businessDate?: string, requestId?: string): Promise<AccrualRunResult> {
+  async accrue(
+    org: string,
+    runId: string,
+    businessDate?: string,
+    requestId?: string,
+    progress: ReportProgress = () => undefined,
+  ): Promise<AccrualRunResult> {
     const date = businessDate ?? new Date().toISOString().slice(0, 10);
-    return this.db.run(org, async (m) => {
+    // One set-based statement: progress is by phase (waiting for the lock, accruing, recorded).
+    await progress({ percent: 0, accounts: 0 });
+    const out = await this.db.run(org, async (m) => {
       // One accrual run per organization at a time; the UPDATE's re-check is the second line.
       await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-accrual.${org}`]);
       // generate_series is estimated at 1 000 rows per account, which makes the planner think
       // the statement is huge and spend seconds JIT-compiling it; the real work is a day or two.
       await m.query(`SET LOCAL jit = off`);
+      await progress({ percent: 10, accounts: 0 });
       const r = await one<Omit<AccrualRunResult, 'businessDate'>>(m, ACCRUAL_SQL, [org, date, runId]);
       const result = { businessDate: date, ...(r as Omit<AccrualRunResult, 'businessDate'>) };
       if (result.accounts > 0) {
@@ -112,5 +126,7 @@ export class SavingsRunsService {
       }
       return result;
     });
+    await progress({ percent: 100, accounts: out.accounts, matured: out.matured, portfolios: out.portfolios });
+    return out;
   }
 }

@@ -26,7 +26,9 @@ export class SnapshotsProcessor extends TrackedWorker {
       const data = job.data as JobData<'snapshots', 'snapshot-run'>;
       // A run that waited past midnight would stamp live state into a day that has ended.
       if (data.snapshotDate !== todayUtc()) throw new UnrecoverableError(`snapshot date ${data.snapshotDate} is no longer today`);
-      return this.runs.run(data.org, data.snapshotDate, { requestId: data.requestId, actorSubject: data.actorSubject });
+      return this.runs.run(data.org, data.snapshotDate, { requestId: data.requestId, actorSubject: data.actorSubject }, (p) =>
+        job.updateProgress(p).catch(() => undefined),
+      );
     }
     throw new UnrecoverableError(`unknown job ${job.name}`);
   }
