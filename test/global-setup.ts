@@ -18,5 +18,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.RATE_LIMIT_MAX = process.env.RATE_LIMIT_MAX ?? '1000000';
   process.env.JOB_ATTEMPTS = process.env.JOB_ATTEMPTS ?? '3';
   process.env.TAPE_STORAGE_DIR = `/tmp/portfolio-test-tapes/${suffix}`;
+  // Every test app runs the schedule keeper: a run near the daily snapshot time must not catch
+  // up a fan-out across every file's organizations (schedules.e2e-spec sets its own grace).
+  process.env.SCHEDULE_CATCH_UP_GRACE_MS = process.env.SCHEDULE_CATCH_UP_GRACE_MS ?? '86400000';
   await migrate(loadConfig());
 }

@@ -1,32 +1,39 @@
 import IORedis from 'ioredis';
 import { JobProducer } from '../../src/jobs/job-producer';
 import { JobRequests } from '../../src/jobs/job-requests';
-import { withOrgSql } from '../factories/db';
-import { insertLoans } from '../factories/loans';
 import { eventually, ThrowawayRedis } from '../support/redis-server';
 import { bearer, newOrg, startApp, TestApp, tokenFor, waitForJob } from '../support/app';
+import { IsolatedDatabase } from '../support/isolated-db';
 
 /**
  * Issue 14.1: what a 202 promises is in Postgres before the answer, so Redis losing it loses
  * nothing. The API runs alone (no workers) on a Redis this file owns, so a job waits until a
- * worker process comes, and Redis can be flushed under it.
+ * worker process comes, and Redis can be flushed under it. Its own database too, so no other
+ * file's worker reconciles these pending records into the run's shared Redis.
  */
 describe('durable job requests (e2e)', () => {
   const redis = new ThrowawayRedis();
+  const db = new IsolatedDatabase('durable');
   let api: TestApp;
   let worker: TestApp | undefined;
   const org = newOrg();
   let admin: string;
   let configId: string;
 
-  const record = (id: string) =>
-    withOrgSql(org, async (c) => (await c.query(`SELECT status, queue, name, result FROM job_requests WHERE id = $1`, [id])).rows[0]);
+  const record = async (id: string) => (await db.sql(`SELECT status, queue, name, result FROM job_requests WHERE id = $1`, [id]))[0];
+  const env = () => ({ DATABASE_URL: db.url, REDIS_URL: redis.url });
 
   beforeAll(async () => {
     await redis.start();
-    api = await startApp({ REDIS_URL: redis.url, PROCESS_ROLE: 'api' });
+    await db.create();
+    api = await startApp({ ...env(), PROCESS_ROLE: 'api' });
     admin = tokenFor(api.config, org, 'admin');
-    await insertLoans(org, [{ loan_number: 'DUR-1' }, { loan_number: 'DUR-2' }]);
+    await db.sql(
+      `INSERT INTO loans (loan_number, borrower_name, program_id, currency, origination_date, original_principal, principal_balance, interest_rate, term_months)
+       SELECT 'DUR-' || g, 'Borrower ' || g, gen_random_uuid(), 'USD', date '2025-01-01', 1000, 900, 0.07, 12 FROM generate_series(1, 2) g`,
+      [],
+      org,
+    );
     const c = await api.http().post('/loan-tape-configs').set(bearer(admin)).send({ name: 'Durable', format: 'csv', columns: ['loan_number'] });
     configId = c.body.id;
   });
@@ -34,6 +41,7 @@ describe('durable job requests (e2e)', () => {
     await worker?.close();
     await api?.close();
     redis.stop();
+    await db.drop();
   });
 
   it('records an accepted job with its request, answers for it after Redis lost it, and a worker runs it', async () => {
@@ -48,7 +56,7 @@ describe('durable job requests (e2e)', () => {
     expect(lost.status).toBe(200);
     expect(lost.body).toMatchObject({ id: accepted.body.job_id, queue: 'loan-tapes', name: 'generate-tape', state: 'waiting', result: null });
 
-    worker = await startApp({ REDIS_URL: redis.url, PROCESS_ROLE: 'worker', JOB_RECONCILE_GRACE_MS: '0' });
+    worker = await startApp({ ...env(), PROCESS_ROLE: 'worker', JOB_RECONCILE_GRACE_MS: '0' });
     const done = await waitForJob(api, admin, accepted.body.status_url);
     expect(done).toMatchObject({ state: 'completed', result: expect.objectContaining({ row_count: 2 }) });
     const tape = await api.http().get(`/loan-tapes/${accepted.body.tape_id}`).set(bearer(admin));
@@ -69,11 +77,9 @@ describe('durable job requests (e2e)', () => {
     expect(again.map((a) => a.addedAs)).toEqual([accepted.body.job_id, accepted.body.job_id]);
     expect(await producer.queue('loan-tapes').getJobCounts('waiting')).toEqual({ waiting: 1 });
 
-    worker = await startApp({ REDIS_URL: redis.url, PROCESS_ROLE: 'worker', JOB_RECONCILE_GRACE_MS: '0' });
+    worker = await startApp({ ...env(), PROCESS_ROLE: 'worker', JOB_RECONCILE_GRACE_MS: '0' });
     expect(await waitForJob(api, admin, accepted.body.status_url)).toMatchObject({ state: 'completed' });
-    const attempts = await withOrgSql(org, async (c) =>
-      (await c.query(`SELECT attempts FROM loan_tapes WHERE id = $1`, [accepted.body.tape_id])).rows[0].attempts,
-    );
+    const [{ attempts }] = await db.sql(`SELECT attempts FROM loan_tapes WHERE id = $1`, [accepted.body.tape_id]);
     expect(attempts).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-import { QueueEvents } from 'bullmq';
+import { ConnectionOptions, QueueEvents } from 'bullmq';
 import { seedSavings } from '../../scripts/seed/savings';
 import { redisOptionsFromUrl } from '../../src/jobs/redis';
 import { withOrgSql } from '../factories/db';
@@ -13,7 +13,7 @@ describe('job progress (e2e)', () => {
   const listeners: QueueEvents[] = [];
 
   const listen = async (queue: string) => {
-    const qe = new QueueEvents(queue, { connection: redisOptionsFromUrl(t.config.redisUrl), prefix: t.config.queuePrefix });
+    const qe = new QueueEvents(queue, { connection: redisOptionsFromUrl(t.config.redisUrl) as ConnectionOptions, prefix: t.config.queuePrefix });
     qe.on('progress', ({ jobId, data }) => events.set(jobId, [...(events.get(jobId) ?? []), data]));
     await qe.waitUntilReady();
     listeners.push(qe);

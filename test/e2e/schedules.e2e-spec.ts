@@ -1,10 +1,8 @@
-import { Client } from 'pg';
-import { loadConfig } from '../../src/config/env';
-import { migrate } from '../../src/database/migrate';
 import { JobProducer } from '../../src/jobs/job-producer';
 import { ScheduleKeeper } from '../../src/jobs/schedule-keeper';
 import { eventually, ThrowawayRedis } from '../support/redis-server';
 import { startApp, TestApp } from '../support/app';
+import { IsolatedDatabase } from '../support/isolated-db';
 
 const FIXED = ['daily-snapshots', 'dynamic-auto-assign', 'savings-settlement', 'savings-accrual'];
 
@@ -16,17 +14,8 @@ const FIXED = ['daily-snapshots', 'dynamic-auto-assign', 'savings-settlement', '
 describe('self-healing schedules (e2e)', () => {
   let t: TestApp;
   const redis = new ThrowawayRedis();
-  const db = new URL(process.env.DATABASE_URL as string);
-  db.pathname = `${db.pathname}_schedules`;
-  const sql = async (text: string, params: unknown[] = []) => {
-    const c = new Client({ connectionString: db.toString() });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+  const db = new IsolatedDatabase('schedules');
+  const sql = (text: string) => db.sql(text);
   const schedulerIds = async () => {
     const producer = t.app.get(JobProducer);
     const all = await Promise.all((['snapshots', 'auto-assign', 'savings'] as const).map((q) => producer.queue(q).getJobSchedulers(0, -1)));
@@ -35,20 +24,14 @@ describe('self-healing schedules (e2e)', () => {
 
   beforeAll(async () => {
     await redis.start();
-    const env = { DATABASE_URL: db.toString(), REDIS_URL: redis.url };
-    await migrate(loadConfig({ ...process.env, ...env }));
+    await db.create();
     // A per-second auto-assign schedule, so a success is seen without waiting for the hour.
-    t = await startApp({ ...env, AUTO_ASSIGN_CRON: '*/1 * * * * *', SCHEDULE_CHECK_INTERVAL_MS: '500', SCHEDULE_CATCH_UP_GRACE_MS: '0' });
+    t = await startApp({ DATABASE_URL: db.url, REDIS_URL: redis.url, AUTO_ASSIGN_CRON: '*/1 * * * * *', SCHEDULE_CHECK_INTERVAL_MS: '500', SCHEDULE_CATCH_UP_GRACE_MS: '0' });
   });
   afterAll(async () => {
     await t?.close();
     redis.stop();
-    const admin = new URL(db.toString());
-    admin.pathname = '/postgres';
-    const c = new Client({ connectionString: admin.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${db.pathname.slice(1)}" WITH (FORCE)`);
-    await c.end();
+    await db.drop();
   });
 
   it('re-registers every scheduler Redis lost, by itself', async () => {
