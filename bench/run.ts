@@ -26,7 +26,7 @@ async function main() {
     RATE_LIMIT_MAX: '10000000',
     LOG_LEVEL: 'warn',
     PROCESS_ROLE: 'all',
-    TAPE_STORAGE_DIR: '/tmp/portfolio-bench-tapes',
+    TAPE_STORAGE_DIR: process.env.TAPE_STORAGE_DIR ?? '/tmp/portfolio-bench-tapes',
   };
   await migrate(loadConfig({ ...process.env, ...env }));
   execSync('node scripts/build-if-needed.js', { stdio: 'inherit' });
