@@ -113,8 +113,7 @@ export class JobProducer implements OnModuleDestroy {
       if (!this.redisReady) throw new Error('Redis is not connected');
       const added = await this.queues[queue].add(name, job.data, opts);
       const id = added.id ?? opts.jobId;
-      // Merged into an equal job that is still waiting: that job (and its record) carries the work.
-      if (id !== opts.jobId) await this.requests.finish([{ id: opts.jobId, state: 'merged' }]);
+      await this.mergedAway([{ id: opts.jobId, addedAs: id }]);
       this.logger.log({ job_id: id, queue, name, request_id: job.requestId }, 'job enqueued');
       return { job_id: id, status_url: `/jobs/${id}` };
     } catch (err) {
@@ -136,7 +135,10 @@ export class JobProducer implements OnModuleDestroy {
     return out;
   }
 
-  /** A fan-out job's worker calls this: one tenant job per known organization, added in bulk. */
+  /**
+   * A fan-out job's worker calls this: one tenant job per known organization, recorded (one
+   * statement per chunk) and added in bulk, so a Redis that loses them loses no organization's run.
+   */
   async enqueueForEveryOrganization<Q extends QueueName, N extends JobName<Q>>(
     queue: Q,
     name: N,
@@ -145,11 +147,21 @@ export class JobProducer implements OnModuleDestroy {
   ): Promise<number> {
     const orgs = await this.identities.organizations();
     for (let i = 0; i < orgs.length; i += FAN_OUT_CHUNK) {
-      const specs = orgs.slice(i, i + FAN_OUT_CHUNK).map((org) => this.jobSpec(queue, name, systemActor(org, opts.requestId), data, opts));
-      await this.queues[queue].addBulk(specs);
+      const specs = orgs
+        .slice(i, i + FAN_OUT_CHUNK)
+        .map((org) => ({ queue, org, ...this.jobSpec(queue, name, systemActor(org, opts.requestId), data, opts) }));
+      await this.requests.insertMany(specs);
+      await this.mergedAway(await this.readd(specs));
     }
     this.logger.log({ queue, name, organizations: orgs.length, request_id: opts.requestId }, 'jobs enqueued for every organization');
     return orgs.length;
+  }
+
+  /** Requests Redis folded into an equal waiting job: that job (and its record) carries the work. */
+  async mergedAway(added: { id: string; addedAs: string }[]): Promise<number> {
+    const merged = added.filter((a) => a.addedAs !== a.id);
+    await this.requests.finish(merged.map((a) => ({ id: a.id, state: 'merged' as const })));
+    return merged.length;
   }
 
   /**

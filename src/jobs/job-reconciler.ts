@@ -83,10 +83,8 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
     });
     const missing = page.filter((_s, i) => seen[i][0] === null);
     const finished = page.filter((_s, i) => seen[i][0] !== null && seen[i][1] !== null);
+    const merged = await this.producer.mergedAway(await this.producer.readd(missing));
     const outcomes: JobOutcome[] = [];
-    for (const { id, addedAs } of await this.producer.readd(missing)) {
-      if (addedAs !== id) outcomes.push({ id, state: 'merged' });
-    }
     // Rare (a worker died between Redis and Postgres): read each one's outcome.
     for (const s of finished) {
       const job = await this.producer.queue(s.queue).getJob(s.opts.jobId);
@@ -95,7 +93,6 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
       if (job && state === 'failed') outcomes.push({ id: s.opts.jobId, state, reason: job.failedReason });
     }
     await this.requests.finish(outcomes);
-    const merged = outcomes.filter((o) => o.state === 'merged').length;
-    return { requeued: missing.length - merged, finished: outcomes.length - merged, merged };
+    return { requeued: missing.length - merged, finished: outcomes.length, merged };
   }
 }

@@ -52,6 +52,13 @@ export class JobRequests {
     ]);
   }
 
+  /** Records many tenant jobs at once (a schedule's fan-out), each under its own organization. */
+  async insertMany(specs: (JobSpec & { org: string })[]): Promise<void> {
+    if (!specs.length) return;
+    const jobs = specs.map((s) => ({ id: s.opts.jobId, org: s.org, queue: s.queue, name: s.name, payload: s.data, opts: s.opts }));
+    await this.db.unscoped.query(`SELECT record_job_requests($1::jsonb)`, [JSON.stringify(jobs)]);
+  }
+
   /** A request whose job was never added (Redis refused it): nothing was promised after all. */
   async forget(org: string, id: string): Promise<void> {
     await this.db.run(org, (m) => m.query(`DELETE FROM job_requests WHERE id = $1 AND status = 'pending'`, [id]));

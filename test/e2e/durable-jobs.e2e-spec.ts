@@ -88,4 +88,19 @@ describe('durable job requests (e2e)', () => {
     const other = tokenFor(api.config, newOrg(), 'admin');
     expect((await api.http().get(accepted.body.status_url).set(bearer(other))).status).toBe(404);
   });
+
+  it("a schedule's fan-out records each organization's job, so Redis losing them loses no organization's run", async () => {
+    await worker?.close();
+    worker = undefined;
+    const n = await api.app.get(JobProducer).enqueueForEveryOrganization('auto-assign', 'auto-assign-dynamic', {}, { dedupKey: 'dynamic' });
+    expect(n).toBeGreaterThanOrEqual(1);
+    const fanned = async () => db.sql(`SELECT organization_id, status FROM job_requests WHERE name = 'auto-assign-dynamic'`);
+    expect((await fanned()).map((r) => r.status)).toEqual(Array(n).fill('pending'));
+    const flush = new IORedis(redis.url);
+    await flush.flushall();
+    flush.disconnect();
+    worker = await startApp({ ...env(), PROCESS_ROLE: 'worker', JOB_RECONCILE_GRACE_MS: '0' });
+    await eventually(fanned, (rows) => rows.length === n && rows.every((r) => r.status === 'completed'));
+    expect(new Set((await fanned()).map((r) => r.organization_id)).size).toBe(n);
+  });
 });

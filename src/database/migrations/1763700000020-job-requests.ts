@@ -24,7 +24,9 @@ export class JobRequests1763700000020 implements MigrationInterface {
          failed_reason text,
          created_at timestamptz NOT NULL DEFAULT now(),
          updated_at timestamptz NOT NULL DEFAULT now(),
-         finished_at timestamptz
+         finished_at timestamptz,
+         -- A job id carries its organization (queue.name.org.run): a record can never disagree.
+         CONSTRAINT job_requests_id_org CHECK (split_part(id, '.', 3) = organization_id::text)
        )`,
       `CREATE INDEX job_requests_pending ON job_requests (id) WHERE status = 'pending'`,
       ...tenantTable('job_requests'),
@@ -51,6 +53,15 @@ export class JobRequests1763700000020 implements MigrationInterface {
            GET DIAGNOSTICS n = ROW_COUNT;
            RETURN n;
          END $$`,
+      // A schedule's fan-out records one job per organization in one statement, outside any tenant.
+      `CREATE FUNCTION record_job_requests(p_jobs jsonb) RETURNS void
+         LANGUAGE sql SECURITY DEFINER SET search_path = public
+         AS $$ INSERT INTO job_requests (id, organization_id, queue, name, payload, opts)
+               SELECT j->>'id', (j->>'org')::uuid, j->>'queue', j->>'name', j->'payload', j->'opts'
+                 FROM jsonb_array_elements(p_jobs) j
+               ON CONFLICT (id) DO NOTHING $$`,
+      `REVOKE ALL ON FUNCTION record_job_requests(jsonb) FROM PUBLIC`,
+      `GRANT EXECUTE ON FUNCTION record_job_requests(jsonb) TO portfolio_app`,
       `REVOKE ALL ON FUNCTION pending_job_requests(interval, text, integer) FROM PUBLIC`,
       `GRANT EXECUTE ON FUNCTION pending_job_requests(interval, text, integer) TO portfolio_app`,
       `REVOKE ALL ON FUNCTION finish_job_requests(text[], text[], jsonb[], text[]) FROM PUBLIC`,
@@ -71,6 +82,7 @@ export class JobRequests1763700000020 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE IF EXISTS schedule_runs');
     await q.query('DROP FUNCTION IF EXISTS finish_job_requests(text[], text[], jsonb[], text[])');
+    await q.query('DROP FUNCTION IF EXISTS record_job_requests(jsonb)');
     await q.query('DROP FUNCTION IF EXISTS pending_job_requests(interval, text, integer)');
     await q.query('DROP TABLE IF EXISTS job_requests');
   }
