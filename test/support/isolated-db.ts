@@ -20,7 +20,7 @@ export class IsolatedDatabase {
   }
 
   /** Runs SQL as the owner with the organization set (fixtures only). */
-  async sql(text: string, params: unknown[] = [], org?: string): Promise<Record<string, any>[]> {
+  async sql(text: string, params: unknown[] = [], org?: string): Promise<Record<string, unknown>[]> {
     const c = new Client({ connectionString: this.url });
     await c.connect();
     try {
