@@ -5,12 +5,10 @@ import { JobProducer } from '../jobs/job-producer';
 import { QUEUE_NAMES } from '../jobs/queues';
 import { ScheduleRuns } from '../jobs/schedule-runs';
 import { registry } from './metrics';
+import { within } from './readiness';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
 
-/** Settles within `ms` or gives up: a scrape never hangs on a dependency that is down. */
-const within = <T>(ms: number, p: Promise<T>): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
 /**
  * Gauges read at scrape time: queue depth per state, database pools, and each schedule's last

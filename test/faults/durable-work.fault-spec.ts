@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { spawnSync } from 'node:child_process';
 import { Client } from 'pg';
 import { seedSavings } from '../../scripts/seed/savings';
+import { eventually } from '../support/redis-server';
 import { ServiceProcess } from './support/service';
 import { sleep, Stack } from './support/stack';
 
@@ -12,16 +13,9 @@ const SCHEDULERS: Record<string, string[]> = {
 };
 const DUE = 8000;
 
-async function until<T>(probe: () => T | Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs: number, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await probe();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await sleep(everyMs);
-    last = await probe();
-  }
-  return last;
-}
+/** Polls until `ok` holds, failing with the last value after `timeoutMs`. */
+const until = <T>(probe: () => T | Promise<T>, ok: (v: T) => boolean, _what: string, timeoutMs: number) =>
+  eventually(async () => probe(), ok, timeoutMs);
 
 /**
  * Issue 14: nothing the service accepts is lost and no schedule stops silently, against a
@@ -96,7 +90,7 @@ describe('durable work across Redis data loss', () => {
 
     const accepted = await call('POST', '/financial-partners/instruction-batches/process');
     expect(accepted.status).toBe(202);
-    await until(processed, (n) => n > 0, 'the settlement run to start', 60_000, 20);
+    await until(processed, (n) => n > 0, 'the settlement run to start', 60_000);
     stack.redis.stop();
     const atRestart = processed();
     await sleep(1000);

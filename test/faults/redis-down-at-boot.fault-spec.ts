@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { eventually } from '../support/redis-server';
 import { sleep, Stack } from './support/stack';
 
-async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined as T);
-    if (v !== undefined && ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(3000) }).then(async (r) => ({ status: r.status, body: await r.text() }));
+/** A GET that answers status 0 while nothing listens yet. */
+const get = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(3000) }).then(
+    async (r) => ({ status: r.status, body: await r.text() }),
+    () => ({ status: 0, body: '' }),
+  );
+const until = <T>(probe: () => Promise<T>, ok: (v: T) => boolean, _what: string, timeoutMs = 30_000) => eventually(probe, ok, timeoutMs);
 
 /**
  * Issue 14.4: a process that boots while Redis is down still starts, says so once per retry
