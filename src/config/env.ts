@@ -40,6 +40,8 @@ export interface AppConfig {
 export interface DurableWorkConfig {
   reconcileIntervalMs: number;
   reconcileGraceMs: number;
+  /** Finished job records are kept this many days (failed jobs stay in Redis 30 days too). */
+  jobRequestRetentionDays: number;
   scheduleCheckIntervalMs: number;
   scheduleCatchUpGraceMs: number;
   workerHttpPort: number;
@@ -169,6 +171,7 @@ function durableConfig(env: Env, nodeEnv: string): DurableWorkConfig {
   return Object.freeze({
     reconcileIntervalMs: int(env, 'JOB_RECONCILE_INTERVAL_MS', 30_000, 200, 3_600_000),
     reconcileGraceMs: int(env, 'JOB_RECONCILE_GRACE_MS', 10_000, 0, 3_600_000),
+    jobRequestRetentionDays: int(env, 'JOB_REQUEST_RETENTION_DAYS', 30, 1, 3650),
     scheduleCheckIntervalMs: int(env, 'SCHEDULE_CHECK_INTERVAL_MS', 30_000, 200, 3_600_000),
     scheduleCatchUpGraceMs: int(env, 'SCHEDULE_CATCH_UP_GRACE_MS', 900_000, 0, 86_400_000),
     workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001, 0, 65535),

@@ -8,6 +8,8 @@ import { onFinalOutcome, runningHere } from './tenant-worker';
 
 /** Pending records read per page: one SQL read and one Redis pipeline each. */
 const PAGE = 500;
+/** Finished records pruned per pass at most: a bounded statement, the next pass takes the rest. */
+const PRUNE = 5000;
 
 /**
  * Workers only. Every accepted job has a pending record in Postgres; whatever Redis lost (a
@@ -67,7 +69,8 @@ export class JobReconciler implements OnApplicationBootstrap, OnModuleDestroy {
         totals.merged += r.merged;
         if (page.length < PAGE) break;
       }
-      if (totals.requeued || totals.finished || totals.merged) this.logger.log({ trigger, ...totals }, 'job requests reconciled');
+      const pruned = await this.requests.prune(this.config.durable.jobRequestRetentionDays, PRUNE);
+      if (totals.requeued || totals.finished || totals.merged || pruned) this.logger.log({ trigger, ...totals, pruned }, 'job requests reconciled');
     } catch (err) {
       this.logger.warn({ trigger, err: (err as Error).message }, 'job reconciliation failed; retrying on the next pass');
     }

@@ -83,6 +83,12 @@ export class JobRequests {
       );
   }
 
+  /** Deletes up to `limit` records that finished more than `days` days ago; returns how many. */
+  async prune(days: number, limit: number): Promise<number> {
+    const [{ n }] = await this.db.unscoped.query(`SELECT prune_job_requests(make_interval(days => $1), $2) AS n`, [days, limit]);
+    return n as number;
+  }
+
   /** Writes final outcomes back in one statement; records already final are left alone. */
   async finish(outcomes: JobOutcome[]): Promise<void> {
     if (!outcomes.length) return;

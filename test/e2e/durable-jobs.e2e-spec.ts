@@ -1,5 +1,6 @@
 import IORedis from 'ioredis';
 import { JobProducer } from '../../src/jobs/job-producer';
+import { JobReconciler } from '../../src/jobs/job-reconciler';
 import { JobRequests } from '../../src/jobs/job-requests';
 import { eventually, ThrowawayRedis } from '../support/redis-server';
 import { bearer, newOrg, startApp, TestApp, tokenFor, waitForJob } from '../support/app';
@@ -102,5 +103,18 @@ describe('durable job requests (e2e)', () => {
     worker = await startApp({ ...env(), PROCESS_ROLE: 'worker', JOB_RECONCILE_GRACE_MS: '0' });
     await eventually(fanned, (rows) => rows.length === n && rows.every((r) => r.status === 'completed'));
     expect(new Set((await fanned()).map((r) => r.organization_id)).size).toBe(n);
+  });
+
+  it('prunes finished records after the retention period, never a pending one', async () => {
+    const [old] = await db.sql(`SELECT id FROM job_requests WHERE status = 'completed' LIMIT 1`);
+    await db.sql(`UPDATE job_requests SET finished_at = now() - interval '31 days' WHERE id = $1`, [old.id]);
+    await db.sql(`UPDATE job_requests SET created_at = now() - interval '31 days' WHERE status = 'pending'`);
+    const pendingBefore = await db.sql(`SELECT id FROM job_requests WHERE status = 'pending'`);
+    await (worker as TestApp).app.get(JobReconciler).reconcile('test');
+    expect(await db.sql(`SELECT id FROM job_requests WHERE id = $1`, [old.id])).toEqual([]);
+    // 30 days is the default retention: a record finished 31 days ago goes; one still pending stays (or runs).
+    const pendingIds = pendingBefore.map((r) => r.id);
+    const still = await db.sql(`SELECT id FROM job_requests WHERE id = ANY($1)`, [pendingIds]);
+    expect(still).toHaveLength(pendingIds.length);
   });
 });

@@ -62,6 +62,20 @@ export class JobRequests1763700000020 implements MigrationInterface {
                ON CONFLICT (id) DO NOTHING $$`,
       `REVOKE ALL ON FUNCTION record_job_requests(jsonb) FROM PUBLIC`,
       `GRANT EXECUTE ON FUNCTION record_job_requests(jsonb) TO portfolio_app`,
+      // Finished records are kept as long as Redis keeps failed jobs, then pruned in bounded batches.
+      `CREATE FUNCTION prune_job_requests(p_older_than interval, p_limit integer) RETURNS integer
+         LANGUAGE plpgsql SECURITY DEFINER SET search_path = public
+         AS $$
+         DECLARE n integer;
+         BEGIN
+           DELETE FROM job_requests WHERE id IN (
+             SELECT id FROM job_requests WHERE status <> 'pending' AND finished_at < now() - p_older_than LIMIT p_limit);
+           GET DIAGNOSTICS n = ROW_COUNT;
+           RETURN n;
+         END $$`,
+      `REVOKE ALL ON FUNCTION prune_job_requests(interval, integer) FROM PUBLIC`,
+      `GRANT EXECUTE ON FUNCTION prune_job_requests(interval, integer) TO portfolio_app`,
+      `CREATE INDEX job_requests_finished ON job_requests (finished_at) WHERE status <> 'pending'`,
       `REVOKE ALL ON FUNCTION pending_job_requests(interval, text, integer) FROM PUBLIC`,
       `GRANT EXECUTE ON FUNCTION pending_job_requests(interval, text, integer) TO portfolio_app`,
       `REVOKE ALL ON FUNCTION finish_job_requests(text[], text[], jsonb[], text[]) FROM PUBLIC`,
@@ -83,6 +97,7 @@ export class JobRequests1763700000020 implements MigrationInterface {
     await q.query('DROP TABLE IF EXISTS schedule_runs');
     await q.query('DROP FUNCTION IF EXISTS finish_job_requests(text[], text[], jsonb[], text[])');
     await q.query('DROP FUNCTION IF EXISTS record_job_requests(jsonb)');
+    await q.query('DROP FUNCTION IF EXISTS prune_job_requests(interval, integer)');
     await q.query('DROP FUNCTION IF EXISTS pending_job_requests(interval, text, integer)');
     await q.query('DROP TABLE IF EXISTS job_requests');
   }
