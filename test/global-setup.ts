@@ -21,5 +21,8 @@ export default async function globalSetup(): Promise<void> {
   // Every test app runs the schedule keeper: a run near the daily snapshot time must not catch
   // up a fan-out across every file's organizations (schedules.e2e-spec sets its own grace).
   process.env.SCHEDULE_CATCH_UP_GRACE_MS = process.env.SCHEDULE_CATCH_UP_GRACE_MS ?? '86400000';
+  // Nor re-register every file's tape schedules under a test that set a per-second one (files
+  // share the database and Redis); schedules.e2e-spec checks often, on its own database.
+  process.env.SCHEDULE_CHECK_INTERVAL_MS = process.env.SCHEDULE_CHECK_INTERVAL_MS ?? '3600000';
   await migrate(loadConfig());
 }
