@@ -68,10 +68,11 @@ async function main() {
         req.on('error', reject);
         req.end(payload);
       }),
-    waitJob: async (token, statusUrl, timeoutMs = 600_000) => {
+    waitJob: async (token, statusUrl, timeoutMs = 600_000, onPoll) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const res = await ctx.fetchJson(token, 'GET', statusUrl);
+        onPoll?.(res.body ?? {});
         if (res.body?.state === 'completed') return res.body;
         if (res.body?.state === 'failed') throw new Error(`job failed: ${res.body.failed_reason}`);
         if (Date.now() > deadline) throw new Error(`job timed out: ${JSON.stringify(res.body)}`);

@@ -8,6 +8,7 @@ import { JobProducer } from '../../jobs/job-producer';
 import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { ACCRUAL_SQL } from './accrual.sql';
+import { percentOf, ReportProgress } from '../../jobs/progress';
 
 /** Transactions sent to Postgres per round trip by the settlement run. */
 const SETTLE_BATCH = 200;
@@ -58,7 +59,7 @@ export class SavingsRunsService {
    * security holds); an error stops the batch and rolls back only the instruction in flight,
    * and the retried job carries on from there.
    */
-  async settle(org: string, runId: string, requestId?: string): Promise<SettlementResult> {
+  async settle(org: string, runId: string, requestId?: string, progress: ReportProgress = () => undefined): Promise<SettlementResult> {
     if (!isUuid(org)) throw new Error(`not an organization id: ${org}`);
     // What is due when the run starts is this run's work; later instructions wait for the next.
     const start = await this.db.run(org, async (m) => {
@@ -78,6 +79,18 @@ export class SavingsRunsService {
       return cutoff;
     });
     const result: SettlementResult = { processed: 0, rejected: 0 };
+    const [{ total }] = await this.db.read(org, (m) =>
+      rows<{ total: number }>(
+        m,
+        `SELECT count(*)::int AS total FROM savings_instructions
+          WHERE organization_id = $1 AND status = 'Created' AND date_to_be_actioned <= $2::timestamptz`,
+        [org, start],
+      ),
+    );
+    let done = 0;
+    const report = () =>
+      progress({ percent: percentOf(Math.min(done, total), total), instructions_done: done, instructions_total: total, ...result });
+    await report();
     const run = escapeLiteral(runId);
     // Due ids are read a page at a time (keyset on id), so memory stays flat however many are due.
     for (let after = '0'; ; ) {
@@ -100,6 +113,8 @@ export class SavingsRunsService {
           if (settled === 'Processed') result.processed += 1;
           else if (settled === 'Rejected') result.rejected += 1;
         }
+        done += statements.length;
+        await report();
       }
       if (page.length < SETTLE_PAGE) break;
       after = page[page.length - 1].id;
@@ -119,9 +134,17 @@ export class SavingsRunsService {
   }
 
   /** Accrues through the day before `businessDate` (default: today, UTC): only complete days accrue. */
-  async accrue(org: string, runId: string, businessDate?: string, requestId?: string): Promise<AccrualRunResult> {
+  async accrue(
+    org: string,
+    runId: string,
+    businessDate?: string,
+    requestId?: string,
+    progress: ReportProgress = () => undefined,
+  ): Promise<AccrualRunResult> {
     const date = businessDate ?? todayUtc();
-    return this.db.run(org, async (m) => {
+    // One set-based statement: progress is by phase (started, recorded).
+    await progress({ percent: 0, accounts: 0 });
+    const out = await this.db.run(org, async (m) => {
       const result = { businessDate: date, ...(await this.catchUpAccrual(m, org, date, runId, null)) };
       if (result.accounts > 0) {
         await recordAudit(m, systemActor(org, requestId), {
@@ -133,6 +156,8 @@ export class SavingsRunsService {
       }
       return result;
     });
+    await progress({ percent: 100, accounts: out.accounts, matured: out.matured, portfolios: out.portfolios });
+    return out;
   }
 
   /** The accrual statement for every open account (`accounts` null) or for the ones named. */
