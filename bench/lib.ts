@@ -36,8 +36,21 @@ export interface BenchContext {
   /** Times an async function in milliseconds. */
   time: <T>(fn: () => Promise<T>) => Promise<{ ms: number; value: T }>;
   /** Polls GET /jobs/{id} until completed (throws on failure). */
-  waitJob: (token: string, statusUrl: string, timeoutMs?: number) => Promise<Record<string, unknown>>;
+  /** `onPoll` sees every poll's body (the bench notes the progress values it observed). */
+  waitJob: (token: string, statusUrl: string, timeoutMs?: number, onPoll?: (job: Record<string, unknown>) => void) => Promise<Record<string, unknown>>;
   fetchJson: (token: string, method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+}
+
+/** Distinct `progress` values seen while polling a job, in order: proof that it moved. */
+export function progressTrail(): { onPoll: (job: Record<string, unknown>) => void; seen: () => string } {
+  const values: number[] = [];
+  return {
+    onPoll: (job) => {
+      const p = job.progress;
+      if (typeof p === 'number' && values[values.length - 1] !== p) values.push(p);
+    },
+    seen: () => values.join(' → '),
+  };
 }
 
 export interface BenchCase {

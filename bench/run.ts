@@ -26,7 +26,7 @@ async function main() {
     RATE_LIMIT_MAX: '10000000',
     LOG_LEVEL: 'warn',
     PROCESS_ROLE: 'all',
-    TAPE_STORAGE_DIR: '/tmp/portfolio-bench-tapes',
+    TAPE_STORAGE_DIR: process.env.TAPE_STORAGE_DIR ?? '/tmp/portfolio-bench-tapes',
   };
   await migrate(loadConfig({ ...process.env, ...env }));
   execSync('node scripts/build-if-needed.js', { stdio: 'inherit' });
@@ -68,10 +68,11 @@ async function main() {
         req.on('error', reject);
         req.end(payload);
       }),
-    waitJob: async (token, statusUrl, timeoutMs = 600_000) => {
+    waitJob: async (token, statusUrl, timeoutMs = 600_000, onPoll) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const res = await ctx.fetchJson(token, 'GET', statusUrl);
+        onPoll?.(res.body ?? {});
         if (res.body?.state === 'completed') return res.body;
         if (res.body?.state === 'failed') throw new Error(`job failed: ${res.body.failed_reason}`);
         if (Date.now() > deadline) throw new Error(`job timed out: ${JSON.stringify(res.body)}`);

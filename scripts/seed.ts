@@ -1,5 +1,5 @@
 /**
- * `npm run seed -- --loans 100000 [--org <uuid>]`: a realistic demo organization, then an
+ * `npm run seed -- --loans 100000 [--savings-clients 800000] [--org <uuid>]`: a realistic demo organization, then an
  * admin token for it. Parts run in order; each owns one file in scripts/seed/.
  */
 import { randomUUID } from 'node:crypto';
@@ -25,6 +25,11 @@ async function main() {
   const config = loadConfig();
   const n = Number(arg('loans') ?? '100000');
   if (!Number.isInteger(n) || n < 0) throw new Error('--loans must be a whole number');
+  const savingsArg = arg('savings-clients');
+  const savingsClients = savingsArg === undefined ? undefined : Number(savingsArg);
+  if (savingsClients !== undefined && (!Number.isInteger(savingsClients) || savingsClients < 0)) {
+    throw new Error('--savings-clients must be a whole number');
+  }
   const org = arg('org') ?? randomUUID();
   if (!isUuid(org)) throw new Error('--org must be a UUID');
   await migrate(config);
@@ -37,7 +42,7 @@ async function main() {
     // Session-level: every part's inserts default to this organization.
     await client.query(`SELECT set_config('app.org_id', $1, false)`, [org]);
     await client.query('INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING', [org]);
-    const ctx: SeedContext = { client, org, loans: n, log };
+    const ctx: SeedContext = { client, org, loans: n, savingsClients, log };
     for (const part of [loans, portfolios, investors, history, savings]) await part(ctx);
     partnerKey = await createPartnerKey(client);
   } finally {

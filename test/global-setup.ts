@@ -21,5 +21,11 @@ export default async function globalSetup(): Promise<void> {
   process.env.RATE_LIMIT_AUTH_FAILURES_MAX = process.env.RATE_LIMIT_AUTH_FAILURES_MAX ?? '1000000';
   process.env.JOB_ATTEMPTS = process.env.JOB_ATTEMPTS ?? '3';
   process.env.TAPE_STORAGE_DIR = `/tmp/portfolio-test-tapes/${suffix}`;
+  // Every test app runs the schedule keeper: a run near the daily snapshot time must not catch
+  // up a fan-out across every file's organizations (schedules.e2e-spec sets its own grace).
+  process.env.SCHEDULE_CATCH_UP_GRACE_MS = process.env.SCHEDULE_CATCH_UP_GRACE_MS ?? '86400000';
+  // Nor re-register every file's tape schedules under a test that set a per-second one (files
+  // share the database and Redis); schedules.e2e-spec checks often, on its own database.
+  process.env.SCHEDULE_CHECK_INTERVAL_MS = process.env.SCHEDULE_CHECK_INTERVAL_MS ?? '3600000';
   await migrate(loadConfig());
 }

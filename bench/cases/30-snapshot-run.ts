@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   LOAN_SNAPSHOT_COLUMNS, LOAN_SNAPSHOT_FROM_LOANS, METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT,
 } from '../../src/modules/snapshots/snapshot-sql';
-import type { BenchCase } from '../lib';
+import { BenchCase, progressTrail } from '../lib';
 
 const PORTFOLIOS = 100;
 
@@ -33,10 +33,12 @@ const snapshotRun: BenchCase = {
         FROM generate_series(1, ${ctx.loans}) g JOIN p ON p.n = g % ${PORTFOLIOS};
       VACUUM ANALYZE loans, portfolios;`);
 
+    // Issue 14.5: the run reports progress per chunk of loans; the trail of values polled is noted.
+    const trail = progressTrail();
     const service = await ctx.time(async () => {
       const res = await ctx.fetchJson(token, 'POST', '/snapshot-runs', {});
       if (res.status !== 202) throw new Error(`snapshot-runs: ${JSON.stringify(res.body)}`);
-      return ctx.waitJob(token, res.body.status_url);
+      return ctx.waitJob(token, res.body.status_url, undefined, trail.onPoll);
     });
     const result = service.value.result as { loan_snapshots: number; portfolio_snapshots: number };
     if (result.loan_snapshots !== ctx.loans || result.portfolio_snapshots !== PORTFOLIOS) {
@@ -73,7 +75,7 @@ const snapshotRun: BenchCase = {
         service_ms: service.ms,
         floor_ms: floorMs,
         target: { factor: 1.5, slackMs: 500 },
-        extra: { loan_snapshots: result.loan_snapshots, portfolio_snapshots: result.portfolio_snapshots },
+        extra: { loan_snapshots: result.loan_snapshots, portfolio_snapshots: result.portfolio_snapshots, progress_seen: trail.seen() },
       },
     ];
   },

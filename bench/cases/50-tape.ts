@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { tapeSelectSql } from '../../src/modules/loan-tapes/tape-sql';
-import type { BenchCase, BenchContext, BenchRow } from '../lib';
+import { BenchCase, BenchContext, BenchRow, progressTrail } from '../lib';
 
 const PROGRAM = '0b6c3a52-3f4e-4d7c-9a1b-2c3d4e5f6a7b';
 const COLUMNS = [
@@ -28,13 +28,15 @@ async function timeTape(ctx: BenchContext, token: string, format: 'csv' | 'json'
   const config = await ctx.fetchJson(token, 'POST', '/loan-tape-configs', { name: `bench ${format}`, format, columns: COLUMNS });
   if (config.status !== 201) throw new Error(`create config: ${JSON.stringify(config.body)}`);
   ctx.server.resetPeakRss();
+  // Issue 14.5: rows written are reported every second; the trail of values polled is noted.
+  const trail = progressTrail();
   const run = await ctx.time(async () => {
     const res = await ctx.fetchJson(token, 'POST', `/loan-tape-configs/${config.body.id}/generate`, {});
     if (res.status !== 202) throw new Error(`generate: ${JSON.stringify(res.body)}`);
-    return ctx.waitJob(token, res.body.status_url);
+    return ctx.waitJob(token, res.body.status_url, undefined, trail.onPoll);
   });
   const result = run.value.result as { row_count: number; byte_size: number };
-  return { ms: run.ms, rssMb: ctx.server.peakRssMb(), rows: result.row_count, mb: Math.round(result.byte_size / 2 ** 20) };
+  return { ms: run.ms, rssMb: ctx.server.peakRssMb(), rows: result.row_count, mb: Math.round(result.byte_size / 2 ** 20), progress: trail.seen() };
 }
 
 /**
@@ -60,7 +62,7 @@ const tape: BenchCase = {
       service_ms: csv.ms,
       floor_ms: floorMs,
       target: { factor: 2, slackMs: 500 },
-      extra: { peak_rss_mb: csv.rssMb, file_mb: csv.mb },
+      extra: { peak_rss_mb: csv.rssMb, file_mb: csv.mb, progress_seen: csv.progress },
     });
 
     const json = await timeTape(ctx, token, 'json');

@@ -5,5 +5,7 @@ export interface SeedContext {
   client: Client;
   org: string;
   loans: number;
+  /** Savings clients to create (`--savings-clients`); by default one per ten loans, at least 100. */
+  savingsClients?: number;
   log: (msg: string) => void;
 }

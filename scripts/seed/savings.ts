@@ -23,7 +23,7 @@ const SEED_STEPS = [
            CASE product_type WHEN 'fixed_term' THEN 0.045 WHEN 'instant_access' THEN 0.0375 ELSE 0.042 END,
            CASE WHEN product_type = 'fixed_term' THEN 12 END,
            CASE WHEN product_type = 'notice' THEN 95 END,
-           'ACT/365F',
+           CASE product_type WHEN 'fixed_term' THEN 'ACT/365F' WHEN 'instant_access' THEN 'ACT/ACT' ELSE 'ACT/360' END,
            CASE WHEN product_type = 'fixed_term' THEN 'maturity' ELSE 'monthly' END
       FROM p
     RETURNING product_id, term_months
@@ -111,12 +111,16 @@ export async function seedSavings(
   if (opts.accrue) {
     const { rows } = await client.query<{ org: string }>(`SELECT app_org()::text AS org`);
     const today = new Date().toISOString().slice(0, 10);
-    const { rows: r } = await client.query(ACCRUAL_SQL, [rows[0].org, today, 'seed-accrual']);
+    const { rows: r } = await client.query(ACCRUAL_SQL, [rows[0].org, today, 'seed-accrual', null]);
     opts.log?.(`savings: interest accrued to ${today} on ${r[0].accounts} accounts, ${r[0].paid} paid`);
   }
 }
 
-/** Seeds the savings part of the demo organization: one savings client per ten loans (at least 100). */
+/**
+ * Seeds the savings part of the demo organization: `--savings-clients` clients, or one per ten
+ * loans (at least 100). Each client has 1.25 accounts on average, so 800 000 clients are
+ * 1 000 000 accounts.
+ */
 export async function seed(ctx: SeedContext): Promise<void> {
-  await seedSavings(ctx.client, Math.max(100, Math.round(ctx.loans / 10)), { accrue: true, log: ctx.log });
+  await seedSavings(ctx.client, ctx.savingsClients ?? Math.max(100, Math.round(ctx.loans / 10)), { accrue: true, log: ctx.log });
 }

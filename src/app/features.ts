@@ -1,4 +1,5 @@
 import { AnalyticsModule } from '../modules/analytics/analytics.module';
+import { JobsWorkersModule } from '../jobs/jobs.workers.module';
 import { ApiKeysModule } from '../modules/api-keys/api-keys.module';
 import { InvestorsModule } from '../modules/investors/investors.module';
 import { InvestorsWorkersModule } from '../modules/investors/investors.workers.module';
@@ -27,6 +28,7 @@ export const FEATURE_MODULES = [
 
 /** Worker modules (processors and schedules), loaded only when PROCESS_ROLE runs workers. */
 export const WORKER_MODULES = [
+  JobsWorkersModule,
   LoansWorkersModule,
   PortfoliosWorkersModule,
   SnapshotsWorkersModule,

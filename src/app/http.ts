@@ -10,7 +10,7 @@ import { simple } from '../common/errors/problem';
 import { sendProblem } from '../common/errors/problem.filter';
 import { etagHook } from '../common/versioning/etag';
 import { registerMethodNotAllowed } from '../common/http/method-not-allowed';
-import { registerJsonParser } from '../common/http/json-body';
+import { registerFormParser, registerJsonParser } from '../common/http/json-body';
 import { nulGuard } from '../common/http/nul-guard';
 import { registerPublicBase, trustFunction } from '../common/http/public-base';
 import { registerSecurityHeaders } from '../common/http/security-headers';
@@ -26,8 +26,12 @@ import { registerWebApp } from './web-app';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,100}$/;
 
-/** Routes that take a streamed text/csv body; every other route takes JSON only. */
-const CSV_ROUTES = [/^\/loans\/import(\?|$)/, /^\/loan-snapshots\/import(\?|$)/];
+/**
+ * The routes (by matched pattern, never the raw URL) that take a streamed text/csv body, and the
+ * one that takes a form (OAuth client credentials); every other route takes JSON only.
+ */
+const CSV_ROUTES = new Set(['/loans/import', '/loan-snapshots/import']);
+const FORM_ROUTES = new Set(['/financial-partners/connect/token']);
 
 export async function createHttpApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
   const trust = trustFunction(config.trustProxy);
@@ -57,12 +61,13 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
-    // Our own JSON parser (depth-checked) replaces Nest's; urlencoded bodies have none (415).
+    // Our own JSON and form parsers (depth-checked, one route for forms) replace Nest's.
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
 
   registerJsonParser(fastify);
+  registerFormParser(fastify);
   registerPublicBase(fastify, config, trust);
   // A CSV body is handed to the route as a stream; it is never buffered whole.
   fastify.addContentTypeParser(['text/csv', 'application/csv'], (_req, payload, done) => done(null, payload));
@@ -71,7 +76,10 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     requestContext.enterWith({ requestId: String(req.id) });
     void reply.header('X-Request-Id', String(req.id));
     const type = req.headers['content-type'] ?? '';
-    if (/^(text|application)\/csv/i.test(type) && !CSV_ROUTES.some((r) => r.test(req.url))) {
+    const route = req.routeOptions.url ?? '';
+    const csv = /^(text|application)\/csv/i.test(type) && !CSV_ROUTES.has(route);
+    const form = /^application\/x-www-form-urlencoded/i.test(type) && !FORM_ROUTES.has(route);
+    if (csv || form) {
       const p = simple(415, 'unsupported-media-type', 'This endpoint takes application/json', 'Content-Type');
       void reply.status(415).type('application/problem+json').send(p.body);
       return;

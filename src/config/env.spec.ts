@@ -20,6 +20,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RATE_LIMIT_AUTH_FAILURES_MAX: '0' })).toThrow(/RATE_LIMIT_AUTH_FAILURES_MAX/);
   });
 
+  it('savings auth: client-credentials tokens live an hour; double authentication is off unless asked for', () => {
+    expect(loadConfig({})).toMatchObject({ oauthTokenTtlSeconds: 3600, requireSubscriptionKeyAndToken: false });
+    expect(loadConfig({ REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN: 'TRUE', OAUTH_TOKEN_TTL_SECONDS: '600' })).toMatchObject({
+      oauthTokenTtlSeconds: 600,
+      requireSubscriptionKeyAndToken: true,
+    });
+  });
+
   it('gives job-running processes a longer shutdown grace than an API-only one', () => {
     expect(loadConfig({}).shutdownTimeoutMs).toBe(120_000);
     expect(loadConfig({ PROCESS_ROLE: 'worker' }).shutdownTimeoutMs).toBe(120_000);
@@ -40,6 +48,8 @@ describe('loadConfig', () => {
     // Five fields, but minute 99 and hour 99 do not exist: the cron parser refuses them at boot.
     [{ SNAPSHOT_CRON: '99 99 * * *' }, /SNAPSHOT_CRON.*99/],
     [{ SAVINGS_ACCRUAL_CRON: '0 1 32 * *' }, /SAVINGS_ACCRUAL_CRON/],
+    [{ REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN: 'yes' }, /REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN/],
+    [{ OAUTH_TOKEN_TTL_SECONDS: '10' }, /OAUTH_TOKEN_TTL_SECONDS/],
   ])('rejects %j with one line naming the variable', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(pattern);

@@ -69,6 +69,25 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   tapeRetentionDays: number;
   tapeCleanupCron: string;
+  // Savings side: OAuth client credentials and Flagstone-style double authentication.
+  oauthTokenTtlSeconds: number;
+  requireSubscriptionKeyAndToken: boolean;
+  durable: DurableWorkConfig;
+}
+
+/** Issue 14: the reconciler, schedule checks, the workers' own HTTP port, and one test hook. */
+export interface DurableWorkConfig {
+  reconcileIntervalMs: number;
+  reconcileGraceMs: number;
+  /** Finished job records are kept this many days (failed jobs stay in Redis 30 days too). */
+  jobRequestRetentionDays: number;
+  scheduleCheckIntervalMs: number;
+  scheduleCatchUpGraceMs: number;
+  workerHttpPort: number;
+  /** Loans per chunk of a snapshot run (one INSERT each, progress after each). */
+  snapshotChunkLoans: number;
+  /** Test only (NODE_ENV=test): exit right after committing a job request, before adding it to Redis. */
+  exitBeforeEnqueue: boolean;
 }
 
 /** Fastify's trustProxy: off, every hop, a hop count, or a comma-separated list of addresses/CIDRs. */
@@ -98,9 +117,8 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  const raw = str(env, name, String(fallback)).toLowerCase();
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
   return raw === 'true';
 }
 
@@ -311,6 +329,26 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // 0 keeps tapes forever.
     tapeRetentionDays: int(env, 'TAPE_RETENTION_DAYS', 0, 0, 36_500),
     tapeCleanupCron: cron(env, 'TAPE_CLEANUP_CRON', '15 3 * * *'),
+    // Savings side: lifetime of a client-credentials token; whether savings routes demand both
+    // the cdpapi-Subscription-Key and a Bearer token, as Flagstone does.
+    oauthTokenTtlSeconds: int(env, 'OAUTH_TOKEN_TTL_SECONDS', 3600, 60, 86_400),
+    requireSubscriptionKeyAndToken: bool(env, 'REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN', false),
+    durable: durableConfig(env, nodeEnv),
+  });
+}
+
+function durableConfig(env: Env, nodeEnv: string): DurableWorkConfig {
+  const exitBeforeEnqueue = env.TEST_EXIT_BEFORE_ENQUEUE === '1';
+  if (exitBeforeEnqueue && nodeEnv !== 'test') throw new ConfigError('TEST_EXIT_BEFORE_ENQUEUE is a test hook: only with NODE_ENV=test');
+  return Object.freeze({
+    reconcileIntervalMs: int(env, 'JOB_RECONCILE_INTERVAL_MS', 30_000, 200, 3_600_000),
+    reconcileGraceMs: int(env, 'JOB_RECONCILE_GRACE_MS', 10_000, 0, 3_600_000),
+    jobRequestRetentionDays: int(env, 'JOB_REQUEST_RETENTION_DAYS', 30, 1, 3650),
+    scheduleCheckIntervalMs: int(env, 'SCHEDULE_CHECK_INTERVAL_MS', 30_000, 200, 3_600_000),
+    scheduleCatchUpGraceMs: int(env, 'SCHEDULE_CATCH_UP_GRACE_MS', 900_000, 0, 86_400_000),
+    workerHttpPort: int(env, 'WORKER_HTTP_PORT', 3001, 0, 65535),
+    snapshotChunkLoans: int(env, 'SNAPSHOT_RUN_CHUNK_LOANS', 100_000, 100, 10_000_000),
+    exitBeforeEnqueue,
   });
 }
 

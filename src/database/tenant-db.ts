@@ -175,6 +175,14 @@ export class TenantDb implements OnApplicationShutdown {
     return this.shared;
   }
 
+  /** Connections in use, idle and waited for, per pool: for /metrics. */
+  poolStats(): { pool: string; inUse: number; idle: number; waiting: number }[] {
+    return Object.entries({ tenant: this.ds, shared: this.shared }).flatMap(([pool, ds]) => {
+      const p = (ds.driver as unknown as { master?: Pool }).master;
+      return p ? [{ pool, inUse: p.totalCount - p.idleCount, idle: p.idleCount, waiting: p.waitingCount }] : [];
+    });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (this.ds.isInitialized) await this.ds.destroy();
   }

@@ -50,7 +50,6 @@ const SHAPES: { [Q in QueueName]: Record<JobName<Q>, Shape> } = {
     'cleanup-tapes': tenant(),
     'fan-out-cleanup': fanOut,
   },
-  imports: { 'post-import': tenant() },
   savings: {
     settlement: tenant({}, { businessDate: notFuture }),
     accrual: tenant({}, { businessDate: notFuture }),

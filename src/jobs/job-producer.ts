@@ -10,6 +10,10 @@ import { IdentityStore } from '../common/auth/identity.store';
 import { serviceUnavailable } from '../common/errors/domain-error';
 import { sealJob } from './job-payloads';
 import { jobSigningKey } from './job-signature';
+import type { EntityManager } from 'typeorm';
+import { TenantDb } from '../database/tenant-db';
+import { JobRequests, JobSpec } from './job-requests';
+import { quietErrors } from './redis-outage';
 import { JobData, JobName, makeJobId, QUEUE_NAMES, QueueName } from './queues';
 
 /** Jobs per addBulk call when fanning out: one Redis transaction each, of bounded size. */
@@ -19,6 +23,11 @@ export interface EnqueuedJob {
   job_id: string;
   status_url: string;
 }
+
+/** A job recorded in Postgres (inside the caller's transaction) and not yet added to Redis. */
+export type RecordedJob = JobSpec & { org: string; requestId?: string };
+
+const unavailable = () => serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
 
 /**
  * Adds and reads jobs through queues on the fail-fast producer connection, so a request
@@ -32,8 +41,10 @@ export class JobProducer implements OnModuleDestroy {
 
   constructor(
     @Inject(PRODUCER_REDIS) private readonly redis: IORedis,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly identities: IdentityStore,
+    private readonly requests: JobRequests,
+    private readonly db: TenantDb,
   ) {
     this.signingKey = jobSigningKey(config.jwtSecret);
     this.queues = Object.fromEntries(
@@ -42,6 +53,7 @@ export class JobProducer implements OnModuleDestroy {
         new Queue(name, { connection: redis, prefix: config.queuePrefix, defaultJobOptions: jobDefaults(config) }),
       ]),
     ) as Record<QueueName, Queue>;
+    for (const [name, q] of Object.entries(this.queues)) quietErrors(q, `queue:${name}`);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -56,7 +68,16 @@ export class JobProducer implements OnModuleDestroy {
     return this.redis.status === 'ready';
   }
 
-  /** Enqueues a tenant job (see jobSpec); a merged repeat returns the waiting job's id. */
+  /** Job submissions answer 503 at once while Redis is away, before anything is written. */
+  assertReady(): void {
+    if (!this.redisReady) throw unavailable();
+  }
+
+  /**
+   * Enqueues a tenant job (see jobSpec) durably: recorded in its own transaction, then added.
+   * A merged repeat returns the waiting job's id. Callers with writes of their own use
+   * `record` inside their transaction and `submit` after it commits instead.
+   */
   async enqueue<Q extends QueueName, N extends JobName<Q>>(
     queue: Q,
     name: N,
@@ -64,20 +85,64 @@ export class JobProducer implements OnModuleDestroy {
     data: Omit<JobData<Q, N>, 'org' | 'requestId' | 'actorSubject'>,
     opts: { dedupKey?: string; jobOptions?: JobsOptions } = {},
   ): Promise<EnqueuedJob> {
-    if (!this.redisReady) throw serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
-    const spec = this.jobSpec(queue, name, actor, data, opts);
+    this.assertReady();
+    const job = await this.db.run(actor.org, (m) => this.record(m, queue, name, actor, data, opts));
+    return this.submit(job);
+  }
+
+  /** Writes the job request in the caller's transaction; the job id is fixed from here on. */
+  async record<Q extends QueueName, N extends JobName<Q>>(
+    m: EntityManager,
+    queue: Q,
+    name: N,
+    actor: Actor,
+    data: Omit<JobData<Q, N>, 'org' | 'requestId' | 'actorSubject'>,
+    opts: { dedupKey?: string; jobOptions?: JobsOptions } = {},
+  ): Promise<RecordedJob> {
+    const spec = { queue, ...this.jobSpec(queue, name, actor, data, opts) };
+    await this.requests.insert(m, spec);
+    return { ...spec, org: actor.org, requestId: actor.requestId };
+  }
+
+  /**
+   * Adds a recorded job to Redis (after its transaction committed). When Redis refuses, the
+   * request is forgotten and the caller gets 503, unless `keepOnFailure`: then the record
+   * stays pending and the workers' reconciler adds it later (work already promised).
+   */
+  async submit(job: RecordedJob, { keepOnFailure = false } = {}): Promise<EnqueuedJob> {
+    const { queue, name, opts } = job;
+    // Test hook (refused outside NODE_ENV=test): die exactly where a crash would hurt most.
+    if (this.config.durable.exitBeforeEnqueue) process.exit(86);
     try {
-      const job = await this.queues[queue].add(spec.name, spec.data, spec.opts);
-      const id = job.id ?? (spec.opts.jobId as string);
-      this.logger.log({ job_id: id, queue, name, request_id: actor.requestId }, 'job enqueued');
+      if (!this.redisReady) throw new Error('Redis is not connected');
+      const added = await this.queues[queue].add(name, job.data, opts);
+      const id = added.id ?? opts.jobId;
+      await this.mergedAway([{ id: opts.jobId, addedAs: id }]);
+      this.logger.log({ job_id: id, queue, name, request_id: job.requestId }, 'job enqueued');
       return { job_id: id, status_url: `/jobs/${id}` };
     } catch (err) {
-      this.logger.warn({ queue, name, err: (err as Error).message }, 'enqueue failed');
-      throw serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
+      this.logger.warn({ job_id: opts.jobId, queue, name, err: (err as Error).message, kept: keepOnFailure }, 'enqueue failed');
+      if (!keepOnFailure) await this.requests.forget(job.org, opts.jobId).catch(() => undefined);
+      throw unavailable();
     }
   }
 
-  /** A fan-out job's worker calls this: one tenant job per known organization, added in bulk. */
+  /** The reconciler: adds recorded jobs back under their own ids (an id Redis still has is a no-op). */
+  async readd(specs: JobSpec[]): Promise<{ id: string; addedAs: string }[]> {
+    const out: { id: string; addedAs: string }[] = [];
+    for (const queue of QUEUE_NAMES) {
+      const mine = specs.filter((s) => s.queue === queue);
+      if (!mine.length) continue;
+      const added = await this.queues[queue].addBulk(mine.map((s) => ({ name: s.name, data: s.data, opts: s.opts })));
+      added.forEach((job, i) => out.push({ id: mine[i].opts.jobId, addedAs: job.id ?? mine[i].opts.jobId }));
+    }
+    return out;
+  }
+
+  /**
+   * A fan-out job's worker calls this: one tenant job per known organization, recorded (one
+   * statement per chunk) and added in bulk, so a Redis that loses them loses no organization's run.
+   */
   async enqueueForEveryOrganization<Q extends QueueName, N extends JobName<Q>>(
     queue: Q,
     name: N,
@@ -86,11 +151,21 @@ export class JobProducer implements OnModuleDestroy {
   ): Promise<number> {
     const orgs = await this.identities.organizations();
     for (let i = 0; i < orgs.length; i += FAN_OUT_CHUNK) {
-      const specs = orgs.slice(i, i + FAN_OUT_CHUNK).map((org) => this.jobSpec(queue, name, systemActor(org, opts.requestId), data, opts));
-      await this.queues[queue].addBulk(specs);
+      const specs = orgs
+        .slice(i, i + FAN_OUT_CHUNK)
+        .map((org) => ({ queue, org, ...this.jobSpec(queue, name, systemActor(org, opts.requestId), data, opts) }));
+      await this.requests.insertMany(specs);
+      await this.mergedAway(await this.readd(specs));
     }
     this.logger.log({ queue, name, organizations: orgs.length, request_id: opts.requestId }, 'jobs enqueued for every organization');
     return orgs.length;
+  }
+
+  /** Requests Redis folded into an equal waiting job: that job (and its record) carries the work. */
+  async mergedAway(added: { id: string; addedAs: string }[]): Promise<number> {
+    const merged = added.filter((a) => a.addedAs !== a.id);
+    await this.requests.finish(merged.map((a) => ({ id: a.id, state: 'merged' as const })));
+    return merged.length;
   }
 
   /**
@@ -104,7 +179,7 @@ export class JobProducer implements OnModuleDestroy {
     actor: Actor,
     data: Omit<JobData<Q, N>, 'org' | 'requestId' | 'actorSubject'>,
     opts: { dedupKey?: string; jobOptions?: JobsOptions },
-  ): { name: string; data: Record<string, unknown>; opts: JobsOptions } {
+  ): { name: string; data: Record<string, unknown>; opts: JobsOptions & { jobId: string } } {
     return {
       name,
       data: sealJob(this.signingKey, queue, name, { ...data, org: actor.org, requestId: actor.requestId, actorSubject: actor.subject }),

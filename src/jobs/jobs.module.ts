@@ -4,6 +4,11 @@ import type { ConnectionOptions } from 'bullmq';
 import { jobDefaults } from './job-defaults';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { JobProducer } from './job-producer';
+import { JobRequests } from './job-requests';
+import { ScheduleRuns } from './schedule-runs';
+import { JobMetrics } from '../ops/job-metrics';
+import { ReadinessCheck } from '../ops/readiness';
+import { QUEUE_ERRORS } from './queue-errors';
 import { JobsController } from './jobs.controller';
 import { QUEUE_NAMES } from './queues';
 import { RedisModule } from './redis.module';
@@ -36,8 +41,8 @@ import { workerRedisOptions } from './redis';
       }),
     ),
   ],
-  providers: [JobProducer],
+  providers: [JobProducer, JobRequests, ScheduleRuns, JobMetrics, QUEUE_ERRORS, ReadinessCheck],
   controllers: [JobsController],
-  exports: [JobProducer, BullModule],
+  exports: [JobProducer, JobRequests, ScheduleRuns, ReadinessCheck, BullModule],
 })
 export class JobsModule {}

@@ -11,6 +11,8 @@ describe('job ids', () => {
 
   it('refuses ids of unknown queues or shapes', () => {
     expect(parseJobId('nope.x.y.z')).toBeNull();
+    // The imports queue is gone (imports are synchronous; nothing ever consumed it).
+    expect(parseJobId(`imports.post-import.${org}.r1`)).toBeNull();
     expect(parseJobId('auto-assign.x')).toBeNull();
   });
 });

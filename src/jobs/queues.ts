@@ -3,7 +3,6 @@ export const QUEUES = {
   autoAssign: 'auto-assign',
   snapshots: 'snapshots',
   loanTapes: 'loan-tapes',
-  imports: 'imports',
   savings: 'savings',
 } as const;
 
@@ -36,9 +35,6 @@ export interface JobPayloads {
     'scheduled-tape': TenantJob & { configId: string };
     'cleanup-tapes': TenantJob;
     'fan-out-cleanup': FanOutJob;
-  };
-  imports: {
-    'post-import': TenantJob;
   };
   savings: {
     settlement: TenantJob & { businessDate?: string };

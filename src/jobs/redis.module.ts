@@ -1,7 +1,8 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { producerRedis } from './redis';
+import { warnOnEvictionPolicy } from './redis-policy';
 
 export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
 
@@ -12,8 +13,13 @@ export const PRODUCER_REDIS = Symbol('PRODUCER_REDIS');
   ],
   exports: [PRODUCER_REDIS],
 })
-export class RedisModule implements OnApplicationShutdown {
+export class RedisModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(PRODUCER_REDIS) private readonly redis: IORedis) {}
+
+  /** Once, when Redis is first reachable (which may be long after boot). */
+  onApplicationBootstrap(): void {
+    void warnOnEvictionPolicy(this.redis, new Logger('Redis'));
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());

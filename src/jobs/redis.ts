@@ -1,4 +1,5 @@
 import IORedis, { RedisOptions } from 'ioredis';
+import { quietErrors, reportRedisReady } from './redis-outage';
 
 export function redisOptionsFromUrl(url: string): RedisOptions {
   const u = new URL(url);
@@ -25,7 +26,7 @@ export const workerRedisOptions = (url: string): RedisOptions => ({
  * would enqueue while Redis is down gets its 503 at once instead of hanging.
  */
 export function producerRedis(url: string): IORedis {
-  return new IORedis({
+  const redis = new IORedis({
     ...redisOptionsFromUrl(url),
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -33,4 +34,7 @@ export function producerRedis(url: string): IORedis {
     commandTimeout: 3000,
     retryStrategy: (times) => Math.min(times * 250, 2000),
   });
+  quietErrors(redis, 'producer');
+  redis.on('ready', () => reportRedisReady('producer'));
+  return redis;
 }

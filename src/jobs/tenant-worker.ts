@@ -3,9 +3,28 @@ import { Inject, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { todayUtc } from '../common/money/validators';
 import { APP_CONFIG, AppConfig } from '../config/env';
-import { jobDuration, jobsTotal } from '../ops/metrics';
+import { jobDuration, jobFailures, jobsTotal } from '../ops/metrics';
 import { refusalOf } from './job-payloads';
 import { jobSigningKey } from './job-signature';
+import type { JobOutcome } from './job-requests';
+import { reportRedisError } from './redis-outage';
+
+/** Jobs this process is running right now: the reconciler never adds one of them back meanwhile. */
+export const runningHere = new Set<string>();
+
+type FinalListener = (o: JobOutcome, job: Job) => void;
+const finalListeners = new Set<FinalListener>();
+
+/**
+ * Called for every job that finished for good in this process (the reconciler closes its
+ * durable record; the schedule keeper notes a schedule's success). Returns the unsubscribe.
+ */
+export function onFinalOutcome(listener: FinalListener): () => void {
+  finalListeners.add(listener);
+  return () => finalListeners.delete(listener);
+}
+
+const emitFinal = (o: JobOutcome, job: Job) => finalListeners.forEach((l) => l(o, job));
 
 /**
  * Base for processors: every payload is checked (signature, then shape) before a subclass
@@ -28,16 +47,39 @@ export abstract class TrackedWorker extends WorkerHost {
 
   protected abstract handle(job: Job): Promise<unknown>;
 
+  constructor() {
+    super();
+    // Held for the whole run, even one whose completion Redis can no longer record (data lost).
+    const run = this.process.bind(this);
+    this.process = async (job: Job) => {
+      runningHere.add(String(job.id));
+      try {
+        return await run(job);
+      } finally {
+        runningHere.delete(String(job.id));
+      }
+    };
+  }
+
+  /** Connection errors while Redis is away: one log line per interval for the whole process. */
+  @OnWorkerEvent('error')
+  onError(err: Error) {
+    reportRedisError(`worker:${this.constructor.name}`, err);
+  }
+
   @OnWorkerEvent('completed')
-  onCompleted(job: Job) {
+  onCompleted(job: Job, result?: unknown) {
     this.observe(job, 'completed');
+    emitFinal({ id: String(job.id), state: 'completed', result: result ?? job.returnvalue ?? null }, job);
   }
 
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, err: Error) {
     if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
     this.observe(job, final ? 'failed' : 'retrying');
+    jobFailures.inc({ queue: job.queueName, name: job.name, final: String(final) });
+    if (final) emitFinal({ id: String(job.id), state: 'failed', reason: err.message }, job);
     this.logger.warn(
       { job_id: job.id, queue: job.queueName, name: job.name, attempt: job.attemptsMade, final, reason: err.message,
         request_id: (job.data as { requestId?: string }).requestId },

@@ -30,5 +30,11 @@ export const jobsTotal = new Counter({
 export const importsInProgress = new Gauge({
   name: 'loan_imports_in_progress',
   help: 'Loan imports being received or loaded by this process',
+});
+
+export const jobFailures = new Counter({
+  name: 'job_failures_total',
+  help: 'Job attempts that failed; final="true" when no retry is left',
+  labelNames: ['queue', 'name', 'final'],
   registers: [registry],
 });

@@ -57,7 +57,15 @@ describe('openapi.json', () => {
     const byPath = Object.fromEntries(ops.map((o) => [where(o), o.op.security]));
     expect(byPath['GET /health/live']).toEqual([]);
     expect(byPath['GET /loans']).toEqual([{ bearer: [] }, { 'api-key': [] }]);
-    expect(byPath['GET /financial-partners/portfolios']).toEqual([{ bearer: [] }, { 'api-key': [] }, { 'cdpapi-key': [] }]);
+    // Savings routes also take a client-credentials token, alone or with the subscription key.
+    expect(byPath['GET /financial-partners/portfolios']).toEqual([
+      { oauth2: [] },
+      { bearer: [] },
+      { 'cdpapi-key': [] },
+      { 'api-key': [] },
+      { oauth2: [], 'cdpapi-key': [] },
+    ]);
+    expect(byPath['POST /financial-partners/connect/token']).toEqual([]);
     expect(ops.filter((o) => o.op.security === undefined).map(where)).toEqual([]);
   });
 

@@ -45,6 +45,7 @@ const ERRORS: Record<string, [name: string, description: string]> = {
 };
 
 const SAVINGS_PATH = /^\/financial-partners(\/|$)/;
+const OAUTH_TOKEN_PATH = '/financial-partners/connect/token';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
 function operations(doc: OpenAPIObject): { path: string; method: string; op: OperationObject }[] {
@@ -74,9 +75,15 @@ function addProblemsAndSecurity(doc: OpenAPIObject): void {
     const extended = op as OperationObject & Record<string, unknown>;
     const isPublic = extended[PUBLIC_EXTENSION] === true;
     delete extended[PUBLIC_EXTENSION];
+    // Savings routes also take a client-credentials token and the subscription key (or both
+    // together, when the deployment demands it).
     op.security = isPublic
       ? []
-      : [{ bearer: [] }, { 'api-key': [] }, ...(SAVINGS_PATH.test(path) ? [{ 'cdpapi-key': [] }] : [])];
+      : SAVINGS_PATH.test(path)
+        ? [{ oauth2: [] }, { bearer: [] }, { 'cdpapi-key': [] }, { 'api-key': [] }, { oauth2: [], 'cdpapi-key': [] }]
+        : [{ bearer: [] }, { 'api-key': [] }];
+    // The OAuth token endpoint answers in the OAuth error format, documented on the route itself.
+    if (path === OAUTH_TOKEN_PATH) continue;
     const codes = isPublic
       ? ['400', '503']
       : Object.keys(ERRORS).filter((c) => method !== 'get' || !['409', '412', '415', '422'].includes(c));
@@ -159,6 +166,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'cdpapi-Subscription-Key', description: 'An API key, on /financial-partners routes only' },
       'cdpapi-key',
+    )
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        description:
+          'Savings side: client credentials. client_id is an API key id, client_secret the key; the token carries the ' +
+          "key's organization and role and dies with the key. With REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN=true the savings " +
+          'routes need this token and cdpapi-Subscription-Key together.',
+        flows: { clientCredentials: { tokenUrl: OAUTH_TOKEN_PATH, scopes: {} } },
+      },
+      'oauth2',
     )
     .build();
   const document = SwaggerModule.createDocument(app, doc);

@@ -196,7 +196,7 @@ describe('platform (e2e)', () => {
   describe('operations', () => {
     it('serves health, metrics and the OpenAPI document without credentials', async () => {
       expect((await t.http().get('/health/live')).body).toEqual({ status: 'ok' });
-      expect((await t.http().get('/health/ready')).body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
+      expect((await t.http().get('/health/ready')).body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' }, schedules: expect.any(Array) });
       const metrics = await t.http().get('/metrics');
       expect(metrics.text).toContain('http_request_duration_seconds');
       const docs = await t.http().get('/docs-json');

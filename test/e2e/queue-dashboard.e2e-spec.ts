@@ -129,7 +129,7 @@ describe('queue dashboard (e2e)', () => {
   async function fixtures(): Promise<{ failedId: string; delayedId: string }> {
     const q = queues();
     const failed = await q.snapshots.add('snapshot-run', { org: newOrg(), snapshotDate: daysAgo(3) }, { attempts: 1 });
-    const delayed = await q.imports.add('post-import', { org: newOrg() }, { delay: 3_600_000 });
+    const delayed = await q['auto-assign'].add('auto-assign-dynamic', { org: newOrg() }, { delay: 3_600_000 });
     const deadline = Date.now() + 30_000;
     while ((await failed.getState()) !== 'failed' && Date.now() < deadline) await sleep(100);
     expect(await failed.getState()).toBe('failed');
@@ -149,7 +149,7 @@ describe('queue dashboard (e2e)', () => {
       })),
     );
     const failed = await q.snapshots.getJob(ids.failedId);
-    const delayed = await q.imports.getJob(ids.delayedId);
+    const delayed = await q['auto-assign'].getJob(ids.delayedId);
     return {
       perQueue,
       failed: [await failed?.getState(), failed?.attemptsStarted, JSON.stringify(failed?.data), failed?.priority],
@@ -211,7 +211,7 @@ describe('queue dashboard (e2e)', () => {
       expect(MUTATING.length).toBeGreaterThan(20);
       const before = await fingerprint(ids);
       for (const r of MUTATING) {
-        for (const [queueName, jobId] of [['snapshots', ids.failedId], ['imports', ids.delayedId]]) {
+        for (const [queueName, jobId] of [['snapshots', ids.failedId], ['auto-assign', ids.delayedId]]) {
           for (const prefix of ['/admin/queues', '/%61dmin/queues', '/admin/queues/']) {
             const path = `${prefix}${fill(r.route, queueName, jobId)}`.replace('queues//', 'queues/');
             const res = await raw(t, r.method, path, { authorization: GOOD }, ANY_BODY);
@@ -249,10 +249,10 @@ describe('queue dashboard (e2e)', () => {
     });
 
     it('pauses and resumes a queue', async () => {
-      expect((await raw(t, 'PUT', '/admin/queues/api/queues/imports/pause', { authorization: GOOD })).status).toBeLessThan(300);
-      expect(await queues().imports.isPaused()).toBe(true);
-      expect((await raw(t, 'PUT', '/admin/queues/api/queues/imports/resume', { authorization: GOOD })).status).toBeLessThan(300);
-      expect(await queues().imports.isPaused()).toBe(false);
+      expect((await raw(t, 'PUT', '/admin/queues/api/queues/auto-assign/pause', { authorization: GOOD })).status).toBeLessThan(300);
+      expect(await queues()['auto-assign'].isPaused()).toBe(true);
+      expect((await raw(t, 'PUT', '/admin/queues/api/queues/auto-assign/resume', { authorization: GOOD })).status).toBeLessThan(300);
+      expect(await queues()['auto-assign'].isPaused()).toBe(false);
     });
 
     it('still never adds a job, edits its data or touches a schedule', async () => {

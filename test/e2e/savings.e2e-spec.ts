@@ -3,7 +3,8 @@ import { Big } from '../../src/common/money/decimal';
 import { catchUp } from '../../src/modules/savings/accrual';
 import { addDays } from '../../src/modules/savings/calendar';
 import { withOrgSql } from '../factories/db';
-import { bearer, newOrg, startApp, TestApp, tokenFor, waitForJob } from '../support/app';
+import { bearer, newOrg, startApp, TestApp, tokenFor } from '../support/app';
+import { savingsHelpers } from '../support/savings';
 
 const TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}\+00:00$/;
 const ID = /^\d+$/;
@@ -11,66 +12,10 @@ const ID = /^\d+$/;
 describe('savings (e2e)', () => {
   let t: TestApp;
   const org = newOrg();
-  const admin = () => tokenFor(t.config, org, 'admin');
-  const viewer = () => tokenFor(t.config, org, 'viewer');
+  const { admin, viewer, post, get, settle, accrue, newClient, deposit, withdraw, clientPortfolio, backdate } = savingsHelpers(() => t, org);
   let fixedId: string;
   let instantId: string;
   let noticeId: string;
-
-  const post = (path: string, body: unknown) => t.http().post(path).set(bearer(admin())).send(body as object);
-  const get = (path: string) => t.http().get(path).set(bearer(viewer()));
-
-  async function settle() {
-    const res = await post('/financial-partners/instruction-batches/process', {});
-    expect(res.status).toBe(202);
-    expect(res.body).toEqual({ jobId: expect.any(String), statusUrl: `/jobs/${res.body.jobId}` });
-    const job = await waitForJob(t, admin(), res.body.statusUrl);
-    expect(job.state).toBe('completed');
-    return job.result as { processed: number; rejected: number };
-  }
-
-  async function accrue() {
-    const res = await post('/financial-partners/interest-accruals/process', {});
-    expect(res.status).toBe(202);
-    const job = await waitForJob(t, admin(), res.body.statusUrl);
-    expect(job.state).toBe('completed');
-    return job.result as { accounts: number; portfolios: number };
-  }
-
-  async function newClient(ref = `c-${randomUUID().slice(0, 8)}`) {
-    const res = await post('/financial-partners/clients', { clientReference: ref, clientType: 'individual', name: 'Ada Lovelace' });
-    expect(res.status).toBe(201);
-    return ref;
-  }
-
-  const deposit = (body: Record<string, unknown>) =>
-    post('/financial-partners/instruction-requests/deposit', { instructionReference: randomUUID(), currencyCode: 'GBP', ...body });
-  const withdraw = (body: Record<string, unknown>) =>
-    post('/financial-partners/instruction-requests/withdraw', { instructionReference: randomUUID(), currencyCode: 'GBP', ...body });
-
-  async function clientPortfolio(ref: string) {
-    const res = await get(`/financial-partners/clients/${ref}/portfolios`);
-    expect(res.status).toBe(200);
-    return res.body.portfolioInformation[0];
-  }
-
-  /** Fixture: moves an account's opening (and everything dated from it) back to `opening`. */
-  async function backdate(accountId: string, opening: string) {
-    await withOrgSql(org, async (c) => {
-      await c.query(
-        `UPDATE savings_accounts SET opening_date = $2::date, accrued_until = $2::date,
-                opened_at = ($2::date + time '16:00') AT TIME ZONE 'UTC',
-                maturity_date = CASE WHEN maturity_date IS NULL THEN NULL
-                                     ELSE ($2::date + (maturity_date - opening_date) * interval '0 day'
-                                           + make_interval(months => 12))::date END,
-                matures_at = CASE WHEN matures_at IS NULL THEN NULL
-                                  ELSE (($2::date + time '16:00') + make_interval(months => 12)) AT TIME ZONE 'UTC' END
-          WHERE id = $1`,
-        [accountId, opening],
-      );
-      await c.query(`UPDATE savings_movements SET effective_date = $2 WHERE account_id = $1`, [accountId, opening]);
-    });
-  }
 
   beforeAll(async () => {
     t = await startApp();

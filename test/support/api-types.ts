@@ -113,6 +113,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/financial-partners/connect/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * OAuth 2.0 client credentials: exchange an API key (id and secret) for a short-lived Bearer token
+         * @description Form-encoded `grant_type=client_credentials&client_id=<API key id>&client_secret=<API key>`, or the id and key as HTTP Basic client authentication (RFC 6749 §2.3.1). The token carries the key's organization and role and stops working the moment the key is revoked. Errors use the OAuth format (RFC 6749 §5.2), not problem+json. Failed attempts count against the caller address's rate limit.
+         */
+        post: operations["TokenController_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/financial-partners/instruction-batches/process": {
         parameters: {
             query?: never;
@@ -124,6 +144,26 @@ export interface paths {
         put?: never;
         /** Run settlement now (also scheduled daily): processes due instructions oldest first → {jobId, statusUrl} */
         post: operations["SavingsRunsController_settle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/financial-partners/instruction-requests/close-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an account: at settlement its whole balance is withdrawn and its interest paid
+         * @description Interest accrued up to the closing day is paid rounded down to the penny; the sub-penny rest is forfeited (and recorded). A fixed-term account before maturity → 422 at once; a notice account closes after its notice period. Pending withdrawals and a close settle in the order they were accepted.
+         */
+        post: operations["SavingsInstructionsController_close"];
         delete?: never;
         options?: never;
         head?: never;
@@ -150,6 +190,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/financial-partners/instruction-requests/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revert (cancel) a pending instruction → {instructionReference, status: "Reverted"}
+         * @description Effective at once: the instruction leaves the pending items and its portfolio version moves by one. Reverting again answers the same; a processed or rejected instruction → 409; unknown → 404.
+         */
+        post: operations["SavingsInstructionsController_revert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/financial-partners/instruction-requests/status/{instructionReference}": {
         parameters: {
             query?: never;
@@ -157,7 +217,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An instruction's status: Created, Processed or Rejected (with a reason) */
+        /** An instruction's status: Created, Processed, Rejected (with a reason) or Reverted */
         get: operations["SavingsInstructionsController_status"];
         put?: never;
         post?: never;
@@ -910,6 +970,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccessTokenResponse: {
+            /** @description A Bearer token carrying the API key's organization and role; dies with the key */
+            access_token: string;
+            /**
+             * @description Seconds until it expires (OAUTH_TOKEN_TTL_SECONDS)
+             * @example 3600
+             */
+            expires_in: number;
+            /** @enum {string} */
+            token_type: "Bearer";
+        };
         ApiKeyCreatedResponse: {
             /**
              * Format: date-time
@@ -1036,6 +1107,17 @@ export interface components {
         ClientPortfoliosResponse: {
             portfolioInformation: components["schemas"]["ClientPortfolioEntry"][];
         };
+        CloseAccountInstructionDto: {
+            clientReference: string;
+            /**
+             * Format: date-time
+             * @description When the instruction is to be actioned (ISO-8601 with an offset)
+             * @example 2026-01-15T09:00:00Z
+             */
+            dateToBeActionedUTC?: string;
+            depositAccountId: string;
+            instructionReference: string;
+        };
         CreateApiKeyDto: {
             name: string;
             /** @enum {string} */
@@ -1153,7 +1235,7 @@ export interface components {
         CreateProductDto: {
             currencyCode: string;
             /** @enum {string} */
-            dayCountBasis?: "ACT/365F" | "ACT/360";
+            dayCountBasis?: "ACT/365F" | "ACT/360" | "ACT/ACT";
             /**
              * @description Annual gross rate as a fraction (0.045 = 4.5 %); a decimal string is accepted too
              * @example 0.045
@@ -1396,7 +1478,13 @@ export interface components {
             productVersion: string;
             reason: string | null;
             /** @enum {string} */
-            status: "Created" | "Processed" | "Rejected";
+            status: "Created" | "Processed" | "Rejected" | "Reverted";
+        };
+        InstructionRevertedResponse: {
+            /** @example dep-2026-0001 */
+            instructionReference: string;
+            /** @enum {string} */
+            status: "Reverted";
         };
         InstructionStatusResponse: {
             /** @example dep-2026-0001 */
@@ -1404,7 +1492,7 @@ export interface components {
             /** @description Why it was rejected */
             reason: string | null;
             /** @enum {string} */
-            status: "Created" | "Processed" | "Rejected";
+            status: "Created" | "Processed" | "Rejected" | "Reverted";
         };
         InvestorPage: {
             /**
@@ -2082,6 +2170,9 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
+        RevertInstructionDto: {
+            instructionReference: string;
+        };
         SavingsClientResponse: {
             /** @example 1042 */
             clientId: string;
@@ -2146,7 +2237,7 @@ export interface components {
              */
             dateUpdatedUTC: string;
             /** @enum {string} */
-            dayCountBasis: "ACT/365F" | "ACT/360";
+            dayCountBasis: "ACT/365F" | "ACT/360" | "ACT/ACT";
             /**
              * @description Annual gross rate as a fraction
              * @example 0.045
@@ -2560,7 +2651,7 @@ export interface components {
         };
         UpdateProductDto: {
             /** @enum {string} */
-            dayCountBasis?: "ACT/365F" | "ACT/360";
+            dayCountBasis?: "ACT/365F" | "ACT/360" | "ACT/ACT";
             /**
              * @description Annual gross rate as a fraction (0.045 = 4.5 %); a decimal string is accepted too
              * @example 0.045
@@ -3087,6 +3178,77 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    TokenController_token: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * Format: uuid
+                     * @description The API key id (omit with HTTP Basic)
+                     */
+                    client_id?: string;
+                    /** @description The API key (omit with HTTP Basic) */
+                    client_secret?: string;
+                    /** @enum {string} */
+                    grant_type: "client_credentials";
+                };
+            };
+        };
+        responses: {
+            /** @description A Bearer token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTokenResponse"];
+                };
+            };
+            /** @description invalid_request or unsupported_grant_type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "invalid_client" | "unsupported_grant_type";
+                    };
+                };
+            };
+            /** @description invalid_client: unknown, revoked or mismatched id and key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "invalid_client" | "unsupported_grant_type";
+                    };
+                };
+            };
+            /** @description Rate limited (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     SavingsRunsController_settle: {
         parameters: {
             query?: never;
@@ -3109,6 +3271,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SavingsJobAcceptedResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    SavingsInstructionsController_close: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseAccountInstructionDto"];
+            };
+        };
+        responses: {
+            /** @description Accepted; settles in the next run */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstructionAcceptedResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3149,6 +3351,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InstructionAcceptedResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    SavingsInstructionsController_revert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A retry with the same key, route and body answers the first response without repeating the effect; another body or route → 422; while the first is still running → 409. Keys live 24 h, per organization and caller.
+                 * @example 5f0c8e1e-7d2a-4d0b-9a43-0f3c1e2d4b5a
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevertInstructionDto"];
+            };
+        };
+        responses: {
+            /** @description Reverted: it no longer settles */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstructionRevertedResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

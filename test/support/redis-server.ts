@@ -12,8 +12,9 @@ export class ThrowawayRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
-    spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], {
+  /** `extra`: further redis-server arguments (e.g. a renamed CONFIG, as managed services have). */
+  async start(extra: string[] = []): Promise<void> {
+    spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...extra], {
       stdio: 'ignore',
       detached: true,
     }).unref();

@@ -5,7 +5,7 @@ import { forbidden, unauthorized } from '../errors/domain-error';
 import { Actor, Role, roleAtLeast } from './actor';
 import { verifyToken } from './credentials';
 import { AuthedRequest, MIN_ROLE_KEY, PUBLIC_KEY } from './decorators';
-import { IdentityStore } from './identity.store';
+import { IdentityStore, KeyIdentity } from './identity.store';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -50,18 +50,42 @@ export class AuthGuard implements CanActivate {
     return known;
   }
 
+  /**
+   * A Bearer token or an API key. With REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN the savings routes
+   * demand both, as Flagstone does: a valid key and a valid token of one organization.
+   */
   private async authenticate(req: AuthedRequest): Promise<Actor | null> {
     const auth = req.headers.authorization;
-    if (typeof auth === 'string' && auth.length > 0) {
-      const m = /^Bearer\s+(\S+)$/i.exec(auth);
-      if (!m) return null;
-      const claims = verifyToken(m[1], this.config.jwtSecret, { maxTtlSeconds: this.config.jwtMaxTtlSeconds });
-      return claims ? { org: claims.org, subject: claims.sub, role: claims.role, type: 'jwt', requestId: String(req.id) } : null;
-    }
+    const hasAuth = typeof auth === 'string' && auth.length > 0;
     const key = this.apiKeyHeader(req);
-    if (key === undefined) return null;
+    if (this.config.requireSubscriptionKeyAndToken && isSavingsRoute(req)) {
+      if (!hasAuth || key === undefined) return null;
+      const [byToken, byKey] = await Promise.all([this.fromBearer(req, auth), this.fromApiKey(req, key)]);
+      return byToken && byKey && byToken.org === byKey.org ? byToken : null;
+    }
+    if (hasAuth) return this.fromBearer(req, auth);
+    return key === undefined ? null : this.fromApiKey(req, key);
+  }
+
+  private async fromBearer(req: AuthedRequest, auth: string): Promise<Actor | null> {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!m) return null;
+    const claims = verifyToken(m[1], this.config.jwtSecret, { maxTtlSeconds: this.config.jwtMaxTtlSeconds });
+    if (!claims) return null;
+    if (claims.apiKeyId === undefined) {
+      return { org: claims.org, subject: claims.sub, role: claims.role, type: 'jwt', requestId: String(req.id) };
+    }
+    // A client-credentials token lives only as long as its key: looked up on every request.
+    const id = await this.identities.findApiKeyById(claims.apiKeyId);
+    return id && id.org === claims.org ? this.keyActor(req, id) : null;
+  }
+
+  private async fromApiKey(req: AuthedRequest, key: string): Promise<Actor | null> {
     const id = await this.identities.findApiKey(key);
-    if (!id) return null;
+    return id ? this.keyActor(req, id) : null;
+  }
+
+  private keyActor(req: AuthedRequest, id: KeyIdentity): Actor {
     return { org: id.org, subject: `api_key:${id.id}`, role: id.role, type: 'api_key', apiKeyId: id.id, requestId: String(req.id) };
   }
 
@@ -70,7 +94,10 @@ export class AuthGuard implements CanActivate {
     if (typeof plain === 'string') return plain;
     // The Flagstone-style header is honoured on the savings side only, as the spec says.
     const cdp = req.headers['cdpapi-subscription-key'];
-    if (typeof cdp === 'string' && req.url.startsWith('/financial-partners')) return cdp;
+    if (typeof cdp === 'string' && isSavingsRoute(req)) return cdp;
     return undefined;
   }
 }
+
+/** Judged by the route that matched, not the raw URL, so no spelling of a path slips past. */
+const isSavingsRoute = (req: AuthedRequest): boolean => (req.routeOptions.url ?? req.url).startsWith('/financial-partners');

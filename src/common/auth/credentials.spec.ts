@@ -22,6 +22,13 @@ describe('verifyToken', () => {
     expect(verifyToken(hs512, SECRET)).toBeNull();
   });
 
+  it('carries the API key of a client-credentials token, and refuses a malformed one', () => {
+    const key = '0b7e6a52-4f0c-4d7e-9a51-2b9f1c3d4e5f';
+    const t = signToken({ sub: `api_key:${key}`, org: ORG, role: 'viewer', apiKeyId: key }, SECRET, 60);
+    expect(verifyToken(t, SECRET)).toEqual({ sub: `api_key:${key}`, org: ORG, role: 'viewer', apiKeyId: key });
+    expect(verifyToken(jwt.sign({ sub: 'u', org: ORG, role: 'admin', akid: 'not-a-key' }, SECRET, { expiresIn: 60 }), SECRET)).toBeNull();
+  });
+
   it('refuses a token without exp', () => {
     expect(verifyToken(jwt.sign({ sub: 'u', org: ORG, role: 'admin' }, SECRET), SECRET)).toBeNull();
   });

@@ -9,6 +9,8 @@ export interface TokenClaims {
   sub: string;
   org: string;
   role: Role;
+  /** Set on a client-credentials token: the API key it was issued for, and dies with. */
+  apiKeyId?: string;
 }
 
 /**
@@ -39,11 +41,14 @@ export function verifyToken(
   try {
     const payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], clockTolerance: 5 });
     if (typeof payload !== 'object' || payload === null) return null;
-    const { sub, org, role, exp, iat } = payload as Record<string, unknown>;
+    const { sub, org, role, exp, iat, akid } = payload as Record<string, unknown>;
     if (typeof sub !== 'string' || !sub || sub.length > 200) return null;
     if (!isUuid(org) || !isRole(role) || typeof exp !== 'number') return null;
     if (!lifetimeOk(exp, iat, opts.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS, opts.nowSeconds ?? Date.now() / 1000)) return null;
-    return { sub, org: org.toLowerCase(), role };
+    if (akid !== undefined && !isUuid(akid)) return null;
+    const claims: TokenClaims = { sub, org: org.toLowerCase(), role };
+    if (akid !== undefined) claims.apiKeyId = akid.toLowerCase();
+    return claims;
   } catch {
     return null;
   }
@@ -56,7 +61,8 @@ function lifetimeOk(exp: number, iat: unknown, maxTtl: number, now: number): boo
 }
 
 export function signToken(claims: TokenClaims, secret: string, expiresInSeconds = 3600): string {
-  return jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role }, secret, {
+  const akid = claims.apiKeyId === undefined ? {} : { akid: claims.apiKeyId };
+  return jwt.sign({ sub: claims.sub, org: claims.org, role: claims.role, ...akid }, secret, {
     algorithm: 'HS256',
     expiresIn: expiresInSeconds,
   });

@@ -4,6 +4,12 @@ import { DataSource } from 'typeorm';
 import { isRole, Role } from './actor';
 import { hashApiKey } from './credentials';
 
+export interface KeyIdentity {
+  id: string;
+  org: string;
+  role: Role;
+}
+
 /** Identity look-ups that happen before an organization is known. */
 @Injectable()
 export class IdentityStore {
@@ -12,12 +18,18 @@ export class IdentityStore {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /** Looked up on every request (no cache) so that revocation takes effect at once. */
-  async findApiKey(key: string): Promise<{ id: string; org: string; role: Role } | null> {
+  async findApiKey(key: string): Promise<KeyIdentity | null> {
     if (key.length < 10 || key.length > 200) return null;
-    const rows: { id: string; organization_id: string; role: string }[] = await this.ds.query(
-      'SELECT id, organization_id, role FROM api_key_identity($1)',
-      [hashApiKey(key)],
-    );
+    return this.liveKey('SELECT id, organization_id, role FROM api_key_identity($1)', hashApiKey(key));
+  }
+
+  /** A client-credentials token names its key by id; the key must still be live, checked on every request. */
+  findApiKeyById(id: string): Promise<KeyIdentity | null> {
+    return this.liveKey('SELECT id, organization_id, role FROM api_key_identity_by_id($1)', id);
+  }
+
+  private async liveKey(sql: string, param: unknown): Promise<KeyIdentity | null> {
+    const rows: { id: string; organization_id: string; role: string }[] = await this.ds.query(sql, [param]);
     const row = rows[0];
     return row && isRole(row.role) ? { id: row.id, org: row.organization_id, role: row.role } : null;
   }

@@ -60,3 +60,19 @@ export function registerJsonParser(fastify: FastifyInstance): void {
     void parse(req, text, done);
   });
 }
+
+/**
+ * `application/x-www-form-urlencoded`, for the one route that takes it (OAuth client credentials;
+ * every other route answers a form with 415 before parsing). A repeated field becomes an array,
+ * so a DTO sees it and refuses it rather than silently taking one of the values.
+ */
+export function registerFormParser(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const out: Record<string, string | string[]> = Object.create(null);
+    for (const [k, v] of new URLSearchParams(body as string)) {
+      const seen = out[k];
+      out[k] = seen === undefined ? v : Array.isArray(seen) ? [...seen, v] : [seen, v];
+    }
+    done(null, { ...out });
+  });
+}

@@ -6,6 +6,10 @@ import { LoanTapes1763700000004 } from './1763700000004-loan-tapes';
 import { Savings1763700000005 } from './1763700000005-savings';
 import { LoanListIndex1763700000006 } from './1763700000006-loan-list-index';
 import { IdempotencyCaller1763700000010 } from './1763700000010-idempotency-caller';
+import { JobRequests1763700000020 } from './1763700000020-job-requests';
+import { SavingsCloseRevert1763700000030 } from './1763700000030-savings-close-revert';
+import { ApiKeyTokens1763700000031 } from './1763700000031-api-key-tokens';
+import { SavingsPortfolioCounts1763700000032 } from './1763700000032-savings-portfolio-counts';
 import { LossAmounts1763700000040 } from './1763700000040-loss-amounts';
 import { LoanSnapshotDates1763700000041 } from './1763700000041-loan-snapshot-dates';
 import { LeastPrivilege1763700001310 } from './1763700001310-least-privilege';
@@ -21,6 +25,10 @@ export const MIGRATIONS = [
   Savings1763700000005,
   LoanListIndex1763700000006,
   IdempotencyCaller1763700000010,
+  JobRequests1763700000020,
+  SavingsCloseRevert1763700000030,
+  ApiKeyTokens1763700000031,
+  SavingsPortfolioCounts1763700000032,
   LossAmounts1763700000040,
   LoanSnapshotDates1763700000041,
   LeastPrivilege1763700001310,

@@ -1,4 +1,4 @@
-import { DateTime, OneOf, PageOf, Text, Uuid } from '../../common/openapi/properties';
+import { Int, DateTime, OneOf, PageOf, Text, Uuid } from '../../common/openapi/properties';
 import { ROLES } from '../../common/auth/actor';
 
 export class ApiKeyCreatedResponse {
@@ -24,3 +24,10 @@ export class ApiKeyResponse {
 }
 
 export class ApiKeyPage extends PageOf(ApiKeyResponse) {}
+
+/** RFC 6749 §5.1, for `POST /financial-partners/connect/token`. */
+export class AccessTokenResponse {
+  @Text({ description: 'A Bearer token carrying the API key\'s organization and role; dies with the key' }) access_token: string;
+  @OneOf(['Bearer']) token_type: string;
+  @Int({ example: 3600, description: 'Seconds until it expires (OAUTH_TOKEN_TTL_SECONDS)' }) expires_in: number;
+}

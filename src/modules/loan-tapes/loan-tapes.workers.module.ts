@@ -1,22 +1,24 @@
-import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ScheduleKeeper } from '../../jobs/schedule-keeper';
 import { LoanTapesModule } from './loan-tapes.module';
 import { LoanTapesProcessor } from './loan-tapes.processor';
 import { TapeRetention } from './tape-retention.service';
 import { TapeSchedules } from './tape-schedules.service';
 
-/** Tape generation jobs, and the re-registration of every tape schedule at worker boot. */
+/**
+ * Tape generation and cleanup jobs; the schedule keeper re-registers every tape schedule and the
+ * retention schedule whenever Redis lost them.
+ */
 @Module({ imports: [LoanTapesModule], providers: [LoanTapesProcessor] })
-export class LoanTapesWorkersModule implements OnApplicationBootstrap {
-  private readonly logger = new Logger(LoanTapesWorkersModule.name);
-
+export class LoanTapesWorkersModule implements OnModuleInit {
   constructor(
+    private readonly keeper: ScheduleKeeper,
     private readonly schedules: TapeSchedules,
     private readonly retention: TapeRetention,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const { registered, removed } = await this.schedules.registerAll();
-    this.logger.log({ registered, removed }, 'loan tape schedules registered');
-    await this.retention.schedule();
+  onModuleInit(): void {
+    this.keeper.addSource('loan-tapes', () => this.schedules.registerAll());
+    this.keeper.addSource('tape-retention', () => this.retention.schedule());
   }
 }

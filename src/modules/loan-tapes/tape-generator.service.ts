@@ -9,11 +9,12 @@ import { storageKey, TapeFailure, xlsxRowLimitProblem } from './tape-rules';
 import { TAPE_STORAGE, TapeStorage } from './tape-storage';
 import { Meter, WriteResult, writeTape } from './tape-writers';
 import { TAPE_COLUMNS_SQL, TapeRow } from './views';
+import { percentOf, Progress } from '../../jobs/progress';
 
 export interface RunContext {
   /** This attempt is the job's last: a failure is final. */
   finalAttempt: boolean;
-  progress: (percent: number) => Promise<unknown>;
+  progress: (p: Progress) => Promise<unknown>;
 }
 
 export interface TapeSummary {
@@ -48,7 +49,7 @@ export class TapeGenerator {
       // An attempt killed mid-write never cleaned up after itself; the tape's file is final now.
       await this.storage.removeTemporaries(key).catch(() => undefined);
       await this.finish(actor, tape, key, result);
-      await ctx.progress(100);
+      await ctx.progress({ percent: 100, rows_written: result.rows, rows_total: result.rows });
       return { tape_id: tape.id, status: 'completed', row_count: result.rows, byte_size: result.bytes, sha256: result.sha256 };
     } catch (err) {
       await this.storage.remove(tmpKey).catch(() => undefined);
@@ -94,8 +95,7 @@ export class TapeGenerator {
       }
       const meter: Meter = { rows: 0 };
       const timer = setInterval(() => {
-        const pct = expected ? Math.min(99, Math.floor((meter.rows * 100) / expected)) : 0;
-        ctx.progress(pct).catch(() => undefined);
+        ctx.progress({ percent: Math.min(99, percentOf(meter.rows, expected)), rows_written: meter.rows, rows_total: expected }).catch(() => undefined);
       }, 1000);
       try {
         const out = await this.storage.createWriteStream(tmpKey);

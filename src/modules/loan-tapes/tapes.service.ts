@@ -45,13 +45,13 @@ export class TapesService {
         { field: 'as_of_date', message: 'must not be after today (UTC)' },
       ]);
     }
-    if (!this.producer.redisReady) throw serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
+    this.producer.assertReady();
     const claimed = await this.db.run(actor.org, async (m) => {
       // The config's row lock makes requests for one config take turns, so two never both insert.
       const config = await this.configs.require(m, configId, true);
       if (!config.is_active) throw inactive(configId);
       const queued = await this.queuedTape(m, configId, asOf);
-      if (queued) return queued;
+      if (queued) return { merged: queued };
       if (asOf < today && !(await this.hasSnapshots(m, actor.org, asOf))) {
         throw unprocessable('no-loan-snapshots', `No loan snapshots exist for ${asOf}; a past tape reads that date's snapshots`, [
           { field: 'as_of_date', message: 'no loan snapshots on this date' },
@@ -64,19 +64,21 @@ export class TapesService {
         resourceId: id,
         details: { config_id: configId, as_of_date: asOf, format: config.format },
       });
-      return { id, job_id: null, fresh: true };
+      // The tape row and the promise to generate it commit together (issue 14: durable work).
+      const job = await this.producer.record(m, QUEUES.loanTapes, 'generate-tape', actor, { tapeId: id });
+      await m.query(`UPDATE loan_tapes SET job_id = $2 WHERE id = $1`, [id, job.opts.jobId]);
+      return { merged: null, tapeId: id, job };
     });
-    if (!claimed.fresh) return this.merged(actor, claimed.id, claimed.job_id);
-    const tapeId = claimed.id;
+    if (claimed.merged) return this.merged(actor, claimed.merged.id, claimed.merged.job_id);
+    const { tapeId } = claimed;
     let job: EnqueuedJob;
     try {
-      job = await this.producer.enqueue(QUEUES.loanTapes, 'generate-tape', actor, { tapeId });
+      job = await this.producer.submit(claimed.job);
     } catch (err) {
       // Nothing will ever run this tape: leave no queued row behind.
       await this.db.run(actor.org, (m) => m.query(`DELETE FROM loan_tapes WHERE id = $1 AND status = 'queued'`, [tapeId]));
       throw err;
     }
-    await this.db.run(actor.org, (m) => m.query(`UPDATE loan_tapes SET job_id = $2 WHERE id = $1`, [tapeId, job.job_id]));
     return { tape_id: tapeId, ...job };
   }
 

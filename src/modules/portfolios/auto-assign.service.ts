@@ -41,7 +41,8 @@ export class AutoAssignService {
 
   /** Checks the request now (404/409/422), then hands the work to a job. */
   async request(actor: Actor, portfolioId: string): Promise<EnqueuedJob> {
-    await this.db.run(actor.org, async (m) => {
+    this.producer.assertReady();
+    const job = await this.db.run(actor.org, async (m) => {
       const p = await this.portfolios.require(m, portfolioId);
       if (p.status !== 'active') {
         throw conflict('portfolio-not-active', `Cannot auto-assign: portfolio ${portfolioId} is ${p.status}`, [
@@ -53,8 +54,9 @@ export class AutoAssignService {
           { field: 'criteria', message: 'required for auto-assign' },
         ]);
       }
+      return this.producer.record(m, QUEUES.autoAssign, 'auto-assign', actor, { portfolioId }, { dedupKey: portfolioId });
     });
-    return this.producer.enqueue(QUEUES.autoAssign, 'auto-assign', actor, { portfolioId }, { dedupKey: portfolioId });
+    return this.producer.submit(job);
   }
 
   /** The job: assign matching loans to one portfolio. Re-running is harmless. */

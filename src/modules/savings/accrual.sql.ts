@@ -6,21 +6,24 @@
  * equals paying floor(carried + accrued) at each date in turn (see accrual.ts). At maturity
  * the final payment rounds half-up and the account matures. accrued_until moves in the same
  * UPDATE, and the UPDATE re-checks it, so a retried or concurrent run never accrues a day twice.
- * Each touched portfolio's version goes up once.
+ * Each touched portfolio's version goes up once, also when the settlement run catches up an
+ * account it is about to close under its own run id (the settlement's touch then adds nothing).
  *
- * Parameters: $1 organization, $2 business date (days before it accrue), $3 run id.
+ * Parameters: $1 organization, $2 business date (days before it accrue), $3 run id,
+ * $4 account ids (null: every open account).
  */
 export const ACCRUAL_SQL = `
 WITH acc AS (
   SELECT a.id, a.portfolio_id, a.opening_date, a.maturity_date, a.accrued_until, a.interest_accrued,
          v.gross_rate, v.interest_paid_at,
-         CASE v.day_count_basis WHEN 'ACT/360' THEN 360 ELSE 365 END AS diy,
+         v.day_count_basis AS basis,
          CASE WHEN a.maturity_date IS NOT NULL AND a.maturity_date <= $2::date THEN a.maturity_date ELSE $2::date END AS upto
     FROM savings_accounts a
     JOIN savings_product_versions v
       ON v.organization_id = a.organization_id AND v.product_id = a.product_id AND v.version = a.product_version
    WHERE a.organization_id = $1 AND a.status = 'open'
      AND (a.accrued_until < $2::date OR a.maturity_date <= $2::date)
+     AND ($4::bigint[] IS NULL OR a.id = ANY ($4::bigint[]))
 ),
 -- A day's balance is the opening balance plus the running sum of that account's dated
 -- movements: one hash join and a window, not a look-up per day.
@@ -36,7 +39,7 @@ opening AS (
    GROUP BY acc.id
 ),
 balances AS (
-  SELECT acc.id, g.day, acc.gross_rate, acc.diy, acc.opening_date, acc.maturity_date, acc.interest_paid_at,
+  SELECT acc.id, g.day, acc.gross_rate, acc.basis, acc.opening_date, acc.maturity_date, acc.interest_paid_at,
          o.balance + coalesce(sum(m.delta) OVER (PARTITION BY acc.id ORDER BY g.day), 0) AS balance
     FROM acc
     JOIN opening o ON o.id = acc.id
@@ -45,7 +48,10 @@ balances AS (
 ),
 days AS (
   SELECT id, day,
-         round(balance * gross_rate / diy, 10) AS amt,
+         -- ACT/ACT divides each day by the length of its own calendar year (365 or 366).
+         round(balance * gross_rate / CASE basis WHEN 'ACT/360' THEN 360
+                                                 WHEN 'ACT/ACT' THEN (date_trunc('year', day) + interval '1 year')::date - date_trunc('year', day)::date
+                                                 ELSE 365 END, 10) AS amt,
          (maturity_date IS NULL OR day + 1 < maturity_date)
            AND savings_is_payment_date(opening_date, day + 1, interest_paid_at) AS pay_after
     FROM balances
@@ -82,7 +88,8 @@ upd AS (
 ),
 bump AS (
   UPDATE savings_portfolios p
-     SET version = version + 1, updated_at = clock_timestamp(), last_run_id = $3
+     SET version = version + CASE WHEN last_run_id IS NOT DISTINCT FROM $3 THEN 0 ELSE 1 END,
+         updated_at = clock_timestamp(), last_run_id = $3
    WHERE p.organization_id = $1 AND p.id IN (SELECT portfolio_id FROM upd)
   RETURNING p.id
 )

@@ -1,19 +1,27 @@
 import { Big } from '../../common/money/decimal';
-import { addDays, addMonths, daysBetween } from './calendar';
+import { addDays, addMonths, daysBetween, isLeapYear } from './calendar';
 
 /**
  * Interest accrual, as plain functions. The accrual run does the same arithmetic set-based
  * in SQL on numeric (savings-runs.service.ts); these are the reference the tests pin down.
  */
 
-export type DayCountBasis = 'ACT/365F' | 'ACT/360';
+export type DayCountBasis = 'ACT/365F' | 'ACT/360' | 'ACT/ACT';
 export type InterestPaidAt = 'maturity' | 'monthly' | 'annually';
 
-export const daysInYear = (basis: DayCountBasis): number => (basis === 'ACT/360' ? 360 : 365);
+/**
+ * The divisor for one day's interest. ACT/ACT (ISDA) divides a day by the length of the
+ * calendar year it falls in, so a day in 2024 earns 1/366 and a day in 2025 earns 1/365.
+ */
+export function daysInYear(basis: DayCountBasis, day: string): number {
+  if (basis === 'ACT/360') return 360;
+  if (basis === 'ACT/365F') return 365;
+  return isLeapYear(Number(day.slice(0, 4))) ? 366 : 365;
+}
 
-/** One day's interest: balance × grossRate ÷ days-in-year, kept at 10 decimals, half-up. */
-export function dailyAccrual(balance: string, grossRate: string, basis: DayCountBasis): Big {
-  return new Big(balance).times(grossRate).div(daysInYear(basis)).round(10, Big.roundHalfUp);
+/** One day's interest: balance × grossRate ÷ days-in-year (of that day), kept at 10 decimals, half-up. */
+export function dailyAccrual(balance: string, grossRate: string, basis: DayCountBasis, day: string): Big {
+  return new Big(balance).times(grossRate).div(daysInYear(basis, day)).round(10, Big.roundHalfUp);
 }
 
 /**
@@ -71,7 +79,7 @@ export function catchUp(
   let paid = new Big(0);
   let days = 0;
   for (let day = state.accruedUntil; day < upto; day = addDays(day, 1)) {
-    accrued = accrued.plus(dailyAccrual(balanceOn(day), terms.grossRate, terms.basis));
+    accrued = accrued.plus(dailyAccrual(balanceOn(day), terms.grossRate, terms.basis, day));
     days += 1;
     const next = addDays(day, 1);
     const beforeMaturity = terms.maturityDate === null || next < terms.maturityDate;

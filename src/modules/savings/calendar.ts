@@ -19,3 +19,17 @@ export function addMonths(d: string, n: number): string {
   const last = new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate();
   return fromMs(Date.UTC(ty, tm, Math.min(day, last)));
 }
+
+export const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** Days of [from, to) that fall in leap years: ACT/ACT divides those by 366, the rest by 365. */
+export function leapDaysBetween(from: string, to: string): number {
+  let leap = 0;
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y += 1) {
+    if (!isLeapYear(y)) continue;
+    const start = from > `${y}-01-01` ? from : `${y}-01-01`;
+    const end = to < `${y + 1}-01-01` ? to : `${y + 1}-01-01`;
+    if (end > start) leap += daysBetween(start, end);
+  }
+  return leap;
+}

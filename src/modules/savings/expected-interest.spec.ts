@@ -22,3 +22,19 @@ describe('expectedInterest', () => {
     expect(expectedInterest('1000', '0.04', '2025-01-15', null, 'ACT/365F')).toBeNull();
   });
 });
+
+describe('expectedInterest, ACT/ACT', () => {
+  it('a whole leap year earns exactly the rate: 10 000 × 0.05 × 366 ÷ 366 = 500.00 (ACT/365F would say 501.37)', () => {
+    expect(expectedInterest('10000', '0.05', '2024-01-01', '2025-01-01', 'ACT/ACT')?.toFixed(2)).toBe('500.00');
+  });
+
+  it('across a year end: 184 days of 2024 ÷ 366 and 181 of 2025 ÷ 365', () => {
+    // 500 × (184/366 + 181/365) = 500 × (0.5027322404… + 0.4958904110…) = 500 × 0.9986226514… = 499.3113257 → 499.31
+    expect(expectedInterest('10000', '0.05', '2024-07-01', '2025-07-01', 'ACT/ACT')?.toFixed(2)).toBe('499.31');
+  });
+
+  it('across 29 February: 15 Feb → 17 Mar 2024 is 31 days ÷ 366', () => {
+    // 15–29 Feb = 15 days, 1–16 Mar = 16 days, all in a leap year: 1 000 × 0.04 × 31 ÷ 366 = 3.3879781… → 3.39
+    expect(expectedInterest('1000', '0.04', '2024-02-15', '2024-03-17', 'ACT/ACT')?.toFixed(2)).toBe('3.39');
+  });
+});

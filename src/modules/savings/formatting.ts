@@ -53,3 +53,10 @@ export function parseIfModifiedSince(header: unknown): number | undefined {
 export function notModified(lastModifiedMs: number, ifModifiedSinceMs: number | undefined): boolean {
   return ifModifiedSinceMs !== undefined && ifModifiedSinceMs >= Math.floor(lastModifiedMs / 1000) * 1000;
 }
+
+/**
+ * An instruction's amount in SQL (alias `i`): a close has none until it settles, so until then
+ * it shows the account's balance, which is what it will withdraw if nothing else settles first.
+ */
+export const instructionAmountSql = `coalesce(i.amount, (SELECT x.amount FROM savings_accounts x
+   WHERE x.organization_id = i.organization_id AND x.id = i.account_id))::text`;

@@ -7,11 +7,16 @@ import { Big } from '../../common/money/decimal';
 import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { decimalText } from './dto/decimal-input';
-import type { DepositInstructionDto, WithdrawalInstructionDto } from './dto/instruction.dto';
+import type { CloseAccountInstructionDto, DepositInstructionDto, InstructionBase, WithdrawalInstructionDto } from './dto/instruction.dto';
 import { InstructionListQuery, pageCountOf } from './dto/paging.dto';
-import { flagstoneTimestamp, toJsonMoney, utcText } from './formatting';
+import { flagstoneTimestamp, instructionAmountSql, toJsonMoney, utcText } from './formatting';
 
-type Kind = 'deposit' | 'withdrawal';
+type Kind = 'deposit' | 'withdrawal' | 'close';
+type InstructionDto = DepositInstructionDto | WithdrawalInstructionDto | CloseAccountInstructionDto;
+
+/** Every change to an instruction of one reference queues on this lock, so they see each other's rows. */
+const lockReference = (m: EntityManager, org: string, reference: string) =>
+  m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-instruction.${org}.${reference}`]);
 
 interface Target {
   client_id: string;
@@ -37,6 +42,7 @@ interface InstructionRow {
   date_added: string;
   date_to_be_actioned: string;
   processed_at: string | null;
+  interest_paid: string | null;
 }
 
 const instructionView = (r: InstructionRow) => ({
@@ -54,9 +60,17 @@ const instructionView = (r: InstructionRow) => ({
   dateAddedUTC: flagstoneTimestamp(r.date_added),
   dateToBeActionedUTC: flagstoneTimestamp(r.date_to_be_actioned),
   dateProcessedUTC: flagstoneTimestamp(r.processed_at),
+  // A settled close: the interest it paid out (the sub-penny rest was forfeited); null otherwise.
+  interestPaidAmount: toJsonMoney(r.interest_paid),
 });
 
-const STATUS_OF: Record<string, string> = { pending: 'Created', created: 'Created', processed: 'Processed', rejected: 'Rejected' };
+const STATUS_OF: Record<string, string> = {
+  pending: 'Created',
+  created: 'Created',
+  processed: 'Processed',
+  rejected: 'Rejected',
+  reverted: 'Reverted',
+};
 
 @Injectable()
 export class SavingsInstructionsService {
@@ -66,14 +80,16 @@ export class SavingsInstructionsService {
    * Accepts an instruction. The caller's reference is the idempotency key: the same body again
    * answers as the first time and changes nothing; another body under the same reference is a 409.
    */
-  request(actor: Actor, kind: Kind, dto: DepositInstructionDto | WithdrawalInstructionDto) {
+  request(actor: Actor, kind: Kind, dto: InstructionDto) {
     const deposit = kind === 'deposit' ? (dto as DepositInstructionDto) : null;
     if (deposit?.productId !== undefined && deposit.depositAccountId !== undefined) {
       throw badRequest('A deposit names either productId (a new account) or depositAccountId (a top-up), not both', [
         { field: 'productId', message: 'give productId or depositAccountId, not both' },
       ]);
     }
-    const amount = new Big(decimalText(dto.amount)).toFixed(2);
+    // A close names no amount or currency: it takes the whole balance, in the account's currency.
+    const money = kind === 'close' ? null : (dto as InstructionBase);
+    const amount = money ? new Big(decimalText(money.amount)).toFixed(2) : null;
     const requestedAt = dto.dateToBeActionedUTC ? new Date(dto.dateToBeActionedUTC) : null;
     if (requestedAt && Number.isNaN(requestedAt.getTime())) {
       throw badRequest('dateToBeActionedUTC is not a valid timestamp', [{ field: 'dateToBeActionedUTC', message: 'not a valid timestamp' }]);
@@ -81,7 +97,7 @@ export class SavingsInstructionsService {
     const fingerprint = JSON.stringify([
       kind,
       dto.clientReference,
-      dto.currencyCode,
+      money?.currencyCode ?? null,
       amount,
       deposit?.productId ?? null,
       dto.depositAccountId ?? null,
@@ -91,7 +107,7 @@ export class SavingsInstructionsService {
 
     return this.db.run(actor.org, async (m) => {
       // Two requests with one reference queue here, so the second sees the first's row.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-instruction.${actor.org}.${dto.instructionReference}`]);
+      await lockReference(m, actor.org, dto.instructionReference);
       const existing = await one<{ request_fingerprint: string }>(
         m,
         `SELECT request_fingerprint FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
@@ -110,10 +126,10 @@ export class SavingsInstructionsService {
       if (!client) throw missingReference('clientReference', [dto.clientReference]);
       const target =
         deposit?.productId !== undefined
-          ? await this.newAccountTarget(m, actor.org, client.id, deposit.productId, amount, requestedAt)
+          ? await this.newAccountTarget(m, actor.org, client.id, deposit.productId, amount as string, requestedAt)
           : await this.accountTarget(m, actor.org, client.id, kind, dto.depositAccountId as string, amount, requestedAt);
-      if (target.currency_code !== dto.currencyCode) {
-        throw unprocessable('currency-mismatch', `The ${deposit?.productId !== undefined ? 'product' : 'deposit account'} is in ${target.currency_code}, not ${dto.currencyCode}`, [
+      if (money && target.currency_code !== money.currencyCode) {
+        throw unprocessable('currency-mismatch', `The ${deposit?.productId !== undefined ? 'product' : 'deposit account'} is in ${target.currency_code}, not ${money.currencyCode}`, [
           { field: 'currencyCode', message: `must be ${target.currency_code}` },
         ]);
       }
@@ -124,14 +140,14 @@ export class SavingsInstructionsService {
          ON CONFLICT (organization_id, client_id, currency_code)
          DO UPDATE SET version = savings_portfolios.version + 1, updated_at = clock_timestamp(), last_run_id = NULL
          RETURNING id`,
-        [client.id, dto.currencyCode],
+        [client.id, target.currency_code],
       );
       const inserted = await one<{ id: string }>(
         m,
         `INSERT INTO savings_instructions (instruction_reference, request_fingerprint, kind, client_id, portfolio_id, currency_code,
                                            amount, product_id, product_version, account_id, date_to_be_actioned)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-        [dto.instructionReference, fingerprint, kind, client.id, portfolio!.id, dto.currencyCode, amount, target.product_id,
+        [dto.instructionReference, fingerprint, kind, client.id, portfolio!.id, target.currency_code, amount, target.product_id,
           target.product_version, target.account_id, target.actioned_at],
       );
       await recordAudit(m, actor, {
@@ -164,16 +180,16 @@ export class SavingsInstructionsService {
     clientId: string,
     kind: Kind,
     accountId: string,
-    amount: string,
+    amount: string | null,
     requestedAt: Date | null,
   ): Promise<Target> {
     const a = await one<Target & { status: string; balance: string; not_matured: boolean; product_type: string; maximum_deposit: string | null }>(
       m,
       `SELECT p.client_id, a.product_id, a.product_version, a.id AS account_id, p.currency_code, a.status, a.amount::text AS balance,
               pr.product_type, pr.maximum_deposit::text,
-              -- A notice withdrawal is actioned no earlier than the notice period from now.
+              -- A notice withdrawal (or close) is actioned no earlier than the notice period from now.
               greatest(coalesce($4::timestamptz, now()), now(),
-                       CASE WHEN $5 = 'withdrawal' THEN now() + make_interval(days => coalesce(v.notice_days, 0)) END) AS actioned_at,
+                       CASE WHEN $5 <> 'deposit' THEN now() + make_interval(days => coalesce(v.notice_days, 0)) END) AS actioned_at,
               (a.status = 'open' AND a.matures_at IS NOT NULL
                 AND greatest(coalesce($4::timestamptz, now()), now()) < a.matures_at) AS not_matured
          FROM savings_accounts a
@@ -194,10 +210,11 @@ export class SavingsInstructionsService {
           { field: 'depositAccountId', message: 'the account has matured' },
         ]);
       }
-      this.assertLimits(amount, null, a.maximum_deposit, a.balance);
+      this.assertLimits(amount as string, null, a.maximum_deposit, a.balance);
     } else if (a.not_matured) {
-      throw unprocessable('fixed-term-not-matured', `Deposit account ${accountId} is fixed-term and has not matured; it cannot be withdrawn from yet`, [
-        { field: 'depositAccountId', message: 'a fixed-term account cannot be withdrawn from before maturity' },
+      const what = kind === 'close' ? 'closed' : 'withdrawn from';
+      throw unprocessable('fixed-term-not-matured', `Deposit account ${accountId} is fixed-term and has not matured; it cannot be ${what} yet`, [
+        { field: 'depositAccountId', message: `a fixed-term account cannot be ${what} before maturity` },
       ]);
     }
     return a;
@@ -215,6 +232,48 @@ export class SavingsInstructionsService {
         { field: 'amount', message: `the balance may not exceed ${max}` },
       ]);
     }
+  }
+
+  /**
+   * Cancels a pending instruction at once: it leaves the pending items and its portfolio's
+   * version moves by one. Reverting a reverted one again answers the same; a settled one is a 409.
+   */
+  revert(actor: Actor, reference: string) {
+    const reverted = { instructionReference: reference, status: 'Reverted' };
+    return this.db.run(actor.org, async (m) => {
+      await lockReference(m, actor.org, reference);
+      // FOR UPDATE: a settlement run that holds the row finishes first, and then this sees its status.
+      const row = await one<{ id: string; status: string; portfolio_id: string }>(
+        m,
+        `SELECT id, status, portfolio_id FROM savings_instructions
+          WHERE organization_id = $1 AND instruction_reference = $2 FOR UPDATE`,
+        [actor.org, reference],
+      );
+      if (!row) throw notFound('Instruction', reference);
+      if (row.status === 'Reverted') return reverted;
+      if (row.status !== 'Created') {
+        throw conflict('instruction-not-pending', `Instruction ${reference} is ${row.status} and can no longer be reverted`, [
+          { field: 'instructionReference', message: `already ${row.status.toLowerCase()}` },
+        ]);
+      }
+      await m.query(`UPDATE savings_instructions SET status = 'Reverted', processed_at = clock_timestamp() WHERE organization_id = $1 AND id = $2`, [
+        actor.org,
+        row.id,
+      ]);
+      await m.query(
+        `UPDATE savings_portfolios SET version = version + 1, updated_at = clock_timestamp(), last_run_id = NULL
+          WHERE organization_id = $1 AND id = $2`,
+        [actor.org, row.portfolio_id],
+      );
+      await recordAudit(m, actor, {
+        action: 'savings_instruction.revert',
+        resourceType: 'savings_instruction',
+        resourceId: reference,
+        changes: { status: 'Reverted' },
+        details: { instructionId: row.id },
+      });
+      return reverted;
+    });
   }
 
   status(actor: Actor, reference: string) {
@@ -246,9 +305,9 @@ export class SavingsInstructionsService {
       const found = await rows<InstructionRow>(
         m,
         `SELECT i.instruction_reference, i.pending_batch_item_id, i.kind, i.status, i.reason, c.client_reference, i.currency_code,
-                i.amount::text, i.account_id, i.product_id, i.product_version,
+                ${instructionAmountSql} AS amount, i.account_id, i.product_id, i.product_version,
                 ${utcText('i.date_added')} AS date_added, ${utcText('i.date_to_be_actioned')} AS date_to_be_actioned,
-                ${utcText('i.processed_at')} AS processed_at
+                ${utcText('i.processed_at')} AS processed_at, i.interest_paid::text
            FROM savings_instructions i
            JOIN savings_clients c ON c.organization_id = i.organization_id AND c.id = i.client_id
           WHERE ${where}

@@ -1,12 +1,13 @@
 import { Big } from '../../common/money/decimal';
 import type { FieldError } from '../../common/errors/domain-error';
+import type { DayCountBasis } from './accrual';
 
 export interface ProductTerms {
   productType: 'fixed_term' | 'instant_access' | 'notice';
   grossRate: string;
   termMonths: number | null;
   noticeDays: number | null;
-  dayCountBasis: 'ACT/365F' | 'ACT/360';
+  dayCountBasis: DayCountBasis;
   interestPaidAt: 'maturity' | 'monthly' | 'annually';
   minimumDeposit: string | null;
   maximumDeposit: string | null;

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { escapeLiteral } from 'pg';
+import type { EntityManager } from 'typeorm';
 import { Actor, systemActor } from '../../common/auth/actor';
 import { isUuid } from '../../common/auth/credentials';
 import { recordAudit } from '../../common/audit/audit';
@@ -7,14 +8,19 @@ import { JobProducer } from '../../jobs/job-producer';
 import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { ACCRUAL_SQL } from './accrual.sql';
+import { percentOf, ReportProgress } from '../../jobs/progress';
 
 /** Transactions sent to Postgres per round trip by the settlement run. */
 const SETTLE_BATCH = 200;
+/** Due instruction ids read per query by the settlement run. */
+const SETTLE_PAGE = 10 * SETTLE_BATCH;
 
 export interface SettlementResult {
   processed: number;
   rejected: number;
 }
+
+type AccrualCounts = Omit<AccrualRunResult, 'businessDate'>;
 
 export interface AccrualRunResult {
   businessDate: string;
@@ -53,22 +59,52 @@ export class SavingsRunsService {
    * security holds); an error stops the batch and rolls back only the instruction in flight,
    * and the retried job carries on from there.
    */
-  async settle(org: string, runId: string, requestId?: string): Promise<SettlementResult> {
+  async settle(org: string, runId: string, requestId?: string, progress: ReportProgress = () => undefined): Promise<SettlementResult> {
     if (!isUuid(org)) throw new Error(`not an organization id: ${org}`);
-    const due = await this.db.run(org, (m) =>
-      rows<{ id: string }>(
+    // What is due when the run starts is this run's work; later instructions wait for the next.
+    const start = await this.db.run(org, async (m) => {
+      const [{ cutoff, today }] = await rows<{ cutoff: string; today: string }>(
         m,
-        `SELECT id FROM savings_instructions
-          WHERE organization_id = $1 AND status = 'Created' AND date_to_be_actioned <= now()
-          ORDER BY id`,
-        [org],
+        `SELECT clock_timestamp()::text AS cutoff, (clock_timestamp() AT TIME ZONE 'UTC')::date::text AS today`,
+      );
+      // An account closes with its interest up to the closing day: accrue it first, by the
+      // accrual run's own rules, under this run's id (so its portfolio's version moves once).
+      const closing = await rows<{ account_id: string }>(
+        m,
+        `SELECT DISTINCT account_id FROM savings_instructions
+          WHERE organization_id = $1 AND status = 'Created' AND kind = 'close' AND date_to_be_actioned <= $2::timestamptz`,
+        [org, cutoff],
+      );
+      if (closing.length) await this.catchUpAccrual(m, org, today, runId, closing.map((c) => c.account_id));
+      return cutoff;
+    });
+    const result: SettlementResult = { processed: 0, rejected: 0 };
+    const [{ total }] = await this.db.read(org, (m) =>
+      rows<{ total: number }>(
+        m,
+        `SELECT count(*)::int AS total FROM savings_instructions
+          WHERE organization_id = $1 AND status = 'Created' AND date_to_be_actioned <= $2::timestamptz`,
+        [org, start],
       ),
     );
-    const result: SettlementResult = { processed: 0, rejected: 0 };
-    if (due.length) {
-      const run = escapeLiteral(runId);
-      for (let i = 0; i < due.length; i += SETTLE_BATCH) {
-        const statements = due.slice(i, i + SETTLE_BATCH).map(({ id }) => {
+    let done = 0;
+    const report = () =>
+      progress({ percent: percentOf(Math.min(done, total), total), instructions_done: done, instructions_total: total, ...result });
+    await report();
+    const run = escapeLiteral(runId);
+    // Due ids are read a page at a time (keyset on id), so memory stays flat however many are due.
+    for (let after = '0'; ; ) {
+      const page = await this.db.read(org, (m) =>
+        rows<{ id: string }>(
+          m,
+          `SELECT id FROM savings_instructions
+            WHERE organization_id = $1 AND status = 'Created' AND date_to_be_actioned <= $2::timestamptz AND id > $3
+            ORDER BY id LIMIT $4`,
+          [org, start, after, SETTLE_PAGE],
+        ),
+      );
+      for (let i = 0; i < page.length; i += SETTLE_BATCH) {
+        const statements = page.slice(i, i + SETTLE_BATCH).map(({ id }) => {
           if (!/^\d+$/.test(id)) throw new Error(`bad instruction id ${id}`);
           return `SELECT savings_settle_instruction(${id}, ${run}) AS settled`;
         });
@@ -77,7 +113,13 @@ export class SavingsRunsService {
           if (settled === 'Processed') result.processed += 1;
           else if (settled === 'Rejected') result.rejected += 1;
         }
+        done += statements.length;
+        await report();
       }
+      if (page.length < SETTLE_PAGE) break;
+      after = page[page.length - 1].id;
+    }
+    if (result.processed + result.rejected > 0) {
       await this.db.run(org, (m) =>
         recordAudit(m, systemActor(org, requestId), {
           action: 'savings_settlement.run',
@@ -92,16 +134,18 @@ export class SavingsRunsService {
   }
 
   /** Accrues through the day before `businessDate` (default: today, UTC): only complete days accrue. */
-  async accrue(org: string, runId: string, businessDate?: string, requestId?: string): Promise<AccrualRunResult> {
-    const date = businessDate ?? new Date().toISOString().slice(0, 10);
-    return this.db.run(org, async (m) => {
-      // One accrual run per organization at a time; the UPDATE's re-check is the second line.
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-accrual.${org}`]);
-      // generate_series is estimated at 1 000 rows per account, which makes the planner think
-      // the statement is huge and spend seconds JIT-compiling it; the real work is a day or two.
-      await m.query(`SET LOCAL jit = off`);
-      const r = await one<Omit<AccrualRunResult, 'businessDate'>>(m, ACCRUAL_SQL, [org, date, runId]);
-      const result = { businessDate: date, ...(r as Omit<AccrualRunResult, 'businessDate'>) };
+  async accrue(
+    org: string,
+    runId: string,
+    businessDate?: string,
+    requestId?: string,
+    progress: ReportProgress = () => undefined,
+  ): Promise<AccrualRunResult> {
+    const date = businessDate ?? todayUtc();
+    // One set-based statement: progress is by phase (started, recorded).
+    await progress({ percent: 0, accounts: 0 });
+    const out = await this.db.run(org, async (m) => {
+      const result = { businessDate: date, ...(await this.catchUpAccrual(m, org, date, runId, null)) };
       if (result.accounts > 0) {
         await recordAudit(m, systemActor(org, requestId), {
           action: 'savings_accrual.run',
@@ -112,5 +156,19 @@ export class SavingsRunsService {
       }
       return result;
     });
+    await progress({ percent: 100, accounts: out.accounts, matured: out.matured, portfolios: out.portfolios });
+    return out;
+  }
+
+  /** The accrual statement for every open account (`accounts` null) or for the ones named. */
+  private async catchUpAccrual(m: EntityManager, org: string, date: string, runId: string, accounts: string[] | null): Promise<AccrualCounts> {
+    // One accrual per organization at a time; the UPDATE's re-check is the second line.
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-accrual.${org}`]);
+    // generate_series is estimated at 1 000 rows per account, which makes the planner think
+    // the statement is huge and spend seconds JIT-compiling it; the real work is a day or two.
+    await m.query(`SET LOCAL jit = off`);
+    return (await one<AccrualCounts>(m, ACCRUAL_SQL, [org, date, runId, accounts])) as AccrualCounts;
   }
 }
+
+const todayUtc = (): string => new Date().toISOString().slice(0, 10);

@@ -21,11 +21,11 @@ export class SavingsProcessor extends TrackedWorker {
     switch (job.name) {
       case 'settlement': {
         const data = job.data as SavingsJob;
-        return this.runs.settle(data.org, String(job.id), data.requestId);
+        return this.runs.settle(data.org, String(job.id), data.requestId, (p) => job.updateProgress(p).catch(() => undefined));
       }
       case 'accrual': {
         const data = job.data as SavingsJob;
-        return this.runs.accrue(data.org, String(job.id), data.businessDate, data.requestId);
+        return this.runs.accrue(data.org, String(job.id), data.businessDate, data.requestId, (p) => job.updateProgress(p).catch(() => undefined));
       }
       case 'fan-out-settlement':
         return { organizations: await this.producer.enqueueForEveryOrganization('savings', 'settlement', {}, { dedupKey: 'settlement' }) };

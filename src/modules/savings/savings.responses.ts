@@ -41,9 +41,14 @@ export class InstructionAcceptedResponse {
   @OneOf(['Created']) status: string;
 }
 
+export class InstructionRevertedResponse {
+  @Text({ example: 'dep-2026-0001' }) instructionReference: string;
+  @OneOf(['Reverted']) status: string;
+}
+
 export class InstructionStatusResponse {
   @Text({ example: 'dep-2026-0001' }) instructionReference: string;
-  @OneOf(['Created', 'Processed', 'Rejected']) status: string;
+  @OneOf(['Created', 'Processed', 'Rejected', 'Reverted']) status: string;
   @Text({ nullable: true, description: 'Why it was rejected' }) reason: string | null;
 }
 
@@ -51,7 +56,7 @@ export class InstructionResponse {
   @Text({ example: 'dep-2026-0001' }) instructionReference: string;
   @Text({ format: 'uuid' }) pendingBatchItemId: string;
   @OneOf(['deposit', 'withdrawal']) instructionType: string;
-  @OneOf(['Created', 'Processed', 'Rejected']) status: string;
+  @OneOf(['Created', 'Processed', 'Rejected', 'Reverted']) status: string;
   @Text({ nullable: true }) reason: string | null;
   @Text({ example: 'client-0001' }) clientReference: string;
   @Text({ example: 'GBP' }) currencyCode: string;

@@ -1,6 +1,6 @@
-import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/env';
-import { JobProducer } from '../../jobs/job-producer';
+import { ScheduleKeeper } from '../../jobs/schedule-keeper';
 import { SavingsModule } from './savings.module';
 import { SavingsProcessor } from './savings.processor';
 
@@ -9,15 +9,18 @@ import { SavingsProcessor } from './savings.processor';
   imports: [SavingsModule],
   providers: [SavingsProcessor],
 })
-export class SavingsWorkersModule implements OnApplicationBootstrap {
+export class SavingsWorkersModule implements OnModuleInit {
   constructor(
-    private readonly producer: JobProducer,
+    private readonly keeper: ScheduleKeeper,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Schedules only enqueue a fan-out; BullMQ fires each once per tick however many workers register it. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.producer.schedule('savings', 'savings-settlement', this.config.savingsSettlementCron, 'fan-out-settlement');
-    await this.producer.schedule('savings', 'savings-accrual', this.config.savingsAccrualCron, 'fan-out-accrual');
+  /**
+   * Schedules only enqueue a fan-out; BullMQ fires each once per tick however many workers
+   * register it. Settlement and accrual need no catch-up: each run takes everything due so far.
+   */
+  onModuleInit(): void {
+    this.keeper.define({ id: 'savings-settlement', queue: 'savings', cron: this.config.savingsSettlementCron, name: 'fan-out-settlement' });
+    this.keeper.define({ id: 'savings-accrual', queue: 'savings', cron: this.config.savingsAccrualCron, name: 'fan-out-accrual' });
   }
 }

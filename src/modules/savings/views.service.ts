@@ -6,7 +6,8 @@ import { TenantDb } from '../../database/tenant-db';
 import type { DayCountBasis } from './accrual';
 import { pageCountOf, SavingsPageQuery } from './dto/paging.dto';
 import { expectedInterest } from './expected-interest';
-import { flagstoneTimestamp, toJsonMoney, utcText } from './formatting';
+import { pageWindow } from './page-window';
+import { flagstoneTimestamp, instructionAmountSql, toJsonMoney, utcText } from './formatting';
 
 /** Accounts and pending items are aggregated per portfolio in SQL (json_agg over a lateral join). */
 const ACCOUNTS = `
@@ -30,19 +31,25 @@ const PENDING = `
              'pendingBatchType', i.kind, 'depositAccountId', coalesce(i.account_id::text, ''),
              'productId', i.product_id::text, 'productVersion', i.product_version::text,
              'dateAddedUTC', ${utcText('i.date_added')}, 'dateToBeActionedUTC', ${utcText('i.date_to_be_actioned')},
-             'amount', i.amount::text) ORDER BY i.id), '[]') AS pending
+             'amount', ${instructionAmountSql}) ORDER BY i.id), '[]') AS pending
       FROM savings_instructions i
      WHERE i.organization_id = p.organization_id AND i.portfolio_id = p.id AND i.status = 'Created'
   ) pend ON true`;
 
-/** Paged view: the count, then one page with accounts and pending items ($1 org, $2 size, $3 offset). */
-export const PAGE_COUNT_SQL = `SELECT count(*)::int AS total FROM savings_portfolios WHERE organization_id = $1`;
+/** The number of portfolios, kept by trigger (migration 1763700000032) so no page counts a million rows. */
+export const PAGE_COUNT_SQL = `SELECT coalesce((SELECT portfolios FROM savings_portfolio_counts WHERE organization_id = $1), 0)::int AS total`;
 
-export const PAGE_SQL = `WITH ids AS (
-   -- Paging walks only the (organization_id, updated_at, id) index; rows are read for the page alone.
+/**
+ * One page with its accounts and pending items ($1 org, $2 limit, $3 offset). Paging walks only
+ * the (organization_id, updated_at, id) index and reads rows for the page alone. `fromEnd` walks
+ * that index from the other end, so the last page skips as few entries as the first does.
+ */
+export const pageSql = (fromEnd: boolean) => {
+  const order = fromEnd ? 'updated_at ASC, id ASC' : 'updated_at DESC, id DESC';
+  return `WITH ids AS (
    SELECT id FROM savings_portfolios
     WHERE organization_id = $1
-    ORDER BY updated_at DESC, id DESC
+    ORDER BY ${order}
     LIMIT $2 OFFSET $3),
  page AS (
    SELECT p.organization_id, p.id, p.version, p.currency_code, p.updated_at, p.client_id
@@ -53,6 +60,7 @@ export const PAGE_SQL = `WITH ids AS (
    ${ACCOUNTS}
    ${PENDING}
   ORDER BY p.updated_at DESC, p.id DESC`;
+};
 
 interface AccountJson {
   id: string;
@@ -127,21 +135,12 @@ const pendingItem = (i: PendingJson) => ({
 export class SavingsViewsService {
   constructor(private readonly db: TenantDb) {}
 
-  /** One page: a count, then one query that pages portfolios and aggregates their accounts and pending items. */
+  /** One page: the count, then one query that pages portfolios and aggregates their accounts and pending items. */
   page(actor: Actor, q: SavingsPageQuery) {
-    return this.db.run(actor.org, async (m) => {
-      const [{ total }] = await rows<{ total: number }>(m, PAGE_COUNT_SQL, [
-        actor.org,
-      ]);
-      const offset = (q.PageNumber - 1) * q.PageSize;
-      const found =
-        offset >= total
-          ? []
-          : await rows<PortfolioRow>(
-              m,
-              PAGE_SQL,
-              [actor.org, q.PageSize, offset],
-            );
+    return this.db.read(actor.org, async (m) => {
+      const [{ total }] = await rows<{ total: number }>(m, PAGE_COUNT_SQL, [actor.org]);
+      const w = pageWindow(total, q.PageNumber, q.PageSize);
+      const found = w.limit > 0 && w.offset < total ? await rows<PortfolioRow>(m, pageSql(w.fromEnd), [actor.org, w.limit, w.offset]) : [];
       return {
         portfolioInformation: found.map((r) => ({
           clientReference: r.client_reference,

@@ -28,7 +28,9 @@ export class SnapshotsProcessor extends TrackedWorker {
       // TrackedWorker has refused a date other than today: a run that waited past midnight
       // would stamp live state into a day that has ended.
       const data = job.data as JobData<'snapshots', 'snapshot-run'>;
-      return this.runs.run(data.org, data.snapshotDate, { requestId: data.requestId, actorSubject: data.actorSubject });
+      return this.runs.run(data.org, data.snapshotDate, { requestId: data.requestId, actorSubject: data.actorSubject }, (p) =>
+        job.updateProgress(p).catch(() => undefined),
+      );
     }
     if (job.name === 'history') {
       const data = job.data as JobData<'snapshots', 'history'>;

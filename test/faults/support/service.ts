@@ -26,7 +26,8 @@ export class ServiceProcess {
     const fd = openSync(logFile, 'a');
     this.child = spawn(process.execPath, ['dist/main.js'], {
       cwd: ROOT,
-      env: { ...process.env, ...env, PROCESS_ROLE: role, PORT: String(port), HOST: '127.0.0.1' },
+      // A worker serves health and metrics on WORKER_HTTP_PORT: the same random port, so `url` fits both.
+      env: { ...process.env, ...env, PROCESS_ROLE: role, PORT: String(port), WORKER_HTTP_PORT: String(port), HOST: '127.0.0.1' },
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
@@ -41,7 +42,7 @@ export class ServiceProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** API: /health/ready answers 200. Worker: its boot line is in the log (it has no HTTP). */
+  /** API: /health/ready answers 200. Worker: its boot line is in the log (its port has health only). */
   async ready(timeoutMs = 60_000): Promise<this> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {

@@ -58,10 +58,15 @@ export class Stack {
 
   /** Starts a service process and waits until it is ready. */
   async spawn(role: Role, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    return this.launch(role, env).ready();
+  }
+
+  /** Starts a service process without waiting for it (it may never be ready: Redis down at boot). */
+  launch(role: Role, env: Record<string, string> = {}): ServiceProcess {
     const log = path.join(this.pg.dir, `${role}-${++this.spawned}.log`);
     const p = new ServiceProcess(role, { ...this.env, ...env }, log);
     this.processes.push(p);
-    return p.ready();
+    return p;
   }
 
   /** Stops everything this stack started, even after a failed test. */

@@ -42,22 +42,28 @@ export class LoanImportService {
     const t0 = Date.now();
     let stagedMs = 0;
     // The file is all here, so the transaction's length depends on its size, not on the client.
-    const result = await this.db.withClient(
+    const { result, followUp } = await this.db.withClient(
       actor.org,
       async (client, m) => {
         const staged = await this.runner.stage(client, file, LOAN_IMPORT, STAGE);
         stagedMs = Date.now() - t0;
-        return this.upsert(m, actor, staged);
+        const counts = await this.upsert(m, actor, staged);
+        // Committed with the loans: dynamic portfolios will see them even if this process dies now.
+        const job =
+          counts.inserted + counts.updated > 0
+            ? await this.producer.record(m, 'auto-assign', 'auto-assign-dynamic', actor, {}, { dedupKey: 'dynamic' })
+            : undefined;
+        return { result: counts, followUp: job };
       },
       { statementTimeoutMs: this.config.importStatementTimeoutMs },
     );
     this.logger.log({ ...result, bytes: file.bytes, staged_ms: stagedMs, total_ms: Date.now() - t0, request_id: actor.requestId }, 'loan import committed');
-    if (result.inserted + result.updated > 0) {
+    if (followUp) {
       try {
-        await this.producer.enqueue('auto-assign', 'auto-assign-dynamic', actor, {}, { dedupKey: 'dynamic' });
+        await this.producer.submit(followUp, { keepOnFailure: true });
       } catch (err) {
-        // The import is committed; the scheduled dynamic auto-assign will pick these loans up.
-        this.logger.warn({ err: (err as Error).message, request_id: actor.requestId }, 'post-import auto-assign not enqueued');
+        // The import is committed and so is its follow-up's record: the reconciler adds it later.
+        this.logger.warn({ err: (err as Error).message, request_id: actor.requestId }, 'post-import auto-assign left to the reconciler');
       }
     }
     return result;

@@ -8,22 +8,33 @@ const ID = /^\d{1,18}$/;
 const idText = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-class InstructionBase {
+/** Names an instruction; on its own, the body of a revert. */
+export class RevertInstructionDto {
   @IsString() @Length(1, 100) @Matches(/^[A-Za-z0-9-]+$/, { message: 'instructionReference must be a GUID' })
   instructionReference: string;
+}
 
+class ClientInstruction extends RevertInstructionDto {
   @IsString() @Length(1, 100)
   clientReference: string;
 
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-01-15T09:00:00Z', description: 'When the instruction is to be actioned (ISO-8601 with an offset)' })
+  @IsOptional() @IsString() @Matches(ISO_TIMESTAMP, { message: 'dateToBeActionedUTC must be an ISO-8601 timestamp with an offset' })
+  dateToBeActionedUTC?: string;
+}
+
+/** Closing takes no amount or currency: it withdraws whatever the balance is at settlement. */
+export class CloseAccountInstructionDto extends ClientInstruction {
+  @Transform(idText) @IsString() @Matches(ID, { message: 'depositAccountId must be a numeric string' })
+  depositAccountId: string;
+}
+
+export class InstructionBase extends ClientInstruction {
   @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currencyCode must be an ISO-4217 code such as GBP' })
   currencyCode: string;
 
   @IsSavingsAmount()
   amount: number | string;
-
-  @ApiPropertyOptional({ format: 'date-time', example: '2026-01-15T09:00:00Z', description: 'When the instruction is to be actioned (ISO-8601 with an offset)' })
-  @IsOptional() @IsString() @Matches(ISO_TIMESTAMP, { message: 'dateToBeActionedUTC must be an ISO-8601 timestamp with an offset' })
-  dateToBeActionedUTC?: string;
 }
 
 /** A deposit names a product (a new account) or a deposit account (a top-up), not both. */

@@ -13,7 +13,7 @@ export class SavingsPageQuery {
   PageSize: number = 50;
 }
 
-export const INSTRUCTION_STATUS_FILTERS = ['pending', 'created', 'processed', 'rejected'] as const;
+export const INSTRUCTION_STATUS_FILTERS = ['pending', 'created', 'processed', 'rejected', 'reverted'] as const;
 
 export class InstructionListQuery extends SavingsPageQuery {
   @IsOptional() @IsString() @Length(1, 100)

@@ -2,7 +2,7 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'cl
 import { IsSavingsLimit, IsSavingsRate } from './decimal-input';
 
 export const PRODUCT_TYPES = ['fixed_term', 'instant_access', 'notice'] as const;
-export const DAY_COUNT_BASES = ['ACT/365F', 'ACT/360'] as const;
+export const DAY_COUNT_BASES = ['ACT/365F', 'ACT/360', 'ACT/ACT'] as const;
 export const INTEREST_PAID_AT = ['maturity', 'monthly', 'annually'] as const;
 
 export type ProductType = (typeof PRODUCT_TYPES)[number];
