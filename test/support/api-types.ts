@@ -361,7 +361,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Postgres and Redis are reachable and the tenant pool is not saturated (503 otherwise) */
+        /** Postgres and Redis are reachable and the tenant pool is not saturated (503 otherwise), with each schedule's last success */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -1579,7 +1579,7 @@ export interface components {
             /** @description Progress as the job reports it: a number (percent) or an object */
             progress: number | Record<string, never>;
             /** @enum {string} */
-            queue: "auto-assign" | "snapshots" | "loan-tapes" | "imports" | "savings";
+            queue: "auto-assign" | "snapshots" | "loan-tapes" | "savings";
             /** @description The job's result once completed (its shape depends on the job), else null */
             result: {
                 [key: string]: unknown;
