@@ -101,7 +101,8 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     origin: config.corsOrigins.length ? config.corsOrigins : false,
     exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After', 'Last-Modified', 'Idempotent-Replayed', 'Secret-Withheld'],
   });
-  await registerRateLimit(app, config);
+  // A worker-only app has no API routes (and so no guard to ask who is calling).
+  if (config.processRole !== 'worker') await registerRateLimit(app, config);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { AnyObject, DateTime, Int, OneOf, Text } from '../common/openapi/properties';
 import { QUEUE_NAMES } from './queues';
 
@@ -10,8 +9,12 @@ export class JobResponse {
   @OneOf(QUEUE_NAMES) queue: string;
   @Text({ example: 'snapshot-run' }) name: string;
   @OneOf(JOB_STATES, { description: 'completed and failed are final' }) state: string;
-  @ApiProperty({ required: true, description: 'Progress as the job reports it: a number (percent) or an object', oneOf: [{ type: 'number' }, { type: 'object' }] })
-  progress: number | object;
+  @Int({ example: 45, description: 'Percent done, 0–100' }) progress: number;
+  @AnyObject({
+    nullable: true,
+    description: 'Counts behind the percent where the job reports them (e.g. loans_written/loans_total, rows, instructions_done/instructions_total), else null',
+  })
+  progress_detail: Record<string, unknown> | null;
   @AnyObject({ nullable: true, description: "The job's result once completed (its shape depends on the job), else null" })
   result: Record<string, unknown> | null;
   @Text({ nullable: true }) failed_reason: string | null;

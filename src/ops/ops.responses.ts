@@ -1,12 +1,23 @@
-import { AnyObject, DateTime, MapOf, OneOf, PageOf, Text, Uuid } from '../common/openapi/properties';
+import { ApiProperty } from '@nestjs/swagger';
+import { AnyObject, DateTime, Int, MapOf, OneOf, PageOf, Text, Uuid } from '../common/openapi/properties';
 
 export class LiveResponse {
   @OneOf(['ok']) status: string;
 }
 
+export class ScheduleHealth {
+  @Text({ example: 'snapshots-daily' }) schedule: string;
+  @Text({ example: 'snapshots' }) queue: string;
+  @Text({ nullable: true, example: '30 23 * * *' }) cron: string | null;
+  @DateTime({ nullable: true, description: 'The last run that completed; null when none has yet' }) last_success_at: string | null;
+  @Int({ nullable: true, description: 'Seconds since the last success (alert on a stale schedule)' }) age_seconds: number | null;
+}
+
 export class ReadyResponse {
   @OneOf(['ok']) status: string;
   @MapOf(['postgres', 'redis'], { type: 'string', enum: ['up', 'down'] }) checks: Record<string, string>;
+  @ApiProperty({ type: [ScheduleHealth], nullable: true, required: true, description: "Each schedule's last success (null when Postgres could not say in time)" })
+  schedules: ScheduleHealth[] | null;
 }
 
 export class AuditEventResponse {

@@ -361,7 +361,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Postgres and Redis are reachable and the tenant pool is not saturated (503 otherwise) */
+        /** Postgres and Redis are reachable and the tenant pool is not saturated (503 otherwise), with each schedule's last success */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -1576,10 +1576,17 @@ export interface components {
             id: string;
             /** @example snapshot-run */
             name: string;
-            /** @description Progress as the job reports it: a number (percent) or an object */
-            progress: number | Record<string, never>;
+            /**
+             * @description Percent done, 0–100
+             * @example 45
+             */
+            progress: number;
+            /** @description Counts behind the percent where the job reports them (e.g. loans_written/loans_total, rows, instructions_done/instructions_total), else null */
+            progress_detail: {
+                [key: string]: unknown;
+            } | null;
             /** @enum {string} */
-            queue: "auto-assign" | "snapshots" | "loan-tapes" | "imports" | "savings";
+            queue: "auto-assign" | "snapshots" | "loan-tapes" | "savings";
             /** @description The job's result once completed (its shape depends on the job), else null */
             result: {
                 [key: string]: unknown;
@@ -2167,6 +2174,8 @@ export interface components {
                 /** @enum {string} */
                 redis: "up" | "down";
             };
+            /** @description Each schedule's last success (null when Postgres could not say in time) */
+            schedules: components["schemas"]["ScheduleHealth"][] | null;
             /** @enum {string} */
             status: "ok";
         };
@@ -2269,6 +2278,22 @@ export interface components {
             productVersion: number;
             /** @example 12 */
             termMonths: number | null;
+        };
+        ScheduleHealth: {
+            /** @description Seconds since the last success (alert on a stale schedule) */
+            age_seconds: number | null;
+            /** @example 30 23 * * * */
+            cron: string | null;
+            /**
+             * Format: date-time
+             * @description The last run that completed; null when none has yet
+             * @example 2026-01-15T09:30:00.000Z
+             */
+            last_success_at: string | null;
+            /** @example snapshots */
+            queue: string;
+            /** @example snapshots-daily */
+            schedule: string;
         };
         SellPortfolioDto: {
             /** Format: uuid */
