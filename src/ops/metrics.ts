@@ -30,6 +30,7 @@ export const jobsTotal = new Counter({
 export const importsInProgress = new Gauge({
   name: 'loan_imports_in_progress',
   help: 'Loan imports being received or loaded by this process',
+  registers: [registry],
 });
 
 export const jobFailures = new Counter({

@@ -41,6 +41,16 @@ export async function registerRateLimit(app: NestFastifyApplication, config: App
     retryStrategy: (times) => Math.min(times * 250, 2000),
   });
   redis.on('error', () => undefined);
+  // Counting starts with the first request: give the connection a moment at boot (a Redis that
+  // is down does not hold the boot up for longer; the limiter then lets requests through).
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, 2000);
+    redis.once('ready', done);
+  });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onClose', async () => {
     redis.disconnect();

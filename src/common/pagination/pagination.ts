@@ -2,6 +2,8 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { badRequest } from '../errors/domain-error';
+// The request's publicBase (where absolute links start) is declared with its decorator.
+import type {} from '../http/public-base';
 
 export const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d{1,9}$/.test(value) ? Number(value) : value;

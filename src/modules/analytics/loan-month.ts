@@ -1,3 +1,4 @@
+import type { MetricLoan } from '../snapshots/snapshot-metrics';
 import { annualised, Exact, ONE, powRounded, ZERO } from './exact';
 
 /**
@@ -6,17 +7,11 @@ import { annualised, Exact, ONE, powRounded, ZERO } from './exact';
  */
 
 /** A loan's month-end observation: its last loan snapshot dated in calendar month `month`. */
-export interface Observation {
+export interface Observation extends MetricLoan {
   loan_id: string;
   /** YYYY-MM */
   month: string;
   origination_date: string;
-  original_principal: string;
-  principal_balance: string;
-  interest_rate: string;
-  term_months: number;
-  days_past_due: number;
-  status: string;
   charged_off_amount: string;
   recovered_amount: string;
 }
