@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -11,6 +11,15 @@ export type Role = 'api' | 'worker';
  * The built service (`node dist/main.js`) as a real child process, so a fault can kill it
  * the way production would lose it: SIGKILL mid-job, SIGTERM for a rolling deploy.
  */
+/**
+ * A port the OS says is free right now (a random pick could land on another test's server).
+ * Synchronous, because the constructor spawns at once: a tiny node process asks for port 0.
+ */
+function freePort(): number {
+  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}
+
 export class ServiceProcess {
   readonly url: string;
   private readonly child: ChildProcess;
@@ -21,7 +30,7 @@ export class ServiceProcess {
     env: Record<string, string>,
     readonly logFile: string,
   ) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = freePort();
     this.url = `http://127.0.0.1:${port}`;
     const fd = openSync(logFile, 'a');
     this.child = spawn(process.execPath, ['dist/main.js'], {
