@@ -32,20 +32,8 @@ describe('HTTP conventions (e2e)', () => {
     expect(res.headers.allow).toBeUndefined();
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
   });
-});
 
-describe('list conventions (e2e)', () => {
-  let t: TestApp;
-  let admin: string;
-
-  beforeAll(async () => {
-    t = await startApp();
-    admin = tokenFor(t.config, newOrg(), 'admin');
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
+  // Lists: one message for a wrongly typed page parameter, one filter grammar everywhere.
   it.each(['/portfolios', '/loans', '/investors', '/loan-tapes'])('%s?page_size=abc answers one clear message', async (path) => {
     const res = await t.http().get(`${path}?page_size=abc`).set(bearer(admin));
     expect(res.status).toBe(400);
