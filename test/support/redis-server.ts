@@ -2,11 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
 
 /** A private redis-server on its own port, for fault tests. Never the machine's shared one. */
 export class ThrowawayRedis {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'redis-fault-'));
-  constructor(readonly port = 20000 + Math.floor(Math.random() * 20000)) {}
+  constructor(readonly port = freePort()) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../support/free-port';
 
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -11,7 +12,7 @@ const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
  */
 export class ThrowawayPostgres {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'pg-fault-'));
-  readonly port = 30000 + Math.floor(Math.random() * 20000);
+  port = freePort();
   private readonly data = path.join(this.dir, 'data');
   private readonly log = path.join(this.dir, 'postgres.log');
   running = false;
@@ -29,10 +30,27 @@ export class ThrowawayPostgres {
   }
 
   start(): void {
+    // A port can still be taken between asking and binding: try a fresh one, and say why if all fail.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.startOn(this.port);
+        return;
+      } catch (err) {
+        if (attempt === 3) throw new Error(`${(err as Error).message}\n${this.logTail()}`);
+        this.port = freePort();
+      }
+    }
+  }
+
+  private startOn(port: number): void {
     // fsync off and a small checkpoint budget: speed, and this data is thrown away anyway.
-    const opts = `-p ${this.port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-    this.asPostgres('pg_ctl', ['-D', this.data, '-o', opts, '-l', this.log, '-w', '-t', '60', 'start']);
+    const opts = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    this.asPostgres('pg_ctl', ['-D', this.data, '-o', opts, '-l', this.log, '-w', '-t', '120', 'start']);
     this.running = true;
+  }
+
+  private logTail(): string {
+    return existsSync(this.log) ? readFileSync(this.log, 'utf8').split('\n').slice(-20).join('\n') : '(no postgres log)';
   }
 
   /** `-m fast`: disconnects every client at once, as a crash or failover would. */

@@ -1,4 +1,5 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
+import { freePort } from '../../support/free-port';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -11,15 +12,6 @@ export type Role = 'api' | 'worker';
  * The built service (`node dist/main.js`) as a real child process, so a fault can kill it
  * the way production would lose it: SIGKILL mid-job, SIGTERM for a rolling deploy.
  */
-/**
- * A port the OS says is free right now (a random pick could land on another test's server).
- * Synchronous, because the constructor spawns at once: a tiny node process asks for port 0.
- */
-function freePort(): number {
-  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
-  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
-}
-
 export class ServiceProcess {
   readonly url: string;
   private readonly child: ChildProcess;
