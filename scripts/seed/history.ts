@@ -1,3 +1,4 @@
+import { buildMonthEnds } from '../../src/modules/analytics/month-ends';
 import { RECOMPUTE_DATES_SQL, RECORD_OBSERVED } from '../../src/modules/snapshots/snapshot-sql';
 import type { SeedContext } from './context';
 import { byProgramSql, curtailmentSql, PROGRAM_BEHAVIOUR } from './loans';
@@ -97,13 +98,17 @@ export async function seed(ctx: SeedContext): Promise<void> {
     // What a history import records and its job recomputes, with the service's own statements.
     await c.query(RECORD_OBSERVED, [dates, 'import']);
     const ps = await c.query(RECOMPUTE_DATES_SQL, [ctx.org, dates]);
-    await c.query('COMMIT');
     ctx.log(`history: ${ps.rowCount} month-end portfolio snapshots`);
+    // What the import brings up to date, built whole: the month-end aggregates vintages and §11 read.
+    await c.query('ANALYZE loan_snapshots');
+    await buildMonthEnds((sql, params) => c.query(sql, params).then((r) => r.rows), ctx.org);
+    await c.query('COMMIT');
+    ctx.log('history: month-end aggregates built');
   } catch (err) {
     await c.query('ROLLBACK');
     throw err;
   } finally {
     await c.query(`RESET jit`);
   }
-  await c.query('ANALYZE loan_snapshots');
+  await c.query('ANALYZE loan_snapshots, loan_month_ends, analytics_loans, portfolio_month_sums');
 }

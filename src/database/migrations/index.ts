@@ -14,6 +14,7 @@ import { LossAmounts1763700000040 } from './1763700000040-loss-amounts';
 import { LoanSnapshotDates1763700000041 } from './1763700000041-loan-snapshot-dates';
 import { LeastPrivilege1763700001310 } from './1763700001310-least-privilege';
 import { ShortAccountMasks1764600000013 } from './1764600000013-short-account-masks';
+import { MonthEndAggregates1764600000030 } from './1764600000030-month-end-aggregates';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   LoanSnapshotDates1763700000041,
   LeastPrivilege1763700001310,
   ShortAccountMasks1764600000013,
+  MonthEndAggregates1764600000030,
 ];

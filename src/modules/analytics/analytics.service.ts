@@ -4,16 +4,12 @@ import { formatMoney, formatRate } from '../../common/money/decimal';
 import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
-import { performanceSql, transitionsSql } from './analytics-sql';
+import { performanceFromSumsSql, transitionsFromSumsSql } from './analytics-sql';
 import { monthLabel } from './loan-month';
+import { ensureMonthEnds, managerExec } from './month-ends';
 import type { MonthRange } from './month-range';
 import { PerformancePoint, pointView, RawPoint } from './pool-figures';
 import { matrixOf, State, STATES, TransitionPeriod } from './transitions';
-
-/** The portfolio's current members (§11: cohorts and pools follow current membership). */
-const MEMBERS = `SELECT id, origination_date FROM loans WHERE organization_id = $1 AND portfolio_id = $6`;
-
-const firstDay = (monthIndex: number) => `${monthLabel(monthIndex)}-01`;
 
 interface CellRow {
   mi: number;
@@ -24,7 +20,11 @@ interface CellRow {
   roll_rate: string | null;
 }
 
-/** `GET /portfolios/{id}/performance` and `/transitions` (§11), computed in SQL on numeric. */
+/**
+ * `GET /portfolios/{id}/performance` and `/transitions` (§11): quotients of the month-end sums
+ * (month-end-sql.ts), in SQL on numeric. The sums follow current membership (§11), brought up
+ * to date first when a membership change is pending.
+ */
 @Injectable()
 export class AnalyticsService {
   constructor(
@@ -35,11 +35,8 @@ export class AnalyticsService {
   performance(actor: Actor, portfolioId: string, range: MonthRange): Promise<{ portfolio_id: string; points: PerformancePoint[] }> {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
-      await m.query(`SET LOCAL jit = off`);
-      // The month before `from` is read too: month M's SMM and MDR start from M−1.
-      const found = await rows<RawPoint & { mi: number }>(m, performanceSql(MEMBERS), [
-        actor.org, firstDay(range.from - 1), firstDay(range.to + 1), range.from, range.to, portfolioId,
-      ]);
+      await ensureMonthEnds(managerExec(m), actor.org);
+      const found = await rows<RawPoint & { mi: number }>(m, performanceFromSumsSql, [actor.org, portfolioId, range.from, range.to]);
       return { portfolio_id: portfolioId, points: found.map(({ mi, ...r }) => pointView({ ...r, month: monthLabel(mi) })) };
     });
   }
@@ -47,10 +44,8 @@ export class AnalyticsService {
   transitions(actor: Actor, portfolioId: string, range: MonthRange) {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
-      await m.query(`SET LOCAL jit = off`);
-      const cells = await rows<CellRow>(m, transitionsSql(MEMBERS), [
-        actor.org, firstDay(range.from), firstDay(range.to + 1), range.from + 1, range.to, portfolioId,
-      ]);
+      await ensureMonthEnds(managerExec(m), actor.org);
+      const cells = await rows<CellRow>(m, transitionsFromSumsSql, [actor.org, portfolioId, range.from + 1, range.to]);
       const periods: TransitionPeriod[] = [];
       for (let mi = range.from + 1; mi <= range.to; mi++) {
         const at = new Map(cells.filter((c) => c.mi === mi).map((c) => [`${c.from_state}|${c.to_state}`, c]));

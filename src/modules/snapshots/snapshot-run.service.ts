@@ -8,6 +8,7 @@ import { todayUtc } from '../../common/money/validators';
 import { TenantDb } from '../../database/tenant-db';
 import { JobProducer } from '../../jobs/job-producer';
 import { percentOf, ReportProgress, uuidRanges } from '../../jobs/progress';
+import { afterRun, managerExec } from '../analytics/month-ends';
 import { LOAN_SNAPSHOT_COLUMNS, LOAN_SNAPSHOT_FROM_LOANS, METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, RECORD_OBSERVED } from './snapshot-sql';
 
 export interface SnapshotRunResult {
@@ -86,6 +87,8 @@ export class SnapshotRunService {
         [org, date],
       );
       await client.query(RECORD_OBSERVED, [[date], 'run']);
+      // The month's month-end moved: vintages and the §11 series read the new one once this commits.
+      await afterRun(managerExec(m), org, date);
       const result = { loan_snapshots: written, portfolio_snapshots: portfolios.rowCount ?? 0 };
       await recordAudit(m, systemActor(org, meta.requestId), {
         action: 'snapshot_run.complete', resourceType: 'snapshot_run', resourceId: date,

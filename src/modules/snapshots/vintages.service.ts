@@ -5,10 +5,9 @@ import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { METRIC_EXPRS } from './snapshot-sql';
-import { todayUtc } from '../../common/money/validators';
-import { div, loanMonthsCte, RATE_SELECT } from '../analytics/analytics-sql';
-import { monthIndex, monthLabel } from '../analytics/loan-month';
-import { MIN_ORIGINATION_DATE } from '../loans/loan.dto';
+import { annualisedSql, div } from '../analytics/analytics-sql';
+import { monthLabel } from '../analytics/loan-month';
+import { ensureMonthEnds, managerExec } from '../analytics/month-ends';
 import { Basis, CurvePoint, curvePointView, Period, Vintage } from './vintage-curves';
 
 const LABEL: Record<Period, string> = {
@@ -25,37 +24,37 @@ const cohortsSql = (period: Period) => `
     FROM (SELECT ${LABEL[period]} AS vintage, * FROM loans WHERE organization_id = $1 AND portfolio_id = $2) s
    GROUP BY vintage ORDER BY vintage`;
 
+/** The cohort label of an origination month index `c` (as LABEL gives it from the date). */
+const COHORT_LABEL: Record<Period, (c: string) => string> = {
+  month: (c) => `to_char(make_date(${c} / 12, ${c} % 12 + 1, 1), 'YYYY-MM')`,
+  quarter: (c) => `to_char(make_date(${c} / 12, ${c} % 12 + 1, 1), 'YYYY-"Q"Q')`,
+};
+
 /**
- * Curve points (§4, §11): each cohort loan's month-end observations and month figures (the
- * analytics CTE), placed at its own months on book or at the calendar month; cumulative
- * defaults count each loan once, from its first month-end in default. $4 is the portfolio.
+ * Curve points (§4, §11) from the month-end sums of portfolio $2 (month-end-sql.ts): a point
+ * adds the sums of its cohort months at months on book m (or at the calendar month), from
+ * origination on; the cumulative default rate adds up first defaults (each loan's original
+ * principal once, at its first month-end in default). $3/$4: each cohort's P (text, numeric).
  */
 const curveSql = (period: Period, basis: Basis) => {
-  const key = basis === 'months_on_book' ? 'mob' : 'mi';
-  const members = `SELECT id, origination_date, original_principal AS loan_principal, ${LABEL[period]} AS vintage
-    FROM loans WHERE organization_id = $1 AND portfolio_id = $4`;
+  const key = basis === 'months_on_book' ? 'mi - cohort_month' : 'mi';
   const ofP = (x: string) => div(x, 't.p');
   return `
-  WITH ${loanMonthsCte(members, ['vintage', 'loan_principal'])},
-  sums AS (
-    SELECT vintage, ${key} AS k, sum(b) AS balance,
-           coalesce(sum(b) FILTER (WHERE days_past_due >= 30), 0) AS dpd30,
-           coalesce(sum(b) FILTER (WHERE days_past_due >= 60), 0) AS dpd60,
-           coalesce(sum(b) FILTER (WHERE days_past_due >= 90), 0) AS dpd90,
-           sum(charged_off_amount - recovered_amount) AS net_loss,
-           ${RATE_SELECT}
-      FROM lm WHERE mob >= 0 GROUP BY vintage, ${key}
-  ), first_default AS (
-    SELECT vintage, k, sum(loan_principal) AS principal
-      FROM (SELECT vintage, loan_id, min(loan_principal) AS loan_principal, min(${key}) AS k
-              FROM lm WHERE in_default AND mob >= 0 GROUP BY vintage, loan_id) d
-     GROUP BY vintage, k
-  ), totals AS (SELECT vintage, sum(loan_principal) AS p FROM members GROUP BY vintage)
+  WITH s AS (
+    SELECT ${COHORT_LABEL[period]('cohort_month')} AS vintage, ${key} AS k, sum(balance) AS balance,
+           sum(dpd30) AS dpd30, sum(dpd60) AS dpd60, sum(dpd90) AS dpd90, sum(charged_off) - sum(recovered) AS net_loss,
+           sum(unscheduled) AS su, sum(expected) AS se, sum(defaulted) AS sd, sum(active_b0) AS sa, sum(first_default_principal) AS fd
+      FROM portfolio_month_sums
+     WHERE organization_id = $1 AND portfolio_id = $2 AND mi >= cohort_month
+     GROUP BY 1, 2
+  ), totals AS (SELECT * FROM unnest($3::text[], $4::numeric[]) AS t(vintage, p))
   SELECT s.vintage, s.k, ${ofP('s.balance')} AS outstanding_ratio, ${ofP('s.dpd30')} AS dpd_30_plus_rate,
-         ${ofP('sum(coalesce(f.principal, 0)) OVER (PARTITION BY s.vintage ORDER BY s.k)')} AS cumulative_default_rate,
-         s.smm, s.cpr, s.mdr, s.cdr, ${ofP('s.dpd60')} AS dpd_60_plus_rate, ${ofP('s.dpd90')} AS dpd_90_plus_rate,
+         ${ofP('sum(s.fd) OVER (PARTITION BY s.vintage ORDER BY s.k)')} AS cumulative_default_rate,
+         ${div('s.su', 's.se')} AS smm, ${annualisedSql(div('s.su', 's.se'))} AS cpr,
+         ${div('s.sd', 's.sa')} AS mdr, ${annualisedSql(div('s.sd', 's.sa'))} AS cdr,
+         ${ofP('s.dpd60')} AS dpd_60_plus_rate, ${ofP('s.dpd90')} AS dpd_90_plus_rate,
          ${ofP('s.net_loss')} AS cumulative_net_loss_rate
-    FROM sums s JOIN totals t USING (vintage) LEFT JOIN first_default f USING (vintage, k)
+    FROM s JOIN totals t USING (vintage)
    ORDER BY s.vintage, s.k`;
 };
 
@@ -69,12 +68,11 @@ export class VintagesService {
   get(actor: Actor, portfolioId: string, period: Period, basis: Basis = 'months_on_book') {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
-      // The plan's cost crosses the JIT threshold, and compiling takes longer than running it.
-      await m.query(`SET LOCAL jit = off`);
+      await ensureMonthEnds(managerExec(m), actor.org);
       const cohorts = await rows<Omit<Vintage, 'curve'>>(m, cohortsSql(period), [actor.org, portfolioId]);
-      // Every month-end from the earliest possible origination to this month (the unfinished one counts).
+      // Every month-end up to this one (the unfinished month counts with its latest snapshot).
       const points = await rows<Record<string, string | null> & { vintage: string; k: number }>(m, curveSql(period, basis), [
-        actor.org, `${MIN_ORIGINATION_DATE}`, `${monthLabel(monthIndex(todayUtc()) + 1)}-01`, portfolioId,
+        actor.org, portfolioId, cohorts.map((c) => c.vintage), cohorts.map((c) => c.original_principal),
       ]);
       const curves = new Map<string, CurvePoint[]>();
       for (const { vintage, k, ...figures } of points) {

@@ -12,6 +12,7 @@ import { JobProducer } from '../../../jobs/job-producer';
 import { CsvImportRunner, rejected, rejectLossRule, rejectRepeats } from '../../loans/import/csv-import';
 import { MAX_IMPORT_ERRORS } from '../../loans/import/csv-to-copy';
 import type { Spooled } from '../../loans/import/spool';
+import { afterHistoryImport, managerExec } from '../../analytics/month-ends';
 import { bucketSql, LOAN_SNAPSHOT_COLUMNS, RECORD_OBSERVED } from '../snapshot-sql';
 import { HISTORY_IMPORT } from './history-columns';
 
@@ -97,6 +98,8 @@ export class HistoryImportService {
         if (missing.length) throw new MissingPartitions(missing.map((r) => r.month));
         const imported = await this.upsert(m, actor.org);
         await m.query(RECORD_OBSERVED, [dates, 'import']);
+        // The imported months and the month after each: curves and series answer from them once this commits.
+        await afterHistoryImport(managerExec(m), actor.org, STAGE);
         await recordAudit(m, actor, {
           action: 'loan_snapshot.import', resourceType: 'loan_snapshot',
           details: { imported, rows: fileRows, dates: dates.length, first_date: dates[0] ?? null, last_date: dates[dates.length - 1] ?? null, columns: header.columns },

@@ -1,0 +1,116 @@
+import type { EntityManager } from 'typeorm';
+import { rows } from '../../database/sql';
+import { monthIndex } from './loan-month';
+import {
+  APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, MOVED_SQL,
+  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_MONTH_SQL,
+} from './month-end-sql';
+
+/**
+ * Keeping the month-end tables (month-end-sql.ts) equal to the loan snapshots and the loans:
+ * the daily run and the history import bring them up to date in their own transactions, and a
+ * read first applies any membership change a trigger on `loans` has flagged (or builds an
+ * organization never built), so every answer reflects the data as committed when it started.
+ * All of it runs under one advisory lock per organization.
+ */
+
+/** Runs one statement and returns its rows (an EntityManager, a pg client or a migration's runner). */
+export type Exec = (sql: string, params?: unknown[]) => Promise<unknown[]>;
+
+export const managerExec = (m: EntityManager): Exec => (sql, params) => rows(m, sql, params);
+
+const LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('analytics.' || $1, 0))`;
+
+async function each(x: Exec, statements: string[], params: unknown[]): Promise<void> {
+  for (const s of statements) await x(s, params);
+}
+
+async function state(x: Exec, org: string): Promise<{ built: boolean; changed: boolean }> {
+  const [st] = (await x(
+    `SELECT EXISTS (SELECT 1 FROM analytics_state WHERE organization_id = $1) AS built,
+            EXISTS (SELECT 1 FROM analytics_loan_changes WHERE organization_id = $1) AS changed`,
+    [org],
+  )) as { built: boolean; changed: boolean }[];
+  return st;
+}
+
+/** Every month-end of the organization from its loan snapshots, replacing what was there. */
+export async function buildMonthEnds(x: Exec, org: string): Promise<void> {
+  await x(LOCK, [org]);
+  await x(`DELETE FROM analytics_loan_changes WHERE organization_id = $1`, [org]);
+  await each(x, [...BUILD_SQL, firstDefaultsSql(), ...COUNT_ALL_SQL], [org]);
+  await x(
+    `INSERT INTO analytics_state (organization_id) VALUES ($1) ON CONFLICT (organization_id) DO UPDATE SET built_at = now()`,
+    [org],
+  );
+}
+
+/** Moves the sums of every loan whose portfolio, origination month or principal changed. */
+async function syncMembership(x: Exec, org: string): Promise<void> {
+  // A flag committed after this statement stays for the next read: its change may not be visible yet.
+  await x(`DELETE FROM analytics_loan_changes WHERE organization_id = $1`, [org]);
+  await each(x, MOVED_SQL, [org]);
+  const [{ n }] = (await x(`SELECT count(*)::int AS n FROM analytics_moved`)) as { n: number }[];
+  if (n > 0) {
+    await x(`ANALYZE analytics_moved`);
+    await each(x, [...APPLY_MOVED_SQL, ...DROP_EMPTY_SQL], [org]);
+  }
+  await x(`DROP TABLE analytics_moved`);
+}
+
+/** Locks, then builds the organization if it never was (true) or applies flagged membership changes (false). */
+async function prepare(x: Exec, org: string): Promise<boolean> {
+  await x(LOCK, [org]);
+  const st = await state(x, org);
+  if (!st.built) {
+    await buildMonthEnds(x, org);
+    return true;
+  }
+  await syncMembership(x, org);
+  return false;
+}
+
+/** Before a read: a no-op unless a membership change is flagged or the organization was never built. */
+export async function ensureMonthEnds(x: Exec, org: string): Promise<void> {
+  const st = await state(x, org);
+  if (st.built && !st.changed) return;
+  await prepare(x, org);
+}
+
+/** After the daily run wrote `date`'s loan snapshots (in the same transaction). */
+export async function afterRun(x: Exec, org: string, date: string): Promise<void> {
+  if (await prepare(x, org)) return;
+  const mi = monthIndex(date);
+  await x(RUN_MONTH_SQL, [org, date, mi]);
+  await x(DERIVE_SQL, [org]);
+  // Only loans in default at M, or whose first default was M, can have a first default that moved.
+  const scope = `SELECT loan_id FROM loan_month_ends WHERE organization_id = $1 AND mi = $2::int AND (status IN ('defaulted', 'charged_off') OR days_past_due >= 120)
+    UNION SELECT loan_id FROM analytics_loans WHERE organization_id = $1 AND first_default_mi = $2::int`;
+  await x(firstDefaultsFromSql(scope), [org, mi]);
+  await each(x, RECOUNT_MONTHS_SQL, [org, [mi]]);
+  await each(x, DROP_EMPTY_SQL, [org]);
+}
+
+/**
+ * After a history import wrote the rows staged in `stage` (loan_number, snapshot_date): their
+ * months are re-read, those months and the next re-derived, and the months' sums recounted.
+ */
+export async function afterHistoryImport(x: Exec, org: string, stage: string): Promise<void> {
+  if (await prepare(x, org)) return;
+  await x(
+    `CREATE TEMP TABLE analytics_pairs ON COMMIT DROP AS
+     SELECT DISTINCT l.id AS loan_id, (extract(year FROM s.snapshot_date)::int * 12 + extract(month FROM s.snapshot_date)::int - 1) AS mi
+       FROM ${stage} s JOIN loans l ON l.organization_id = $1 AND l.loan_number = s.loan_number`,
+    [org],
+  );
+  await x(`ANALYZE analytics_pairs`);
+  const [{ months }] = (await x(`SELECT coalesce(array_agg(DISTINCT mi), '{}') AS months FROM analytics_pairs`)) as { months: number[] }[];
+  if (months.length) {
+    await each(x, [...PAIRS_SQL, DERIVE_SQL], [org]);
+    await x(firstDefaultsFromSql(`SELECT loan_id FROM analytics_pairs`), [org, Math.min(...months)]);
+    const recount = [...new Set(months.flatMap((mi) => [mi, mi + 1]))];
+    await each(x, RECOUNT_MONTHS_SQL, [org, recount]);
+    await each(x, DROP_EMPTY_SQL, [org]);
+  }
+  await x(`DROP TABLE analytics_pairs`);
+}
