@@ -21,8 +21,12 @@ export const managerExec = (m: EntityManager): Exec => (sql, params) => rows(m, 
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('analytics.' || $1, 0))`;
 
+/** Runs statements in order, each given the parameters it refers to ($1 … $n). */
 async function each(x: Exec, statements: string[], params: unknown[]): Promise<void> {
-  for (const s of statements) await x(s, params);
+  for (const s of statements) {
+    const used = Math.max(0, ...[...s.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+    await x(s, params.slice(0, used));
+  }
 }
 
 async function state(x: Exec, org: string): Promise<{ built: boolean; changed: boolean }> {
