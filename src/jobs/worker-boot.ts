@@ -30,6 +30,6 @@ export class WorkerBoot implements OnModuleInit {
     const problems = bootProblems(declared, registered);
     if (problems.length) throw new Error(`the workers cannot start: ${problems.join('; ')}`);
     this.registrar.register();
-    this.logger.log({ queues: registered.map((r) => r.queue) }, 'workers started');
+    this.logger.log({ queues: registered.map((r) => r.queue) }, 'queue workers started');
   }
 }
