@@ -10,11 +10,11 @@ import { IdentityStore } from '../common/auth/identity.store';
 import { serviceUnavailable } from '../common/errors/domain-error';
 import { sealJob } from './job-payloads';
 import { jobSigningKey } from './job-signature';
-import type { EntityManager } from 'typeorm';
 import { TenantDb } from '../database/tenant-db';
 import { JobRequests, JobSpec } from './job-requests';
 import { quietErrors } from './redis-outage';
 import { JobData, JobName, makeJobId, QUEUE_NAMES, QueueName } from './queues';
+import { Sql } from '../database/sql';
 
 /** Jobs per addBulk call when fanning out: one Redis transaction each, of bounded size. */
 const FAN_OUT_CHUNK = 500;
@@ -92,7 +92,7 @@ export class JobProducer implements OnModuleDestroy {
 
   /** Writes the job request in the caller's transaction; the job id is fixed from here on. */
   async record<Q extends QueueName, N extends JobName<Q>>(
-    m: EntityManager,
+    m: Sql,
     queue: Q,
     name: N,
     actor: Actor,

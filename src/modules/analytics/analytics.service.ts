@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';
-import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { performanceSql, transitionsSql } from './analytics-sql';
@@ -35,9 +34,9 @@ export class AnalyticsService {
   performance(actor: Actor, portfolioId: string, range: MonthRange): Promise<{ portfolio_id: string; points: PerformancePoint[] }> {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
-      await m.query(`SET LOCAL jit = off`);
+      await m.exec(`SET LOCAL jit = off`);
       // The month before `from` is read too: month M's SMM and MDR start from M−1.
-      const found = await rows<RawPoint & { mi: number }>(m, performanceSql(MEMBERS), [
+      const found = await m.rows<RawPoint & { mi: number }>(performanceSql(MEMBERS), [
         actor.org, firstDay(range.from - 1), firstDay(range.to + 1), range.from, range.to, portfolioId,
       ]);
       return { portfolio_id: portfolioId, points: found.map(({ mi, ...r }) => pointView({ ...r, month: monthLabel(mi) })) };
@@ -47,8 +46,8 @@ export class AnalyticsService {
   transitions(actor: Actor, portfolioId: string, range: MonthRange) {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
-      await m.query(`SET LOCAL jit = off`);
-      const cells = await rows<CellRow>(m, transitionsSql(MEMBERS), [
+      await m.exec(`SET LOCAL jit = off`);
+      const cells = await m.rows<CellRow>(transitionsSql(MEMBERS), [
         actor.org, firstDay(range.from), firstDay(range.to + 1), range.from + 1, range.to, portfolioId,
       ]);
       const periods: TransitionPeriod[] = [];

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { conflict, missingReference, unprocessable } from '../../common/errors/domain-error';
-import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { assertInstrumentOf, assertInvestorActive } from './assignments.service';
@@ -26,16 +25,14 @@ export class SalesService {
   sell(actor: Actor, portfolioId: string, dto: SellPortfolioDto) {
     return this.db.run(actor.org, async (m) => {
       const portfolio = await this.portfolios.requireActive(m, portfolioId, 'sell');
-      const investor = await one<{ status: string }>(m, `SELECT status FROM investors WHERE id = $1`, [dto.investor_id]);
+      const investor = await m.one<{ status: string }>(`SELECT status FROM investors WHERE id = $1`, [dto.investor_id]);
       if (!investor) throw missingReference('investor_id', [dto.investor_id]);
       assertInvestorActive(investor.status);
       if (dto.settlement_instrument_id) await assertInstrumentOf(m, dto.settlement_instrument_id, dto.investor_id);
       if (portfolio.loan_count === 0) throw emptyPortfolio(portfolioId);
 
       // Membership cannot change under us: the portfolio row is locked by requireActive.
-      const taken = await rows<{ id: string }>(
-        m,
-        `SELECT l.id FROM loans l
+      const taken = await m.rows<{ id: string }>(`SELECT l.id FROM loans l
           WHERE l.organization_id = $1 AND l.portfolio_id = $2
             AND EXISTS (SELECT 1 FROM loan_assignments a
                          WHERE a.organization_id = $1 AND a.loan_id = l.id AND a.status = 'active')
@@ -49,9 +46,7 @@ export class SalesService {
         ]);
       }
 
-      const sold = (await one<{ n: number; total: string }>(
-        m,
-        `WITH ins AS (
+      const sold = (await m.one<{ n: number; total: string }>(`WITH ins AS (
            INSERT INTO loan_assignments (loan_id, investor_id, ownership_pct, purchase_price, effective_date, settlement_instrument_id)
            SELECT l.id, $3, 100, round(l.principal_balance * $4::numeric / 100, 2), $5, $6
              FROM loans l WHERE l.organization_id = $1 AND l.portfolio_id = $2

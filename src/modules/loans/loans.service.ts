@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { EntityManager } from 'typeorm';
 import { recordAudit, changedFields } from '../../common/audit/audit';
 import type { Actor } from '../../common/auth/actor';
 import { isUuid } from '../../common/auth/credentials';
@@ -8,7 +7,7 @@ import { conflict, notFound, unprocessable } from '../../common/errors/domain-er
 import { Big } from '../../common/money/decimal';
 import { cursorPageOf, decodeCursor, offsetOf, Page, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows, setClause } from '../../database/sql';
+import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
 import { buildLoanFilters, LoanListQuery } from './loan-filters';
@@ -41,7 +40,7 @@ export class LoansService {
   }
 
   /** Same, inside a caller's transaction (e.g. after it has checked the portfolio exists). */
-  async listIn(m: EntityManager, org: string, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}) {
+  async listIn(m: Sql, org: string, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}) {
     const { conditions, params } = buildLoanFilters(org, q, opts);
     if (q.cursor !== undefined) {
       // Keyset on loan_number (unique per organization, indexed with it): every page costs the same.
@@ -51,9 +50,7 @@ export class LoansService {
         conditions.push(`loan_number > $${params.length}`);
       }
       params.push(q.page_size + 1);
-      const found = await rows<LoanRow>(
-        m,
-        `SELECT ${LOAN_COLUMNS} FROM loans WHERE ${conditions.join(' AND ')} ORDER BY loan_number LIMIT $${params.length}`,
+      const found = await m.rows<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${conditions.join(' AND ')} ORDER BY loan_number LIMIT $${params.length}`,
         params,
       );
       const page = found.slice(0, q.page_size);
@@ -66,10 +63,8 @@ export class LoansService {
     const countSql = wholePortfolio
       ? `SELECT coalesce((SELECT loan_count FROM portfolios WHERE organization_id = $1 AND id = $2), 0)::int AS count`
       : `SELECT count(*)::int AS count FROM loans WHERE ${where}`;
-    const [{ count }] = await rows<{ count: number }>(m, countSql, params);
-    const found = await rows<LoanRow>(
-      m,
-      `SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY loan_number LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    const [{ count }] = await m.rows<{ count: number }>(countSql, params);
+    const found = await m.rows<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY loan_number LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.page_size, offsetOf(q)],
     );
     return pageOf(req, q, count, found.map(loanView));
@@ -80,9 +75,9 @@ export class LoansService {
   }
 
   /** The loan or a 404; a malformed id cannot name a loan, so it is a 404 too. */
-  async require(m: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<LoanRow> {
+  async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<LoanRow> {
     const row = isUuid(id)
-      ? await one<LoanRow>(m, `SELECT ${LOAN_COLUMNS} FROM loans WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id])
+      ? await m.one<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id])
       : undefined;
     if (!row) throw notFound('Loan', id);
     return row;
@@ -101,9 +96,7 @@ export class LoansService {
     };
     assertLoanRules(values);
     return this.db.run(actor.org, async (m) => {
-      const row = await one<LoanRow>(
-        m,
-        `INSERT INTO loans (${CREATE_COLUMNS.join(', ')})
+      const row = await m.one<LoanRow>(`INSERT INTO loans (${CREATE_COLUMNS.join(', ')})
          VALUES (${CREATE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
          ON CONFLICT (organization_id, loan_number) DO NOTHING
          RETURNING ${LOAN_COLUMNS}`,
@@ -136,7 +129,7 @@ export class LoansService {
       const changed = given.filter((c) => !sameValue(c, current[c], dto[c]));
       if (!changed.length) return loanView(current);
       const set = setClause(pick(dto, changed), 2);
-      const row = await one<LoanRow>(m, `UPDATE loans SET ${set.sql} WHERE id = $1 RETURNING ${LOAN_COLUMNS}`, [id, ...set.params]);
+      const row = await m.one<LoanRow>(`UPDATE loans SET ${set.sql} WHERE id = $1 RETURNING ${LOAN_COLUMNS}`, [id, ...set.params]);
       const after = loanView(row as LoanRow);
       await recordAudit(m, actor, {
         action: 'loan.update',

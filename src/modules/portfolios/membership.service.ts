@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
-import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from './portfolios.service';
 
@@ -26,9 +25,7 @@ export class MembershipService {
         ]);
       }
       // Lock the loans so a concurrent assignment cannot slip in between the check and the update.
-      const found = await rows<{ id: string; portfolio_id: string | null }>(
-        m,
-        `SELECT id, portfolio_id FROM loans WHERE organization_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
+      const found = await m.rows<{ id: string; portfolio_id: string | null }>(`SELECT id, portfolio_id FROM loans WHERE organization_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
         [actor.org, ids],
       );
       const seen = new Set(found.map((r) => r.id));
@@ -40,9 +37,7 @@ export class MembershipService {
           { field: 'loan_ids', message: `already in another portfolio: ${preview(elsewhere)}` },
         ]);
       }
-      const assigned = await rows(
-        m,
-        `UPDATE loans SET portfolio_id = $2, version = version + 1, updated_at = now()
+      const assigned = await m.rows(`UPDATE loans SET portfolio_id = $2, version = version + 1, updated_at = now()
           WHERE organization_id = $1 AND id = ANY($3::uuid[]) AND portfolio_id IS NULL RETURNING id`,
         [actor.org, portfolioId, ids],
       );
@@ -59,9 +54,7 @@ export class MembershipService {
   unassign(actor: Actor, portfolioId: string, loanId: string): Promise<void> {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.requireActive(m, portfolioId, 'unassign loans');
-      const done = await rows(
-        m,
-        `UPDATE loans SET portfolio_id = NULL, version = version + 1, updated_at = now()
+      const done = await m.rows(`UPDATE loans SET portfolio_id = NULL, version = version + 1, updated_at = now()
           WHERE organization_id = $1 AND id = $2 AND portfolio_id = $3 RETURNING id`,
         [actor.org, loanId, portfolioId],
       );
@@ -85,9 +78,7 @@ export class MembershipService {
       }
       // Lock both portfolios in id order so two opposite transfers cannot deadlock.
       const [first, second] = [sourceId, targetId].sort();
-      const locked = await rows<{ id: string; status: string }>(
-        m,
-        `SELECT id, status FROM portfolios WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      const locked = await m.rows<{ id: string; status: string }>(`SELECT id, status FROM portfolios WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
         [[first, second]],
       );
       const source = locked.find((r) => r.id === sourceId);
@@ -107,9 +98,7 @@ export class MembershipService {
       let moved: unknown[];
       if (loanIds) {
         const ids = [...new Set(loanIds.map((s) => s.toLowerCase()))];
-        const inSource = await rows<{ id: string }>(
-          m,
-          `SELECT id FROM loans WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND portfolio_id = $3 ORDER BY id FOR UPDATE`,
+        const inSource = await m.rows<{ id: string }>(`SELECT id FROM loans WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND portfolio_id = $3 ORDER BY id FOR UPDATE`,
           [actor.org, ids, sourceId],
         );
         const present = new Set(inSource.map((r) => r.id));
@@ -119,16 +108,12 @@ export class MembershipService {
             { field: 'loan_ids', message: `not in the source portfolio: ${preview(absent)}` },
           ]);
         }
-        moved = await rows(
-          m,
-          `UPDATE loans SET portfolio_id = $3, version = version + 1, updated_at = now()
+        moved = await m.rows(`UPDATE loans SET portfolio_id = $3, version = version + 1, updated_at = now()
             WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND portfolio_id = $4 RETURNING id`,
           [actor.org, ids, targetId, sourceId],
         );
       } else {
-        moved = await rows(
-          m,
-          `UPDATE loans SET portfolio_id = $2, version = version + 1, updated_at = now()
+        moved = await m.rows(`UPDATE loans SET portfolio_id = $2, version = version + 1, updated_at = now()
             WHERE organization_id = $1 AND portfolio_id = $3 RETURNING id`,
           [actor.org, targetId, sourceId],
         );

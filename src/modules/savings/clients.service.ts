@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { conflict, notFound } from '../../common/errors/domain-error';
-import { one } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import type { CreateClientDto } from './dto/client.dto';
 import { flagstoneTimestamp, utcText } from './formatting';
@@ -31,9 +30,7 @@ export class SavingsClientsService {
 
   create(actor: Actor, dto: CreateClientDto) {
     return this.db.run(actor.org, async (m) => {
-      const row = await one<ClientRow>(
-        m,
-        `INSERT INTO savings_clients (client_reference, client_type, name) VALUES ($1, $2, $3)
+      const row = await m.one<ClientRow>(`INSERT INTO savings_clients (client_reference, client_type, name) VALUES ($1, $2, $3)
          ON CONFLICT (organization_id, client_reference) DO NOTHING RETURNING ${COLUMNS}`,
         [dto.clientReference, dto.clientType, dto.name],
       );
@@ -54,9 +51,7 @@ export class SavingsClientsService {
 
   get(actor: Actor, clientReference: string) {
     return this.db.run(actor.org, async (m) => {
-      const row = await one<ClientRow>(
-        m,
-        `SELECT ${COLUMNS} FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`,
+      const row = await m.one<ClientRow>(`SELECT ${COLUMNS} FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`,
         [actor.org, clientReference],
       );
       if (!row) throw notFound('Client', clientReference);

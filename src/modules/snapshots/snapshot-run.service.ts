@@ -54,7 +54,7 @@ export class SnapshotRunService {
     progress: ReportProgress = () => undefined,
   ): Promise<SnapshotRunResult> {
     // Its own short transaction: creating a partition locks the parent, so do it before the work.
-    await this.db.run(org, (m) => m.query(`SELECT ensure_loan_snapshot_partitions($1::date, ($1::date + 40))`, [date]));
+    await this.db.run(org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions($1::date, ($1::date + 40))`, [date]));
     return this.db.withClient(org, async (client, m) => {
       // Serialises a manual and a scheduled run of one organization instead of letting them collide.
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('snapshot-run.' || $1, 0))`, [org]);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';
-import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { METRIC_EXPRS } from './snapshot-sql';
@@ -70,10 +69,10 @@ export class VintagesService {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       // The plan's cost crosses the JIT threshold, and compiling takes longer than running it.
-      await m.query(`SET LOCAL jit = off`);
-      const cohorts = await rows<Omit<Vintage, 'curve'>>(m, cohortsSql(period), [actor.org, portfolioId]);
+      await m.exec(`SET LOCAL jit = off`);
+      const cohorts = await m.rows<Omit<Vintage, 'curve'>>(cohortsSql(period), [actor.org, portfolioId]);
       // Every month-end from the earliest possible origination to this month (the unfinished one counts).
-      const points = await rows<Record<string, string | null> & { vintage: string; k: number }>(m, curveSql(period, basis), [
+      const points = await m.rows<Record<string, string | null> & { vintage: string; k: number }>(curveSql(period, basis), [
         actor.org, `${MIN_ORIGINATION_DATE}`, `${monthLabel(monthIndex(todayUtc()) + 1)}-01`, portfolioId,
       ]);
       const curves = new Map<string, CurvePoint[]>();

@@ -4,7 +4,6 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import type { EntityManager } from 'typeorm';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Actor } from '../../../common/auth/actor';
 import { PerKeyLimit } from '../../../common/concurrency/per-key-limit';
@@ -13,7 +12,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError, FieldError, tooManyRequests, unprocessable } from '../../../common/errors/domain-error';
 import { isStream } from '../../../common/idempotency/body-digest';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
-import { rows } from '../../../database/sql';
+import { Sql } from '../../../database/sql';
 import { importsInProgress } from '../../../ops/metrics';
 import { csvToCopy, MAX_IMPORT_ERRORS, Rejected } from './csv-to-copy';
 import type { CsvSchema, ImportHeader } from './import-columns';
@@ -40,11 +39,9 @@ export function csvBody(req: FastifyRequest): Readable {
 }
 
 /** 422 naming every line whose `key` repeats an earlier line of the staged file. */
-export async function rejectRepeats(m: EntityManager, table: string, key: string[]): Promise<void> {
+export async function rejectRepeats(m: Sql, table: string, key: string[]): Promise<void> {
   const cols = key.join(', ');
-  const repeats = await rows<{ key: string[]; lines: number[] }>(
-    m,
-    `SELECT ARRAY[${key.map((k) => `${k}::text`).join(', ')}] AS key, array_agg(line ORDER BY line) AS lines FROM ${table}
+  const repeats = await m.rows<{ key: string[]; lines: number[] }>(`SELECT ARRAY[${key.map((k) => `${k}::text`).join(', ')}] AS key, array_agg(line ORDER BY line) AS lines FROM ${table}
       GROUP BY ${cols} HAVING count(*) > 1 ORDER BY min(line) LIMIT ${MAX_IMPORT_ERRORS}`,
   );
   if (repeats.length) {
@@ -59,16 +56,14 @@ export async function rejectRepeats(m: EntityManager, table: string, key: string
  * (a staged row without the column keeps the loan's value; a new loan's is 0); without it a
  * missing column is 0.
  */
-export async function rejectLossRule(m: EntityManager, table: string, columns: string[], join = '', params: unknown[] = []): Promise<void> {
+export async function rejectLossRule(m: Sql, table: string, columns: string[], join = '', params: unknown[] = []): Promise<void> {
   const hasCharged = columns.includes('charged_off_amount');
   const hasRecovered = columns.includes('recovered_amount');
   if (!hasCharged && !hasRecovered) return;
   const stored = (c: string) => (join ? `coalesce(l.${c}, 0)` : '0');
   const charged = hasCharged ? 's.charged_off_amount' : stored('charged_off_amount');
   const recovered = hasRecovered ? 's.recovered_amount' : stored('recovered_amount');
-  const broken = await rows<{ line: number; charged: string }>(
-    m,
-    `SELECT s.line, ${charged}::text AS charged FROM ${table} s ${join}
+  const broken = await m.rows<{ line: number; charged: string }>(`SELECT s.line, ${charged}::text AS charged FROM ${table} s ${join}
       WHERE ${recovered} > ${charged} ORDER BY s.line LIMIT ${MAX_IMPORT_ERRORS}`,
     params,
   );
