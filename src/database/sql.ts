@@ -1,21 +1,28 @@
-import type { EntityManager } from 'typeorm';
+import type { PoolClient, QueryResultRow } from 'pg';
+import type { DataSource } from 'typeorm';
 
 /**
- * Runs SQL and returns its rows, whatever the statement. (TypeORM's `query()` returns
- * `[rows, affected]` for UPDATE and DELETE, which silently breaks `rows.length` checks.)
+ * The one handle services get for SQL: a connection that `TenantDb` has already scoped to an
+ * organization (and, for `run`/`withClient`, put in a transaction). Plain pg underneath, so a
+ * reviewer reads exactly the statement that runs; TypeORM stays for the DataSource and
+ * migrations only.
  */
-export async function rows<T = Record<string, unknown>>(m: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
-  const runner = m.queryRunner ?? m.connection.createQueryRunner();
-  try {
-    const res = await runner.query(text, params, true);
-    return (res as { records: T[] }).records;
-  } finally {
-    if (!m.queryRunner) await runner.release();
-  }
-}
+export class Sql {
+  constructor(readonly client: PoolClient) {}
 
-export async function one<T = Record<string, unknown>>(m: EntityManager, text: string, params: unknown[] = []): Promise<T | undefined> {
-  return (await rows<T>(m, text, params))[0];
+  /** The rows of any statement, including UPDATE/DELETE … RETURNING. */
+  async rows<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.client.query<QueryResultRow>(text, params)).rows as T[];
+  }
+
+  async one<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T | undefined> {
+    return (await this.rows<T>(text, params))[0];
+  }
+
+  /** A statement run for its effect: how many rows it touched. */
+  async exec(text: string, params: unknown[] = []): Promise<number> {
+    return (await this.client.query(text, params)).rowCount ?? 0;
+  }
 }
 
 /**
@@ -27,4 +34,17 @@ export function setClause(patch: Record<string, unknown>, firstParam: number): {
   const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
   const sets = entries.map(([k], i) => `${k} = $${firstParam + i}`);
   return { sql: [...sets, 'version = version + 1', 'updated_at = now()'].join(', '), params: entries.map(([, v]) => v) };
+}
+
+/**
+ * A Sql handle on a connection of `ds` (the shared pool: no organization, so no tenant rows),
+ * for the few tables outside tenancy.
+ */
+export async function withSql<T>(ds: DataSource, work: (sql: Sql) => Promise<T>): Promise<T> {
+  const runner = ds.createQueryRunner();
+  try {
+    return await work(new Sql((await runner.connect()) as PoolClient));
+  } finally {
+    await runner.release();
+  }
 }

@@ -1,13 +1,14 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { isUuid } from '../common/auth/credentials';
 import { requestContext } from '../common/logging/logger';
 import { APP_CONFIG, AppConfig } from '../config/env';
+import { Sql } from './sql';
 
-export type TenantWork<T> = (m: EntityManager) => Promise<T>;
+export type TenantWork<T> = (m: Sql) => Promise<T>;
 
 export const TENANT_DATA_SOURCE = Symbol('TENANT_DATA_SOURCE');
 
@@ -124,7 +125,7 @@ export class TenantDb implements OnApplicationShutdown {
    */
   async withClient<T>(
     org: string,
-    work: (client: PoolClient, m: EntityManager) => Promise<T>,
+    work: (client: PoolClient, m: Sql) => Promise<T>,
     opts: { statementTimeoutMs?: number } = {},
   ): Promise<T> {
     // Transaction-local: at COMMIT or ROLLBACK the connection returns to its session setting.
@@ -155,10 +156,11 @@ export class TenantDb implements OnApplicationShutdown {
   }
 
   /** A connection of TenantDb's pool for the length of `work`. */
-  private async checkout<T>(work: (client: PoolClient, m: EntityManager) => Promise<T>): Promise<T> {
+  private async checkout<T>(work: (client: PoolClient, m: Sql) => Promise<T>): Promise<T> {
     const qr = this.ds.createQueryRunner();
     try {
-      return await work((await qr.connect()) as PoolClient, qr.manager);
+      const client = (await qr.connect()) as PoolClient;
+      return await work(client, new Sql(client));
     } finally {
       await qr.release();
     }

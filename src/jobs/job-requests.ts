@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
-import type { EntityManager } from 'typeorm';
-import { one } from '../database/sql';
+import { Sql } from '../database/sql';
 import { TenantDb } from '../database/tenant-db';
 import type { QueueName } from './queues';
 
@@ -42,8 +41,8 @@ export interface JobRequestRow {
 export class JobRequests {
   constructor(private readonly db: TenantDb) {}
 
-  async insert(m: EntityManager, spec: JobSpec): Promise<void> {
-    await m.query(`INSERT INTO job_requests (id, queue, name, payload, opts) VALUES ($1, $2, $3, $4, $5)`, [
+  async insert(m: Sql, spec: JobSpec): Promise<void> {
+    await m.exec(`INSERT INTO job_requests (id, queue, name, payload, opts) VALUES ($1, $2, $3, $4, $5)`, [
       spec.opts.jobId,
       spec.queue,
       spec.name,
@@ -61,12 +60,12 @@ export class JobRequests {
 
   /** A request whose job was never added (Redis refused it): nothing was promised after all. */
   async forget(org: string, id: string): Promise<void> {
-    await this.db.run(org, (m) => m.query(`DELETE FROM job_requests WHERE id = $1 AND status = 'pending'`, [id]));
+    await this.db.run(org, (m) => m.exec(`DELETE FROM job_requests WHERE id = $1 AND status = 'pending'`, [id]));
   }
 
   find(org: string, id: string): Promise<JobRequestRow | undefined> {
     return this.db.read(org, (m) =>
-      one<JobRequestRow>(m, `SELECT id, queue, name, status, result, failed_reason, created_at, finished_at FROM job_requests WHERE id = $1`, [id]),
+      m.one<JobRequestRow>(`SELECT id, queue, name, status, result, failed_reason, created_at, finished_at FROM job_requests WHERE id = $1`, [id]),
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { rows } from '../database/sql';
+import { withSql } from '../database/sql';
 
 export interface ScheduleRun {
   schedule: string;
@@ -42,11 +42,12 @@ export class ScheduleRuns {
 
   /** Claims the catch-up of `fire` for one process among all replicas; false when another has it. */
   async claimCatchUp(schedule: string, fire: Date): Promise<boolean> {
-    const won = await rows(
-      this.ds.manager,
+    const won = await withSql(this.ds, (sql) =>
+      sql.rows(
       `UPDATE schedule_runs SET last_catch_up_for = $2
         WHERE schedule = $1 AND (last_catch_up_for IS NULL OR last_catch_up_for < $2) RETURNING 1`,
       [schedule, fire],
+      ),
     );
     return won.length > 0;
   }

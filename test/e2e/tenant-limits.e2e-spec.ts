@@ -1,7 +1,6 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
-import { rows } from '../../src/database/sql';
 import { TenantDb } from '../../src/database/tenant-db';
 import { withOrgSql } from '../factories/db';
 import { insertPortfolio, PROGRAM_A } from '../factories/loans';
@@ -200,13 +199,13 @@ describe('bounded waits: bodies, queries and the pool (e2e)', () => {
     expect(res.body).toMatchObject({ status: 503, type: expect.stringContaining('query-timeout') });
     expect(Date.now() - started).toBeLessThan(10_000);
     // Work outside a request (a job) has its own, longer bound.
-    expect(await db.read(org, (m) => rows(m, 'SELECT 1 AS slept FROM pg_sleep(1.2)'))).toEqual([{ slept: 1 }]);
+    expect(await db.read(org, (m) => m.rows('SELECT 1 AS slept FROM pg_sleep(1.2)'))).toEqual([{ slept: 1 }]);
   });
 
   it('a saturated tenant pool: /health/ready says so, and a request gets 503 within the acquire timeout', async () => {
     const org = newOrg();
     // Test-only hook (never reachable over HTTP): three slow queries for a pool of two.
-    const sleeps = Array.from({ length: 3 }, () => db.read(org, (m) => m.query('SELECT pg_sleep(3)')));
+    const sleeps = Array.from({ length: 3 }, () => db.read(org, (m) => m.exec('SELECT pg_sleep(3)')));
     try {
       const ready = await eventually(() => t.http().get('/health/ready'), (r) => r.status === 503, 2500);
       expect(ready.headers['content-type']).toMatch(/application\/problem\+json/);

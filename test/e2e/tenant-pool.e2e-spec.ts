@@ -1,4 +1,3 @@
-import { rows } from '../../src/database/sql';
 import { TenantDb } from '../../src/database/tenant-db';
 import { insertLoans } from '../factories/loans';
 import { bearer, newOrg, startApp, TestApp, tokenFor } from '../support/app';
@@ -43,19 +42,19 @@ describe('tenant pool with one connection (e2e)', () => {
 
   it('read, run and the shared pool each see exactly the organization they were given', async () => {
     const current = `SELECT coalesce(current_setting('app.org_id', true), '') AS org, (SELECT count(*)::int FROM loans) AS n`;
-    expect(await db.read(orgA, (m) => rows(m, current))).toEqual([{ org: orgA, n: 1 }]);
-    expect(await db.run(orgB, (m) => rows(m, current))).toEqual([{ org: orgB, n: 1 }]);
+    expect(await db.read(orgA, (m) => m.rows(current))).toEqual([{ org: orgA, n: 1 }]);
+    expect(await db.run(orgB, (m) => m.rows(current))).toEqual([{ org: orgB, n: 1 }]);
     // After B's transaction the connection is back to A's session setting, and read() checks it.
-    expect(await db.read(orgA, (m) => rows(m, current))).toEqual([{ org: orgA, n: 1 }]);
-    expect(await db.read(orgB, (m) => rows(m, current))).toEqual([{ org: orgB, n: 1 }]);
+    expect(await db.read(orgA, (m) => m.rows(current))).toEqual([{ org: orgA, n: 1 }]);
+    expect(await db.read(orgB, (m) => m.rows(current))).toEqual([{ org: orgB, n: 1 }]);
     // The shared pool never carries an organization: tenant rows stay invisible there.
     const [shared] = (await db.unscoped.query(current)) as { org: string; n: number }[];
     expect(shared).toEqual({ org: '', n: 0 });
   });
 
   it('a failed read leaves the connection usable and still scoped', async () => {
-    await expect(db.read(orgA, (m) => rows(m, 'SELECT 1/0'))).rejects.toThrow(/division by zero/);
-    const ids = await db.read(orgB, (m) => rows<{ id: string }>(m, 'SELECT id FROM loans'));
+    await expect(db.read(orgA, (m) => m.rows('SELECT 1/0'))).rejects.toThrow(/division by zero/);
+    const ids = await db.read(orgB, (m) => m.rows<{ id: string }>('SELECT id FROM loans'));
     expect(ids.map((r) => r.id)).toEqual([loanB]);
   });
 
@@ -66,6 +65,6 @@ describe('tenant pool with one connection (e2e)', () => {
     ]);
     expect(results.map((r) => r.rows[0])).toEqual([{ org: orgB, n: 1 }, { id: loanB }]);
     await expect(db.eachInOwnTransaction(orgA, ['SELECT 1', 'SELECT 1/0', 'SELECT 3'])).rejects.toThrow(/division by zero/);
-    expect(await db.read(orgA, (m) => rows<{ id: string }>(m, 'SELECT id FROM loans'))).toEqual([{ id: loanA }]);
+    expect(await db.read(orgA, (m) => m.rows<{ id: string }>('SELECT id FROM loans'))).toEqual([{ id: loanA }]);
   });
 });

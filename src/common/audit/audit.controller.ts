@@ -37,8 +37,8 @@ export class AuditController {
       }
     }
     const [{ count }, rows] = await this.db.run(actor.org, async (m) => [
-      (await m.query(`SELECT count(*)::int AS count FROM audit_events WHERE ${where.join(' AND ')}`, params))[0],
-      await m.query(
+      (await m.rows(`SELECT count(*)::int AS count FROM audit_events WHERE ${where.join(' AND ')}`, params))[0],
+      await m.rows(
         `SELECT id, occurred_at, actor_subject, actor_role, actor_type, api_key_id, request_id,
                 action, resource_type, resource_id, changes, details
            FROM audit_events WHERE ${where.join(' AND ')}

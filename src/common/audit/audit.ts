@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
+import { Sql } from '../../database/sql';
 
 export interface AuditEntry {
   action: string;
@@ -26,8 +26,8 @@ export function changedFields(
 }
 
 /** Written in the same transaction as the change it describes. */
-export async function recordAudit(m: EntityManager, actor: Actor, e: AuditEntry): Promise<void> {
-  await m.query(
+export async function recordAudit(m: Sql, actor: Actor, e: AuditEntry): Promise<void> {
+  await m.exec(
     `INSERT INTO audit_events (organization_id, actor_subject, actor_role, actor_type, api_key_id, request_id,
                                action, resource_type, resource_id, changes, details)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,

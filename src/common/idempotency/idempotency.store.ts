@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
-import { conflict, unprocessable } from '../errors/domain-error';
+import { idempotencyInProgress, idempotencyKeyReused } from '../errors/common.errors';
 import type { Storable } from './withheld';
 
 const CLAIM_SECONDS = 60;
@@ -34,16 +33,6 @@ interface Row {
   expired: boolean;
 }
 
-export const reusedKey = () =>
-  unprocessable('idempotency-key-reused', 'This Idempotency-Key was used with a different route or body', [
-    { field: 'Idempotency-Key', message: 'already used for another request' },
-  ]);
-
-const inProgress = () =>
-  conflict('idempotency-in-progress', 'A request with this Idempotency-Key is still being processed', [
-    { field: 'Idempotency-Key', message: 'in progress' },
-  ]);
-
 @Injectable()
 export class IdempotencyStore {
   constructor(private readonly db: TenantDb) {}
@@ -54,26 +43,22 @@ export class IdempotencyStore {
    */
   claim(ref: KeyRef, route: string, hash: string | null): Promise<Stored | null> {
     return this.db.run(ref.org, async (m) => {
-      const inserted = await rows(
-        m,
-        `INSERT INTO idempotency_keys (caller, key, method, route, request_hash, state, expires_at)
+      const inserted = await m.rows(`INSERT INTO idempotency_keys (caller, key, method, route, request_hash, state, expires_at)
          VALUES ($1, $2, 'POST', $3, $4, 'running', now() + interval '${KEEP_HOURS} hours')
          ON CONFLICT (organization_id, caller, key) DO NOTHING RETURNING key`,
         [ref.caller, ref.key, route, hash ?? PENDING_HASH],
       );
       if (inserted.length) return null;
-      const row = await one<Row>(
-        m,
-        `SELECT request_hash, state, response_status, response_body, response_headers,
+      const row = await m.one<Row>(`SELECT request_hash, state, response_status, response_body, response_headers,
                 locked_at < now() - interval '${CLAIM_SECONDS} seconds' AS stale, expires_at < now() AS expired
            FROM idempotency_keys WHERE organization_id = $1 AND caller = $2 AND key = $3 FOR UPDATE`,
         [ref.org, ref.caller, ref.key],
       );
       // Released by its own request (a 5xx) between our insert and this read: try again.
-      if (!row) throw inProgress();
+      if (!row) throw idempotencyInProgress();
       const sameRequest = hash === null || row.request_hash === hash;
       if (row.expired || (row.state === 'running' && row.stale && sameRequest)) {
-        await m.query(
+        await m.exec(
           `UPDATE idempotency_keys SET route = $3, request_hash = $4, state = 'running', response_status = NULL,
                   response_body = NULL, response_headers = NULL, locked_at = now(),
                   expires_at = now() + interval '${KEEP_HOURS} hours'
@@ -82,8 +67,8 @@ export class IdempotencyStore {
         );
         return null;
       }
-      if (!sameRequest) throw reusedKey();
-      if (row.state === 'running') throw inProgress();
+      if (!sameRequest) throw idempotencyKeyReused();
+      if (row.state === 'running') throw idempotencyInProgress();
       return {
         hash: row.request_hash,
         status: row.response_status as number,
@@ -96,7 +81,7 @@ export class IdempotencyStore {
   /** Stores the answer; `answer` has already had its secrets withheld. */
   finish(ref: KeyRef, hash: string, status: number, answer: Storable): Promise<void> {
     return this.db.run(ref.org, async (m) => {
-      await m.query(
+      await m.exec(
         `UPDATE idempotency_keys SET state = 'done', request_hash = $3, response_status = $4, response_body = $5,
                 response_headers = $6
           WHERE organization_id = $7 AND caller = $1 AND key = $2`,
@@ -108,7 +93,7 @@ export class IdempotencyStore {
   /** Lets a retry run again (a 5xx, or a body that never arrived whole). */
   release(ref: KeyRef): Promise<void> {
     return this.db.run(ref.org, async (m) => {
-      await m.query(`DELETE FROM idempotency_keys WHERE organization_id = $1 AND caller = $2 AND key = $3 AND state = 'running'`,
+      await m.exec(`DELETE FROM idempotency_keys WHERE organization_id = $1 AND caller = $2 AND key = $3 AND state = 'running'`,
         [ref.org, ref.caller, ref.key],
       );
     });

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';
-import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { performanceFromSumsSql, transitionsFromSumsSql } from './analytics-sql';
@@ -36,7 +35,7 @@ export class AnalyticsService {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       await ensureMonthEnds(managerExec(m), actor.org);
-      const found = await rows<RawPoint & { mi: number }>(m, performanceFromSumsSql, [actor.org, portfolioId, range.from, range.to]);
+      const found = await m.rows<RawPoint & { mi: number }>(performanceFromSumsSql, [actor.org, portfolioId, range.from, range.to]);
       return { portfolio_id: portfolioId, points: found.map(({ mi, ...r }) => pointView({ ...r, month: monthLabel(mi) })) };
     });
   }
@@ -45,7 +44,7 @@ export class AnalyticsService {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       await ensureMonthEnds(managerExec(m), actor.org);
-      const cells = await rows<CellRow>(m, transitionsFromSumsSql, [actor.org, portfolioId, range.from + 1, range.to]);
+      const cells = await m.rows<CellRow>(transitionsFromSumsSql, [actor.org, portfolioId, range.from + 1, range.to]);
       const periods: TransitionPeriod[] = [];
       for (let mi = range.from + 1; mi <= range.to; mi++) {
         const at = new Map(cells.filter((c) => c.mi === mi).map((c) => [`${c.from_state}|${c.to_state}`, c]));

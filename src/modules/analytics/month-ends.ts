@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import { rows } from '../../database/sql';
+import type { Sql } from '../../database/sql';
 import { monthIndex } from './loan-month';
 import {
   APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, MOVED_SQL,
@@ -17,7 +16,7 @@ import {
 /** Runs one statement and returns its rows (an EntityManager, a pg client or a migration's runner). */
 export type Exec = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 
-export const managerExec = (m: EntityManager): Exec => (sql, params) => rows(m, sql, params);
+export const managerExec = (m: Sql): Exec => (sql, params) => m.rows(sql, params);
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('analytics.' || $1, 0))`;
 

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
-import { conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
+import { missingReference, notFound } from '../../common/errors/common.errors';
 import { Big, formatMoney } from '../../common/money/decimal';
 import { todayUtc } from '../../common/money/validators';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows, setClause } from '../../database/sql';
+import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './dto';
+import { assignmentTerminated, instrumentInactive, instrumentNotOfInvestor, investorInactive, loanMoving, ownershipExceeded } from './investors.errors';
 import { InvestorsService } from './investors.service';
 import { differing } from './patch';
 import { ASSIGNMENT_COLUMNS, AssignmentRow, assignmentView } from './views';
@@ -28,9 +28,9 @@ export class AssignmentsService {
     private readonly investors: InvestorsService,
   ) {}
 
-  async require(m: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<AssignmentRow> {
+  async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<AssignmentRow> {
     const lock = opts.lock ? ' FOR NO KEY UPDATE' : '';
-    const row = await one<AssignmentRow>(m, `SELECT ${ASSIGNMENT_COLUMNS} FROM loan_assignments WHERE id = $1${lock}`, [id]);
+    const row = await m.one<AssignmentRow>(`SELECT ${ASSIGNMENT_COLUMNS} FROM loan_assignments WHERE id = $1${lock}`, [id]);
     if (!row) throw notFound('Loan assignment', id);
     return row;
   }
@@ -44,9 +44,7 @@ export class AssignmentsService {
       await assertOwnershipFits(m, actor.org, loan.id, dto.ownership_pct, null);
       // Without a price, the buyer pays par for its share of today's balance.
       const price = dto.purchase_price ?? formatMoney(new Big(loan.principal_balance).times(dto.ownership_pct).div(100));
-      const row = (await one<AssignmentRow>(
-        m,
-        `INSERT INTO loan_assignments (loan_id, investor_id, ownership_pct, purchase_price, effective_date, settlement_instrument_id)
+      const row = (await m.one<AssignmentRow>(`INSERT INTO loan_assignments (loan_id, investor_id, ownership_pct, purchase_price, effective_date, settlement_instrument_id)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ASSIGNMENT_COLUMNS}`,
         [loan.id, investorId, dto.ownership_pct, price, dto.effective_date ?? todayUtc(), dto.settlement_instrument_id ?? null],
       )) as AssignmentRow;
@@ -68,10 +66,8 @@ export class AssignmentsService {
       const where = ['organization_id = $1', 'investor_id = $2'];
       if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
       if (q.loan_id) where.push(`loan_id = $${params.push(q.loan_id)}`);
-      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loan_assignments WHERE ${where.join(' AND ')}`, params);
-      const page = await rows<AssignmentRow>(
-        m,
-        `SELECT ${ASSIGNMENT_COLUMNS} FROM loan_assignments WHERE ${where.join(' AND ')}
+      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_assignments WHERE ${where.join(' AND ')}`, params);
+      const page = await m.rows<AssignmentRow>(`SELECT ${ASSIGNMENT_COLUMNS} FROM loan_assignments WHERE ${where.join(' AND ')}
           ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, q.page_size, offsetOf(q)],
       );
@@ -96,9 +92,7 @@ export class AssignmentsService {
       });
       if (!Object.keys(patch).length) return assignmentView(before);
       if (before.status === 'terminated') {
-        throw conflict('assignment-terminated', `Loan assignment ${id} is terminated; termination is final`, [
-          { field: 'status', message: 'assignment is terminated' },
-        ]);
+        throw assignmentTerminated(id);
       }
       if (patch.settlement_instrument_id) await assertInstrumentOf(m, patch.settlement_instrument_id as string, before.investor_id);
       if (patch.ownership_pct !== undefined && patch.status !== 'terminated') {
@@ -106,9 +100,7 @@ export class AssignmentsService {
       }
       const set = setClause(patch, 2);
       const terminate = patch.status === 'terminated' ? ', terminated_at = now()' : '';
-      const after = (await one<AssignmentRow>(
-        m,
-        `UPDATE loan_assignments SET ${set.sql}${terminate} WHERE id = $1 RETURNING ${ASSIGNMENT_COLUMNS}`,
+      const after = (await m.one<AssignmentRow>(`UPDATE loan_assignments SET ${set.sql}${terminate} WHERE id = $1 RETURNING ${ASSIGNMENT_COLUMNS}`,
         [id, ...set.params],
       )) as AssignmentRow;
       await recordAudit(m, actor, {
@@ -128,51 +120,41 @@ export class AssignmentsService {
  * for the sale to finish (and then sees its 100 % assignments) or runs first (and the sale then
  * sees it). Portfolio before loan is the order membership changes use too, so no deadlock.
  */
-export async function lockLoan(m: EntityManager, loanId: string): Promise<LockedLoan> {
+export async function lockLoan(m: Sql, loanId: string): Promise<LockedLoan> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const peek = await one<{ portfolio_id: string | null }>(m, `SELECT portfolio_id FROM loans WHERE id = $1`, [loanId]);
+    const peek = await m.one<{ portfolio_id: string | null }>(`SELECT portfolio_id FROM loans WHERE id = $1`, [loanId]);
     if (!peek) throw missingReference('loan_id', [loanId]);
-    if (peek.portfolio_id) await rows(m, `SELECT 1 FROM portfolios WHERE id = $1 FOR KEY SHARE`, [peek.portfolio_id]);
-    const loan = await one<LockedLoan>(m, `SELECT id, portfolio_id, principal_balance FROM loans WHERE id = $1 FOR NO KEY UPDATE`, [loanId]);
+    if (peek.portfolio_id) await m.rows(`SELECT 1 FROM portfolios WHERE id = $1 FOR KEY SHARE`, [peek.portfolio_id]);
+    const loan = await m.one<LockedLoan>(`SELECT id, portfolio_id, principal_balance FROM loans WHERE id = $1 FOR NO KEY UPDATE`, [loanId]);
     if (!loan) throw missingReference('loan_id', [loanId]);
     if (loan.portfolio_id === peek.portfolio_id) return loan;
   }
-  throw conflict('loan-moving', `Loan ${loanId} is changing portfolios; retry the request`, [{ field: 'loan_id', message: 'loan is being moved' }]);
+  throw loanMoving(loanId);
 }
 
-async function assertOwnershipFits(m: EntityManager, org: string, loanId: string, pct: string, exceptId: string | null) {
-  const { total } = (await one<{ total: string }>(
-    m,
-    `SELECT coalesce(sum(ownership_pct), 0)::text AS total FROM loan_assignments
+async function assertOwnershipFits(m: Sql, org: string, loanId: string, pct: string, exceptId: string | null) {
+  const { total } = (await m.one<{ total: string }>(`SELECT coalesce(sum(ownership_pct), 0)::text AS total FROM loan_assignments
       WHERE organization_id = $1 AND loan_id = $2 AND status = 'active' AND ($3::uuid IS NULL OR id <> $3)`,
     [org, loanId, exceptId],
   )) as { total: string };
   if (new Big(total).plus(pct).gt(100)) {
-    throw conflict('ownership-exceeded', `Loan ${loanId} already has ${new Big(total).toFixed(2)} % actively assigned; ${pct} % more would exceed 100 %`, [
-      { field: 'ownership_pct', message: `at most ${new Big(100).minus(total).toFixed(2)} available` },
-    ]);
+    throw ownershipExceeded(loanId, total, pct);
   }
 }
 
 export function assertInvestorActive(status: string) {
   if (status !== 'active') {
-    throw unprocessable('investor-inactive', 'An inactive investor cannot take new loan assignments', [
-      { field: 'investor_id', message: 'investor is inactive' },
-    ]);
+    throw investorInactive();
   }
 }
 
 /** 422 unless the instrument exists, is active and belongs to the investor. */
-export async function assertInstrumentOf(m: EntityManager, instrumentId: string, investorId: string) {
-  const row = await one<{ investor_id: string; status: string }>(m, `SELECT investor_id, status FROM settlement_instruments WHERE id = $1`, [instrumentId]);
+export async function assertInstrumentOf(m: Sql, instrumentId: string, investorId: string) {
+  const row = await m.one<{ investor_id: string; status: string }>(`SELECT investor_id, status FROM settlement_instruments WHERE id = $1`, [instrumentId]);
   if (!row || row.investor_id !== investorId) {
-    throw unprocessable('instrument-not-of-investor', `Settlement instrument ${instrumentId} does not belong to investor ${investorId}`, [
-      { field: 'settlement_instrument_id', message: 'not an instrument of this investor' },
-    ]);
+    throw instrumentNotOfInvestor(instrumentId, investorId);
   }
   if (row.status !== 'active') {
-    throw unprocessable('instrument-inactive', `Settlement instrument ${instrumentId} is inactive`, [
-      { field: 'settlement_instrument_id', message: 'instrument is inactive' },
-    ]);
+    throw instrumentInactive(instrumentId);
   }
 }

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { FieldCipher, last4 } from '../../common/crypto/field-cipher';
-import { badRequest, notFound, unprocessable } from '../../common/errors/domain-error';
+import { badRequest, notFound } from '../../common/errors/common.errors';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows, setClause } from '../../database/sql';
+import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { BankDetails, BankField, checkBankDetails, InstrumentType } from './bank-details';
 import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './dto';
+import { defaultMustBeActive } from './investors.errors';
 import { InvestorsService } from './investors.service';
 import { INSTRUMENT_COLUMNS, InstrumentRow, instrumentView } from './views';
 
@@ -27,9 +27,9 @@ export class InstrumentsService {
     @Inject(FieldCipher) private readonly cipher: FieldCipher,
   ) {}
 
-  async require(m: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<InstrumentRow> {
+  async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<InstrumentRow> {
     const lock = opts.lock ? ' FOR NO KEY UPDATE' : '';
-    const row = await one<InstrumentRow>(m, `SELECT ${INSTRUMENT_COLUMNS} FROM settlement_instruments WHERE id = $1${lock}`, [id]);
+    const row = await m.one<InstrumentRow>(`SELECT ${INSTRUMENT_COLUMNS} FROM settlement_instruments WHERE id = $1${lock}`, [id]);
     if (!row) throw notFound('Settlement instrument', id);
     return row;
   }
@@ -45,9 +45,7 @@ export class InstrumentsService {
       if (isDefault) await this.clearDefault(m, investorId, currency);
       // The id is chosen here so the ciphertext can be bound to its row before the row exists.
       const id = randomUUID();
-      const row = (await one<InstrumentRow>(
-        m,
-        `INSERT INTO settlement_instruments (id, investor_id, instrument_type, currency, account_holder_name, routing_number,
+      const row = (await m.one<InstrumentRow>(`INSERT INTO settlement_instruments (id, investor_id, instrument_type, currency, account_holder_name, routing_number,
             sort_code, bic, account_number_enc, account_number_last4, iban_enc, iban_last4, is_default, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${INSTRUMENT_COLUMNS}`,
         [id, investorId, dto.instrument_type, currency, dto.account_holder_name, bank.routing_number ?? null, bank.sort_code ?? null,
@@ -75,10 +73,8 @@ export class InstrumentsService {
       const where = ['organization_id = $1', 'investor_id = $2'];
       if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
       if (q.currency) where.push(`currency = $${params.push(q.currency.toUpperCase())}`);
-      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM settlement_instruments WHERE ${where.join(' AND ')}`, params);
-      const page = await rows<InstrumentRow>(
-        m,
-        `SELECT ${INSTRUMENT_COLUMNS} FROM settlement_instruments WHERE ${where.join(' AND ')}
+      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM settlement_instruments WHERE ${where.join(' AND ')}`, params);
+      const page = await m.rows<InstrumentRow>(`SELECT ${INSTRUMENT_COLUMNS} FROM settlement_instruments WHERE ${where.join(' AND ')}
           ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, q.page_size, offsetOf(q)],
       );
@@ -118,9 +114,7 @@ export class InstrumentsService {
 
       if (patch.is_default === true) await this.clearDefault(m, before.investor_id, before.currency);
       const set = setClause(patch, 2);
-      const after = (await one<InstrumentRow>(
-        m,
-        `UPDATE settlement_instruments SET ${set.sql} WHERE id = $1 RETURNING ${INSTRUMENT_COLUMNS}`,
+      const after = (await m.one<InstrumentRow>(`UPDATE settlement_instruments SET ${set.sql} WHERE id = $1 RETURNING ${INSTRUMENT_COLUMNS}`,
         [id, ...set.params],
       )) as InstrumentRow;
       const audited = Object.fromEntries(Object.keys(patch).map((k) => [k.replace(/_enc$/, ''), k.endsWith('_enc') ? 'changed' : patch[k]]));
@@ -140,10 +134,8 @@ export class InstrumentsService {
     return values;
   }
 
-  private clearDefault(m: EntityManager, investorId: string, currency: string) {
-    return rows(
-      m,
-      `UPDATE settlement_instruments SET is_default = false, version = version + 1, updated_at = now()
+  private clearDefault(m: Sql, investorId: string, currency: string) {
+    return m.rows(`UPDATE settlement_instruments SET is_default = false, version = version + 1, updated_at = now()
         WHERE investor_id = $1 AND currency = $2 AND is_default`,
       [investorId, currency],
     );
@@ -183,8 +175,6 @@ function storedFields(r: InstrumentRow): Set<BankField> {
 
 function assertDefaultActive(isDefault: boolean, status: string) {
   if (isDefault && status !== 'active') {
-    throw unprocessable('default-must-be-active', 'An inactive settlement instrument cannot be the default', [
-      { field: 'is_default', message: 'only an active instrument can be the default' },
-    ]);
+    throw defaultMustBeActive();
   }
 }

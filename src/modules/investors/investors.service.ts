@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
-import { notFound } from '../../common/errors/domain-error';
+import { notFound } from '../../common/errors/common.errors';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows, setClause } from '../../database/sql';
+import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import type { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './dto';
 import { differing } from './patch';
@@ -23,18 +22,16 @@ export class InvestorsService {
    * The lock is NO KEY UPDATE so it serializes writers of this investor (default switching)
    * without blocking the foreign-key checks of assignments being inserted for it.
    */
-  async require(m: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<InvestorRow> {
+  async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<InvestorRow> {
     const lock = opts.lock ? ' FOR NO KEY UPDATE' : '';
-    const row = await one<InvestorRow>(m, `SELECT ${INVESTOR_COLUMNS} FROM investors WHERE id = $1${lock}`, [id]);
+    const row = await m.one<InvestorRow>(`SELECT ${INVESTOR_COLUMNS} FROM investors WHERE id = $1${lock}`, [id]);
     if (!row) throw notFound('Investor', id);
     return row;
   }
 
   create(actor: Actor, dto: CreateInvestorDto) {
     return this.db.run(actor.org, async (m) => {
-      const row = await one<InvestorRow>(
-        m,
-        `INSERT INTO investors (name, legal_name, investor_type, email, country, status)
+      const row = await m.one<InvestorRow>(`INSERT INTO investors (name, legal_name, investor_type, email, country, status)
          VALUES ($1, $2, $3, $4, $5, coalesce($6, 'active')) RETURNING ${INVESTOR_COLUMNS}`,
         [dto.name, dto.legal_name ?? null, dto.investor_type, dto.email ?? null, upper(dto.country) ?? null, dto.status ?? null],
       );
@@ -56,10 +53,8 @@ export class InvestorsService {
       for (const [col, val] of [['status', q.status], ['investor_type', q.investor_type]] as const) {
         if (val !== undefined) where.push(`${col} = ANY($${params.push(val)})`);
       }
-      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM investors WHERE ${where.join(' AND ')}`, params);
-      const page = await rows<InvestorRow>(
-        m,
-        `SELECT ${INVESTOR_COLUMNS} FROM investors WHERE ${where.join(' AND ')}
+      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM investors WHERE ${where.join(' AND ')}`, params);
+      const page = await m.rows<InvestorRow>(`SELECT ${INVESTOR_COLUMNS} FROM investors WHERE ${where.join(' AND ')}
           ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, q.page_size, offsetOf(q)],
       );
@@ -74,7 +69,7 @@ export class InvestorsService {
       const patch = differing(before as unknown as Record<string, unknown>, { ...dto, country: upper(dto.country) });
       if (!Object.keys(patch).length) return investorView(before);
       const set = setClause(patch, 2);
-      const after = (await one<InvestorRow>(m, `UPDATE investors SET ${set.sql} WHERE id = $1 RETURNING ${INVESTOR_COLUMNS}`, [id, ...set.params])) as InvestorRow;
+      const after = (await m.one<InvestorRow>(`UPDATE investors SET ${set.sql} WHERE id = $1 RETURNING ${INVESTOR_COLUMNS}`, [id, ...set.params])) as InvestorRow;
       await recordAudit(m, actor, {
         action: 'investor.update',
         resourceType: 'investor',

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, missingReference, unprocessable } from '../../common/errors/domain-error';
-import { one, rows } from '../../database/sql';
+import { missingReference } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { assertInstrumentOf, assertInvestorActive } from './assignments.service';
 import type { SellPortfolioDto } from './dto';
+import { loansAlreadyAssigned, portfolioEmpty } from './investors.errors';
 
 const NAMED_LIMIT = 100;
 
@@ -26,16 +26,14 @@ export class SalesService {
   sell(actor: Actor, portfolioId: string, dto: SellPortfolioDto) {
     return this.db.run(actor.org, async (m) => {
       const portfolio = await this.portfolios.requireActive(m, portfolioId, 'sell');
-      const investor = await one<{ status: string }>(m, `SELECT status FROM investors WHERE id = $1`, [dto.investor_id]);
+      const investor = await m.one<{ status: string }>(`SELECT status FROM investors WHERE id = $1`, [dto.investor_id]);
       if (!investor) throw missingReference('investor_id', [dto.investor_id]);
       assertInvestorActive(investor.status);
       if (dto.settlement_instrument_id) await assertInstrumentOf(m, dto.settlement_instrument_id, dto.investor_id);
-      if (portfolio.loan_count === 0) throw emptyPortfolio(portfolioId);
+      if (portfolio.loan_count === 0) throw portfolioEmpty(portfolioId);
 
       // Membership cannot change under us: the portfolio row is locked by requireActive.
-      const taken = await rows<{ id: string }>(
-        m,
-        `SELECT l.id FROM loans l
+      const taken = await m.rows<{ id: string }>(`SELECT l.id FROM loans l
           WHERE l.organization_id = $1 AND l.portfolio_id = $2
             AND EXISTS (SELECT 1 FROM loan_assignments a
                          WHERE a.organization_id = $1 AND a.loan_id = l.id AND a.status = 'active')
@@ -44,14 +42,10 @@ export class SalesService {
       );
       if (taken.length) {
         const ids = taken.slice(0, NAMED_LIMIT).map((r) => r.id);
-        throw conflict('loans-already-assigned', `Portfolio ${portfolioId} holds loans that already have active assignments: ${ids.slice(0, 20).join(', ')}${taken.length > NAMED_LIMIT ? ', …' : ''}`, [
-          { field: 'loan_ids', message: `already assigned: ${ids.join(', ')}` },
-        ]);
+        throw loansAlreadyAssigned(portfolioId, ids, taken.length > NAMED_LIMIT);
       }
 
-      const sold = (await one<{ n: number; total: string }>(
-        m,
-        `WITH ins AS (
+      const sold = (await m.one<{ n: number; total: string }>(`WITH ins AS (
            INSERT INTO loan_assignments (loan_id, investor_id, ownership_pct, purchase_price, effective_date, settlement_instrument_id)
            SELECT l.id, $3, 100, round(l.principal_balance * $4::numeric / 100, 2), $5, $6
              FROM loans l WHERE l.organization_id = $1 AND l.portfolio_id = $2
@@ -59,7 +53,7 @@ export class SalesService {
          SELECT count(*)::int AS n, coalesce(sum(purchase_price), 0)::text AS total FROM ins`,
         [actor.org, portfolioId, dto.investor_id, dto.price_pct, dto.sale_date, dto.settlement_instrument_id ?? null],
       )) as { n: number; total: string };
-      if (sold.n === 0) throw emptyPortfolio(portfolioId);
+      if (sold.n === 0) throw portfolioEmpty(portfolioId);
 
       const view = await this.portfolios.markSold(m, portfolioId, { investorId: dto.investor_id, saleDate: dto.sale_date, salePrice: sold.total });
       await recordAudit(m, actor, {
@@ -81,6 +75,3 @@ export class SalesService {
     });
   }
 }
-
-const emptyPortfolio = (id: string) =>
-  unprocessable('portfolio-empty', `Portfolio ${id} holds no loans; there is nothing to sell`, [{ field: 'portfolio_id', message: 'portfolio is empty' }]);

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
-import { badRequest, FieldError, missingReference, notFound } from '../../common/errors/domain-error';
+import { badRequest, missingReference, notFound } from '../../common/errors/common.errors';
+import type { FieldError } from '../../common/errors/domain-error';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows } from '../../database/sql';
+import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { CreateTapeConfigDto, ListConfigsQuery, UpdateTapeConfigDto } from './dto';
 import { COLUMN_NAMES, columnListProblems } from './tape-columns';
@@ -46,10 +46,8 @@ export class TapeConfigsService {
       where += ` AND is_active = $2`;
     }
     return this.db.run(actor.org, async (m) => {
-      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loan_tape_configs WHERE ${where}`, params);
-      const found = await rows<ConfigRow>(
-        m,
-        `SELECT ${CONFIG_COLUMNS} FROM loan_tape_configs WHERE ${where}
+      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_tape_configs WHERE ${where}`, params);
+      const found = await m.rows<ConfigRow>(`SELECT ${CONFIG_COLUMNS} FROM loan_tape_configs WHERE ${where}
           ORDER BY created_at DESC, id LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
         params,
       );
@@ -65,9 +63,7 @@ export class TapeConfigsService {
     checkColumns(dto.columns);
     return this.db.run(actor.org, async (m) => {
       if (dto.portfolio_id) await this.checkPortfolio(m, dto.portfolio_id);
-      const row = (await one<ConfigRow>(
-        m,
-        `INSERT INTO loan_tape_configs (name, portfolio_id, format, columns, schedule, schedule_hour, is_active)
+      const row = (await m.one<ConfigRow>(`INSERT INTO loan_tape_configs (name, portfolio_id, format, columns, schedule, schedule_hour, is_active)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${CONFIG_COLUMNS}`,
         [dto.name, dto.portfolio_id ?? null, dto.format ?? 'csv', dto.columns, dto.schedule ?? 'none', dto.schedule_hour ?? DEFAULT_SCHEDULE_HOUR, dto.is_active ?? true],
       )) as ConfigRow;
@@ -93,9 +89,7 @@ export class TapeConfigsService {
       for (const k of MUTABLE) if (dto[k] !== undefined) next[k] = dto[k];
       const changes = changedFields(pick(before), next);
       if (!Object.keys(changes).length) return configView(before);
-      const row = (await one<ConfigRow>(
-        m,
-        `UPDATE loan_tape_configs SET name = $2, portfolio_id = $3, format = $4, columns = $5, schedule = $6,
+      const row = (await m.one<ConfigRow>(`UPDATE loan_tape_configs SET name = $2, portfolio_id = $3, format = $4, columns = $5, schedule = $6,
                 schedule_hour = $7, is_active = $8, version = version + 1, updated_at = now()
           WHERE id = $1 RETURNING ${CONFIG_COLUMNS}`,
         [id, next.name, next.portfolio_id, next.format, next.columns, next.schedule, next.schedule_hour, next.is_active],
@@ -106,15 +100,15 @@ export class TapeConfigsService {
     });
   }
 
-  async require(m: EntityManager, id: string, lock = false): Promise<ConfigRow> {
-    const row = await one<ConfigRow>(m, `SELECT ${CONFIG_COLUMNS} FROM loan_tape_configs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  async require(m: Sql, id: string, lock = false): Promise<ConfigRow> {
+    const row = await m.one<ConfigRow>(`SELECT ${CONFIG_COLUMNS} FROM loan_tape_configs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
     if (!row) throw notFound('Loan tape config', id);
     return row;
   }
 
   /** RLS hides other organizations' portfolios, so theirs read as missing: 422 naming the field. */
-  private async checkPortfolio(m: EntityManager, portfolioId: string): Promise<void> {
-    const found = await one(m, `SELECT 1 FROM portfolios WHERE id = $1`, [portfolioId]);
+  private async checkPortfolio(m: Sql, portfolioId: string): Promise<void> {
+    const found = await m.one(`SELECT 1 FROM portfolios WHERE id = $1`, [portfolioId]);
     if (!found) throw missingReference('portfolio_id', [portfolioId]);
   }
 }

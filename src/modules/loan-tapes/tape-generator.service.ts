@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { one } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { tapeCountSql, tapeSelectSql } from './tape-sql';
 import { storageKey, TapeFailure, xlsxRowLimitProblem } from './tape-rules';
@@ -58,7 +57,7 @@ export class TapeGenerator {
         await this.storage.removeTemporaries(key).catch(() => undefined);
         await this.fail(actor, tape.id, reasonOf(err));
       } else {
-        await this.db.run(actor.org, (m) => m.query(`UPDATE loan_tapes SET status = 'queued' WHERE id = $1 AND status = 'running'`, [tape.id]));
+        await this.db.run(actor.org, (m) => m.exec(`UPDATE loan_tapes SET status = 'queued' WHERE id = $1 AND status = 'running'`, [tape.id]));
       }
       throw err;
     }
@@ -67,9 +66,9 @@ export class TapeGenerator {
   /** Moves the tape to running; a tape already finished by an earlier attempt is left as it is. */
   private start(actor: Actor, tapeId: string): Promise<TapeRow | undefined> {
     return this.db.run(actor.org, async (m) => {
-      const tape = await one<TapeRow>(m, `SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE id = $1 FOR UPDATE`, [tapeId]);
+      const tape = await m.one<TapeRow>(`SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE id = $1 FOR UPDATE`, [tapeId]);
       if (!tape || tape.status === 'completed' || tape.status === 'failed') return tape;
-      await m.query(
+      await m.exec(
         `UPDATE loan_tapes SET status = 'running', started_at = coalesce(started_at, now()), attempts = attempts + 1 WHERE id = $1`,
         [tapeId],
       );
@@ -108,7 +107,7 @@ export class TapeGenerator {
 
   private finish(actor: Actor, tape: TapeRow, key: string, r: WriteResult): Promise<void> {
     return this.db.run(actor.org, async (m) => {
-      await m.query(
+      await m.exec(
         `UPDATE loan_tapes SET status = 'completed', storage_key = $2, row_count = $3, byte_size = $4, sha256 = $5,
                 failed_reason = NULL, completed_at = now()
           WHERE id = $1`,
@@ -125,7 +124,7 @@ export class TapeGenerator {
 
   private fail(actor: Actor, tapeId: string, reason: string): Promise<void> {
     return this.db.run(actor.org, async (m) => {
-      await m.query(`UPDATE loan_tapes SET status = 'failed', failed_reason = $2, completed_at = now() WHERE id = $1`, [tapeId, reason]);
+      await m.exec(`UPDATE loan_tapes SET status = 'failed', failed_reason = $2, completed_at = now() WHERE id = $1`, [tapeId, reason]);
       await recordAudit(m, actor, { action: 'loan_tape.fail', resourceType: 'loan_tape', resourceId: tapeId, details: { reason } });
     });
   }

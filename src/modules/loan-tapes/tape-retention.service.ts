@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { APP_CONFIG, AppConfig } from '../../config/env';
-import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
@@ -57,9 +56,7 @@ export class TapeRetention {
    */
   private deleteBatch(actor: Actor, days: number): Promise<number> {
     return this.db.run(actor.org, async (m) => {
-      const gone = await rows<{ storage_key: string | null }>(
-        m,
-        `DELETE FROM loan_tapes WHERE id IN (
+      const gone = await m.rows<{ storage_key: string | null }>(`DELETE FROM loan_tapes WHERE id IN (
            SELECT id FROM loan_tapes
             WHERE organization_id = $1 AND status IN ('completed', 'failed') AND created_at < now() - make_interval(days => $2)
             ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)

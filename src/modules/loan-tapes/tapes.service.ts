@@ -2,26 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, DomainError, notFound, serviceUnavailable, unprocessable } from '../../common/errors/domain-error';
+import { notFound, serviceUnavailable } from '../../common/errors/common.errors';
 import { todayUtc } from '../../common/money/validators';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
-import { one, rows } from '../../database/sql';
+import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
+import { noLoanSnapshots } from '../snapshots/snapshots.errors';
+import { asOfDateInFuture, tapeConfigInactive, tapeFileMissing, tapeNotReady } from './loan-tapes.errors';
 import { TapeConfigsService } from './configs.service';
 import { ListTapesQuery } from './dto';
 import { CONTENT_TYPES, tapeFileName } from './tape-rules';
 import { TAPE_STORAGE, TapeStorage } from './tape-storage';
 import { ConfigRow, TAPE_COLUMNS_SQL, TapeRow, tapeView } from './views';
-
-const inactive = (id: string) =>
-  conflict('loan-tape-config-inactive', `Loan tape config ${id} is inactive; activate it to generate tapes`, [
-    { field: 'is_active', message: 'the config is inactive' },
-  ]);
 
 @Injectable()
 export class TapesService {
@@ -41,21 +37,17 @@ export class TapesService {
     const today = todayUtc();
     const asOf = asOfDate ?? today;
     if (asOf > today) {
-      throw unprocessable('as-of-date-in-future', `as_of_date ${asOf} is in the future; the latest tape is today's (${today}, UTC)`, [
-        { field: 'as_of_date', message: 'must not be after today (UTC)' },
-      ]);
+      throw asOfDateInFuture(asOf, today);
     }
     this.producer.assertReady();
     const claimed = await this.db.run(actor.org, async (m) => {
       // The config's row lock makes requests for one config take turns, so two never both insert.
       const config = await this.configs.require(m, configId, true);
-      if (!config.is_active) throw inactive(configId);
+      if (!config.is_active) throw tapeConfigInactive(configId);
       const queued = await this.queuedTape(m, configId, asOf);
       if (queued) return { merged: queued };
       if (asOf < today && !(await this.hasSnapshots(m, actor.org, asOf))) {
-        throw unprocessable('no-loan-snapshots', `No loan snapshots exist for ${asOf}; a past tape reads that date's snapshots`, [
-          { field: 'as_of_date', message: 'no loan snapshots on this date' },
-        ]);
+        throw noLoanSnapshots(asOf, 'tape');
       }
       const id = await this.insertTape(m, actor, config, asOf, today, 'manual', null);
       await recordAudit(m, actor, {
@@ -66,7 +58,7 @@ export class TapesService {
       });
       // The tape row and the promise to generate it commit together (issue 14: durable work).
       const job = await this.producer.record(m, QUEUES.loanTapes, 'generate-tape', actor, { tapeId: id });
-      await m.query(`UPDATE loan_tapes SET job_id = $2 WHERE id = $1`, [id, job.opts.jobId]);
+      await m.exec(`UPDATE loan_tapes SET job_id = $2 WHERE id = $1`, [id, job.opts.jobId]);
       return { merged: null, tapeId: id, job };
     });
     if (claimed.merged) return this.merged(actor, claimed.merged.id, claimed.merged.job_id);
@@ -76,7 +68,7 @@ export class TapesService {
       job = await this.producer.submit(claimed.job);
     } catch (err) {
       // Nothing will ever run this tape: leave no queued row behind.
-      await this.db.run(actor.org, (m) => m.query(`DELETE FROM loan_tapes WHERE id = $1 AND status = 'queued'`, [tapeId]));
+      await this.db.run(actor.org, (m) => m.exec(`DELETE FROM loan_tapes WHERE id = $1 AND status = 'queued'`, [tapeId]));
       throw err;
     }
     return { tape_id: tapeId, ...job };
@@ -88,10 +80,8 @@ export class TapesService {
    * One without a job id yet is a request between its commit and its enqueue (a few ms); after
    * 30 s without one it is a request that died there, and no longer merges.
    */
-  private queuedTape(m: EntityManager, configId: string, asOf: string) {
-    return one<{ id: string; job_id: string | null; fresh: false }>(
-      m,
-      `SELECT id, job_id, false AS fresh FROM loan_tapes
+  private queuedTape(m: Sql, configId: string, asOf: string) {
+    return m.one<{ id: string; job_id: string | null; fresh: false }>(`SELECT id, job_id, false AS fresh FROM loan_tapes
         WHERE config_id = $1 AND as_of_date = $2 AND status = 'queued' AND trigger = 'manual'
           AND (job_id IS NOT NULL OR created_at > now() - interval '30 seconds')
         ORDER BY created_at LIMIT 1`,
@@ -103,7 +93,7 @@ export class TapesService {
   private async merged(actor: Actor, tapeId: string, jobId: string | null): Promise<EnqueuedJob & { tape_id: string }> {
     for (let wait = 0; !jobId && wait < 50; wait++) {
       await new Promise((r) => setTimeout(r, 100));
-      const row = await this.db.read(actor.org, (m) => one<{ job_id: string | null }>(m, `SELECT job_id FROM loan_tapes WHERE id = $1`, [tapeId]));
+      const row = await this.db.read(actor.org, (m) => m.one<{ job_id: string | null }>(`SELECT job_id FROM loan_tapes WHERE id = $1`, [tapeId]));
       if (!row) break; // its enqueue failed and the row was removed
       jobId = row.job_id;
     }
@@ -117,9 +107,9 @@ export class TapesService {
    */
   async scheduledTape(actor: Actor, configId: string, jobId: string): Promise<string | null> {
     return this.db.run(actor.org, async (m) => {
-      const existing = await one<{ id: string }>(m, `SELECT id FROM loan_tapes WHERE job_id = $1`, [jobId]);
+      const existing = await m.one<{ id: string }>(`SELECT id FROM loan_tapes WHERE job_id = $1`, [jobId]);
       if (existing) return existing.id;
-      const config = await one<ConfigRow>(m, `SELECT * FROM loan_tape_configs WHERE id = $1`, [configId]);
+      const config = await m.one<ConfigRow>(`SELECT * FROM loan_tape_configs WHERE id = $1`, [configId]);
       if (!config || !config.is_active || config.schedule === 'none') return null;
       const today = todayUtc();
       const id = await this.insertTape(m, actor, config, today, today, 'schedule', jobId);
@@ -140,10 +130,8 @@ export class TapesService {
     if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
     const clause = where.join(' AND ');
     return this.db.run(actor.org, async (m) => {
-      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loan_tapes WHERE ${clause}`, params);
-      const found = await rows<TapeRow>(
-        m,
-        `SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE ${clause}
+      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_tapes WHERE ${clause}`, params);
+      const found = await m.rows<TapeRow>(`SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE ${clause}
           ORDER BY created_at DESC, id DESC LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
         params,
       );
@@ -159,33 +147,31 @@ export class TapesService {
   async download(actor: Actor, id: string): Promise<{ stream: Readable; type: string; fileName: string; size: number }> {
     const tape = await this.db.run(actor.org, (m) => this.require(m, id));
     if (tape.status !== 'completed' || !tape.storage_key) {
-      throw conflict('loan-tape-not-ready', `Loan tape ${id} is ${tape.status}; only a completed tape can be downloaded`, [
-        { field: 'status', message: tape.status },
-      ]);
+      throw tapeNotReady(id, tape.status);
     }
     let stream: Readable;
     try {
       stream = await this.storage.openReadStream(tape.storage_key);
     } catch {
-      throw new DomainError(410, 'loan-tape-file-missing', 'Gone', `The file of loan tape ${id} is no longer in storage`);
+      throw tapeFileMissing(id);
     }
     return { stream, type: CONTENT_TYPES[tape.format], fileName: tape.file_name, size: Number(tape.byte_size) };
   }
 
-  private async require(m: EntityManager, id: string): Promise<TapeRow> {
-    const row = await one<TapeRow>(m, `SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE id = $1`, [id]);
+  private async require(m: Sql, id: string): Promise<TapeRow> {
+    const row = await m.one<TapeRow>(`SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE id = $1`, [id]);
     if (!row) throw notFound('Loan tape', id);
     return row;
   }
 
-  private async hasSnapshots(m: EntityManager, org: string, date: string): Promise<boolean> {
-    const found = await one(m, `SELECT 1 FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2 LIMIT 1`, [org, date]);
+  private async hasSnapshots(m: Sql, org: string, date: string): Promise<boolean> {
+    const found = await m.one(`SELECT 1 FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2 LIMIT 1`, [org, date]);
     return Boolean(found);
   }
 
   /** The tape freezes the config's format, columns and scope as they are now. */
   private async insertTape(
-    m: EntityManager,
+    m: Sql,
     actor: Actor,
     config: ConfigRow,
     asOf: string,
@@ -194,7 +180,7 @@ export class TapesService {
     jobId: string | null,
   ): Promise<string> {
     const id = randomUUID();
-    await m.query(
+    await m.exec(
       `INSERT INTO loan_tapes (id, config_id, trigger, format, columns, portfolio_id, as_of_date, source, file_name, job_id, requested_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [

@@ -1,27 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { EntityManager } from 'typeorm';
 import { recordAudit, changedFields } from '../../common/audit/audit';
 import type { Actor } from '../../common/auth/actor';
 import { isUuid } from '../../common/auth/credentials';
-import { conflict, notFound, unprocessable } from '../../common/errors/domain-error';
+import { notFound } from '../../common/errors/common.errors';
 import { Big } from '../../common/money/decimal';
 import { cursorPageOf, decodeCursor, offsetOf, Page, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { one, rows, setClause } from '../../database/sql';
+import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
 import { buildLoanFilters, LoanListQuery } from './loan-filters';
 import { lossViolations, paidOffViolations } from './loan-rules';
 import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loan.view';
+import { duplicateLoanNumber, lossRule, paidOffRule } from './loans.errors';
 
 const CREATE_COLUMNS = ['loan_number', ...UPDATABLE_COLUMNS] as const;
 const DECIMAL_COLUMNS = new Set(['original_principal', 'principal_balance', 'interest_rate', 'charged_off_amount', 'recovered_amount']);
-
-const paidOffRule = (fields: ReturnType<typeof paidOffViolations>) =>
-  unprocessable('paid-off-rule', 'A paid_off loan must have principal_balance 0 and days_past_due 0', fields);
-const lossRule = (fields: ReturnType<typeof lossViolations>) =>
-  unprocessable('recovered-exceeds-charged-off', 'recovered_amount must not exceed charged_off_amount', fields);
 
 /** The §3 and §11 business rules of a whole loan (422). */
 function assertLoanRules(l: Parameters<typeof paidOffViolations>[0] & Parameters<typeof lossViolations>[0]): void {
@@ -41,7 +36,7 @@ export class LoansService {
   }
 
   /** Same, inside a caller's transaction (e.g. after it has checked the portfolio exists). */
-  async listIn(m: EntityManager, org: string, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}) {
+  async listIn(m: Sql, org: string, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}) {
     const { conditions, params } = buildLoanFilters(org, q, opts);
     if (q.cursor !== undefined) {
       // Keyset on loan_number (unique per organization, indexed with it): every page costs the same.
@@ -51,9 +46,7 @@ export class LoansService {
         conditions.push(`loan_number > $${params.length}`);
       }
       params.push(q.page_size + 1);
-      const found = await rows<LoanRow>(
-        m,
-        `SELECT ${LOAN_COLUMNS} FROM loans WHERE ${conditions.join(' AND ')} ORDER BY loan_number LIMIT $${params.length}`,
+      const found = await m.rows<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${conditions.join(' AND ')} ORDER BY loan_number LIMIT $${params.length}`,
         params,
       );
       const page = found.slice(0, q.page_size);
@@ -66,10 +59,8 @@ export class LoansService {
     const countSql = wholePortfolio
       ? `SELECT coalesce((SELECT loan_count FROM portfolios WHERE organization_id = $1 AND id = $2), 0)::int AS count`
       : `SELECT count(*)::int AS count FROM loans WHERE ${where}`;
-    const [{ count }] = await rows<{ count: number }>(m, countSql, params);
-    const found = await rows<LoanRow>(
-      m,
-      `SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY loan_number LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    const [{ count }] = await m.rows<{ count: number }>(countSql, params);
+    const found = await m.rows<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY loan_number LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.page_size, offsetOf(q)],
     );
     return pageOf(req, q, count, found.map(loanView));
@@ -80,9 +71,9 @@ export class LoansService {
   }
 
   /** The loan or a 404; a malformed id cannot name a loan, so it is a 404 too. */
-  async require(m: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<LoanRow> {
+  async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<LoanRow> {
     const row = isUuid(id)
-      ? await one<LoanRow>(m, `SELECT ${LOAN_COLUMNS} FROM loans WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id])
+      ? await m.one<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id])
       : undefined;
     if (!row) throw notFound('Loan', id);
     return row;
@@ -101,18 +92,14 @@ export class LoansService {
     };
     assertLoanRules(values);
     return this.db.run(actor.org, async (m) => {
-      const row = await one<LoanRow>(
-        m,
-        `INSERT INTO loans (${CREATE_COLUMNS.join(', ')})
+      const row = await m.one<LoanRow>(`INSERT INTO loans (${CREATE_COLUMNS.join(', ')})
          VALUES (${CREATE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
          ON CONFLICT (organization_id, loan_number) DO NOTHING
          RETURNING ${LOAN_COLUMNS}`,
         CREATE_COLUMNS.map((c) => values[c]),
       );
       if (!row) {
-        throw conflict('duplicate-loan-number', `A loan numbered ${dto.loan_number} already exists`, [
-          { field: 'loan_number', message: 'already exists in this organization' },
-        ]);
+        throw duplicateLoanNumber(dto.loan_number);
       }
       const view = loanView(row);
       await recordAudit(m, actor, {
@@ -136,7 +123,7 @@ export class LoansService {
       const changed = given.filter((c) => !sameValue(c, current[c], dto[c]));
       if (!changed.length) return loanView(current);
       const set = setClause(pick(dto, changed), 2);
-      const row = await one<LoanRow>(m, `UPDATE loans SET ${set.sql} WHERE id = $1 RETURNING ${LOAN_COLUMNS}`, [id, ...set.params]);
+      const row = await m.one<LoanRow>(`UPDATE loans SET ${set.sql} WHERE id = $1 RETURNING ${LOAN_COLUMNS}`, [id, ...set.params]);
       const after = loanView(row as LoanRow);
       await recordAudit(m, actor, {
         action: 'loan.update',

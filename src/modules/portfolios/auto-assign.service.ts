@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, unprocessable } from '../../common/errors/domain-error';
-import { one, rows } from '../../database/sql';
+import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
 import { Criteria, criteriaSql, hasCriteria } from './criteria';
+import { portfolioNotActive, portfolioWithoutCriteria } from './portfolios.errors';
 import { PortfoliosService } from './portfolios.service';
 
 /**
@@ -45,14 +44,10 @@ export class AutoAssignService {
     const job = await this.db.run(actor.org, async (m) => {
       const p = await this.portfolios.require(m, portfolioId);
       if (p.status !== 'active') {
-        throw conflict('portfolio-not-active', `Cannot auto-assign: portfolio ${portfolioId} is ${p.status}`, [
-          { field: 'status', message: p.status },
-        ]);
+        throw portfolioNotActive(portfolioId, p.status, 'auto-assign');
       }
       if (!hasCriteria(p.criteria as Criteria | null)) {
-        throw unprocessable('portfolio-without-criteria', 'The portfolio has no criteria to match loans against', [
-          { field: 'criteria', message: 'required for auto-assign' },
-        ]);
+        throw portfolioWithoutCriteria();
       }
       return this.producer.record(m, QUEUES.autoAssign, 'auto-assign', actor, { portfolioId }, { dedupKey: portfolioId });
     });
@@ -62,9 +57,7 @@ export class AutoAssignService {
   /** The job: assign matching loans to one portfolio. Re-running is harmless. */
   run(actor: Actor, portfolioId: string): Promise<{ assigned: number }> {
     return this.db.run(actor.org, async (m) => {
-      const p = await one<{ status: string; criteria: Criteria | null }>(
-        m,
-        `SELECT status, criteria FROM portfolios WHERE id = $1 FOR SHARE`,
+      const p = await m.one<{ status: string; criteria: Criteria | null }>(`SELECT status, criteria FROM portfolios WHERE id = $1 FOR SHARE`,
         [portfolioId],
       );
       // Archived, sold or removed since the request: nothing to do, not a failure to retry.
@@ -88,9 +81,7 @@ export class AutoAssignService {
    */
   runDynamic(actor: Actor): Promise<{ portfolios: number; assigned: number; failed: PortfolioFailure[] }> {
     return this.db.run(actor.org, async (m) => {
-      const dynamic = await rows<{ id: string; criteria: Criteria }>(
-        m,
-        `SELECT id, criteria FROM portfolios
+      const dynamic = await m.rows<{ id: string; criteria: Criteria }>(`SELECT id, criteria FROM portfolios
           WHERE organization_id = $1 AND portfolio_type = 'dynamic' AND status = 'active'
           ORDER BY created_at, id FOR SHARE`,
         [actor.org],
@@ -99,13 +90,13 @@ export class AutoAssignService {
       const failed: PortfolioFailure[] = [];
       for (const p of dynamic) {
         if (!hasCriteria(p.criteria)) continue;
-        await m.query('SAVEPOINT auto_assign_portfolio');
+        await m.exec('SAVEPOINT auto_assign_portfolio');
         try {
           assigned += await this.assignMatching(m, actor.org, p.id, p.criteria);
-          await m.query('RELEASE SAVEPOINT auto_assign_portfolio');
+          await m.exec('RELEASE SAVEPOINT auto_assign_portfolio');
         } catch (err) {
           if (isConnectionLoss(err)) throw err;
-          await m.query('ROLLBACK TO SAVEPOINT auto_assign_portfolio');
+          await m.exec('ROLLBACK TO SAVEPOINT auto_assign_portfolio');
           failed.push({ portfolio_id: p.id, reason: failureReason(err) });
         }
       }
@@ -121,12 +112,10 @@ export class AutoAssignService {
     });
   }
 
-  private async assignMatching(m: EntityManager, org: string, portfolioId: string, criteria: Criteria): Promise<number> {
+  private async assignMatching(m: Sql, org: string, portfolioId: string, criteria: Criteria): Promise<number> {
     const params: unknown[] = [org, portfolioId];
     const predicate = criteriaSql(criteria, params);
-    const [{ count }] = await rows<{ count: number }>(
-      m,
-      `WITH moved AS (
+    const [{ count }] = await m.rows<{ count: number }>(`WITH moved AS (
          UPDATE loans l SET portfolio_id = $2, version = l.version + 1, updated_at = now()
           WHERE l.organization_id = $1 AND l.portfolio_id IS NULL AND ${predicate}
          RETURNING 1)

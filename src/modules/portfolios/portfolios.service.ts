@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
-import { badRequest, conflict, notFound } from '../../common/errors/domain-error';
+import { badRequest, notFound } from '../../common/errors/common.errors';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
 import { isUniqueViolation } from '../../database/pg-errors';
-import { one, rows } from '../../database/sql';
+import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { LoanListQuery } from '../loans/loan-filters';
 import { LoansService } from '../loans/loans.service';
@@ -15,11 +14,14 @@ import { Criteria, hasCriteria } from './criteria';
 import { criteriaRangeErrors } from './criteria-rules';
 import { CreatePortfolioDto, ListPortfoliosQuery, UpdatePortfolioDto } from './dto';
 import { PORTFOLIO_COLUMNS, PortfolioRow, portfolioView, PortfolioView } from './portfolio.view';
-
-const nameTaken = (name: string) =>
-  conflict('portfolio-name-taken', `A portfolio named "${name}" already exists`, [
-    { field: 'name', message: 'already used by another portfolio that is not archived' },
-  ]);
+import {
+  MembershipAction,
+  portfolioArchived,
+  portfolioNameTaken,
+  portfolioNotActive,
+  portfolioNotArchived,
+  portfolioSold,
+} from './portfolios.errors';
 
 /** Criteria as stored: only the keys given, in a stable order. */
 function cleanCriteria(c: Criteria | null | undefined): Criteria | null {
@@ -61,10 +63,8 @@ export class PortfoliosService {
     }
     const clause = where.join(' AND ');
     return this.db.read(actor.org, async (m) => {
-      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM portfolios WHERE ${clause}`, params);
-      const found = await rows<PortfolioRow>(
-        m,
-        `SELECT ${PORTFOLIO_COLUMNS} FROM portfolios WHERE ${clause}
+      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM portfolios WHERE ${clause}`, params);
+      const found = await m.rows<PortfolioRow>(`SELECT ${PORTFOLIO_COLUMNS} FROM portfolios WHERE ${clause}
           ORDER BY created_at DESC, id LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
         params,
       );
@@ -89,9 +89,7 @@ export class PortfoliosService {
     checkCriteria(dto.portfolio_type, criteria);
     try {
       return await this.db.run(actor.org, async (m) => {
-        const row = (await one<PortfolioRow>(
-          m,
-          `INSERT INTO portfolios (name, description, portfolio_type, criteria)
+        const row = (await m.one<PortfolioRow>(`INSERT INTO portfolios (name, description, portfolio_type, criteria)
            VALUES ($1, $2, $3, $4) RETURNING ${PORTFOLIO_COLUMNS}`,
           [dto.name, dto.description ?? null, dto.portfolio_type, criteria ? JSON.stringify(criteria) : null],
         )) as PortfolioRow;
@@ -104,7 +102,7 @@ export class PortfoliosService {
         return portfolioView(row);
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'portfolios_name_live')) throw nameTaken(dto.name);
+      if (isUniqueViolation(err, 'portfolios_name_live')) throw portfolioNameTaken({ name: dto.name });
       throw err;
     }
   }
@@ -115,14 +113,12 @@ export class PortfoliosService {
         const before = await this.require(m, id, { lock: true });
         assertVersion(before.version, ifMatch);
         if (before.status === 'archived') {
-          throw conflict('portfolio-archived', `Portfolio ${id} is archived; unarchive it to change it`, [
-            { field: 'status', message: 'archived' },
-          ]);
+          throw portfolioArchived(id);
         }
         const criteria = dto.criteria === undefined ? before.criteria : cleanCriteria(dto.criteria);
         if (dto.criteria !== undefined) {
           if (before.status === 'sold') {
-            throw conflict('portfolio-sold', `Portfolio ${id} is sold; its criteria are final`, [{ field: 'criteria', message: 'sold' }]);
+            throw portfolioSold(id);
           }
           checkCriteria(before.portfolio_type, criteria as Criteria | null);
         }
@@ -136,9 +132,7 @@ export class PortfoliosService {
           next,
         );
         if (!Object.keys(changes).length) return portfolioView(before);
-        const row = (await one<PortfolioRow>(
-          m,
-          `UPDATE portfolios SET name = $2, description = $3, criteria = $4, version = version + 1, updated_at = now()
+        const row = (await m.one<PortfolioRow>(`UPDATE portfolios SET name = $2, description = $3, criteria = $4, version = version + 1, updated_at = now()
             WHERE id = $1 RETURNING ${PORTFOLIO_COLUMNS}`,
           [id, next.name, next.description, next.criteria ? JSON.stringify(next.criteria) : null],
         )) as PortfolioRow;
@@ -146,7 +140,7 @@ export class PortfoliosService {
         return portfolioView(row);
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'portfolios_name_live')) throw nameTaken(dto.name ?? '');
+      if (isUniqueViolation(err, 'portfolios_name_live')) throw portfolioNameTaken({ name: dto.name ?? '' });
       throw err;
     }
   }
@@ -157,9 +151,7 @@ export class PortfoliosService {
       const before = await this.require(m, id, { lock: true });
       assertVersion(before.version, ifMatch);
       if (before.status !== 'active') {
-        throw conflict('portfolio-not-active', `Portfolio ${id} is ${before.status} and cannot be archived`, [
-          { field: 'status', message: before.status },
-        ]);
+        throw portfolioNotActive(id, before.status, 'archive');
       }
       const row = await this.setStatus(m, id, 'archived');
       await recordAudit(m, actor, {
@@ -177,7 +169,7 @@ export class PortfoliosService {
       return await this.db.run(actor.org, async (m) => {
         const before = await this.require(m, id, { lock: true });
         if (before.status !== 'archived') {
-          throw conflict('portfolio-not-archived', `Portfolio ${id} is not archived`, [{ field: 'status', message: before.status }]);
+          throw portfolioNotArchived(id, before.status);
         }
         const row = await this.setStatus(m, id, 'active');
         await recordAudit(m, actor, {
@@ -190,18 +182,14 @@ export class PortfoliosService {
       });
     } catch (err) {
       if (isUniqueViolation(err, 'portfolios_name_live')) {
-        throw conflict('portfolio-name-taken', 'An active portfolio has taken this name; rename it first', [
-          { field: 'name', message: 'taken by another portfolio that is not archived' },
-        ]);
+        throw portfolioNameTaken('unarchive');
       }
       throw err;
     }
   }
 
-  private async setStatus(m: EntityManager, id: string, status: 'active' | 'archived'): Promise<PortfolioView> {
-    const row = await one<PortfolioRow>(
-      m,
-      `UPDATE portfolios SET status = $2, archived_at = CASE WHEN $2 = 'archived' THEN now() END,
+  private async setStatus(m: Sql, id: string, status: 'active' | 'archived'): Promise<PortfolioView> {
+    const row = await m.one<PortfolioRow>(`UPDATE portfolios SET status = $2, archived_at = CASE WHEN $2 = 'archived' THEN now() END,
               version = version + 1, updated_at = now()
         WHERE id = $1 RETURNING ${PORTFOLIO_COLUMNS}`,
       [id, status],
@@ -210,10 +198,8 @@ export class PortfoliosService {
   }
 
   /** The portfolio or a 404 (another organization's portfolio is invisible, hence also 404). */
-  async require(m: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<PortfolioRow> {
-    const row = await one<PortfolioRow>(
-      m,
-      `SELECT ${PORTFOLIO_COLUMNS} FROM portfolios WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`,
+  async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<PortfolioRow> {
+    const row = await m.one<PortfolioRow>(`SELECT ${PORTFOLIO_COLUMNS} FROM portfolios WHERE id = $1${opts.lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
     if (!row) throw notFound('Portfolio', id);
@@ -221,25 +207,21 @@ export class PortfoliosService {
   }
 
   /** Locks the portfolio row and checks it may change membership (409 when archived or sold). */
-  async requireActive(m: EntityManager, id: string, action: string): Promise<PortfolioRow> {
+  async requireActive(m: Sql, id: string, action: MembershipAction): Promise<PortfolioRow> {
     const row = await this.require(m, id, { lock: true });
     if (row.status !== 'active') {
-      throw conflict('portfolio-not-active', `Cannot ${action}: portfolio ${id} is ${row.status}`, [
-        { field: 'status', message: `portfolio is ${row.status}` },
-      ]);
+      throw portfolioNotActive(id, row.status, action);
     }
     return row;
   }
 
   /** Records a sale on a portfolio already locked by `requireActive`; returns the new view. */
   async markSold(
-    m: EntityManager,
+    m: Sql,
     id: string,
     sale: { investorId: string; saleDate: string; salePrice: string },
   ): Promise<PortfolioView> {
-    const row = await one<PortfolioRow>(
-      m,
-      `UPDATE portfolios SET status = 'sold', investor_id = $2, sold_at = $3, sale_price = $4,
+    const row = await m.one<PortfolioRow>(`UPDATE portfolios SET status = 'sold', investor_id = $2, sold_at = $3, sale_price = $4,
               version = version + 1, updated_at = now()
         WHERE id = $1 RETURNING ${PORTFOLIO_COLUMNS}`,
       [id, sale.investorId, sale.saleDate, sale.salePrice],

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, notFound } from '../../common/errors/domain-error';
-import { one } from '../../database/sql';
+import { notFound } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
 import type { CreateClientDto } from './dto/client.dto';
 import { flagstoneTimestamp, utcText } from './formatting';
+import { duplicateClient } from './savings.errors';
 
 interface ClientRow {
   id: string;
@@ -31,16 +31,12 @@ export class SavingsClientsService {
 
   create(actor: Actor, dto: CreateClientDto) {
     return this.db.run(actor.org, async (m) => {
-      const row = await one<ClientRow>(
-        m,
-        `INSERT INTO savings_clients (client_reference, client_type, name) VALUES ($1, $2, $3)
+      const row = await m.one<ClientRow>(`INSERT INTO savings_clients (client_reference, client_type, name) VALUES ($1, $2, $3)
          ON CONFLICT (organization_id, client_reference) DO NOTHING RETURNING ${COLUMNS}`,
         [dto.clientReference, dto.clientType, dto.name],
       );
       if (!row) {
-        throw conflict('duplicate-client', `A client with clientReference ${dto.clientReference} already exists`, [
-          { field: 'clientReference', message: 'already exists' },
-        ]);
+        throw duplicateClient(dto.clientReference);
       }
       await recordAudit(m, actor, {
         action: 'savings_client.create',
@@ -54,9 +50,7 @@ export class SavingsClientsService {
 
   get(actor: Actor, clientReference: string) {
     return this.db.run(actor.org, async (m) => {
-      const row = await one<ClientRow>(
-        m,
-        `SELECT ${COLUMNS} FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`,
+      const row = await m.one<ClientRow>(`SELECT ${COLUMNS} FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`,
         [actor.org, clientReference],
       );
       if (!row) throw notFound('Client', clientReference);

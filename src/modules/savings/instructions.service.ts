@@ -1,22 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { badRequest, conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
+import { badRequest, missingReference, notFound } from '../../common/errors/common.errors';
 import { Big } from '../../common/money/decimal';
-import { one, rows } from '../../database/sql';
+import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { decimalText } from './dto/decimal-input';
 import type { CloseAccountInstructionDto, DepositInstructionDto, InstructionBase, WithdrawalInstructionDto } from './dto/instruction.dto';
 import { InstructionListQuery, pageCountOf } from './dto/paging.dto';
 import { flagstoneTimestamp, instructionAmountSql, toJsonMoney, utcText } from './formatting';
+import {
+  accountClosed,
+  accountMatured,
+  currencyMismatch,
+  depositOutsideLimits,
+  fixedTermNotMatured,
+  instructionNotPending,
+  instructionReferenceReused,
+} from './savings.errors';
 
 type Kind = 'deposit' | 'withdrawal' | 'close';
 type InstructionDto = DepositInstructionDto | WithdrawalInstructionDto | CloseAccountInstructionDto;
 
 /** Every change to an instruction of one reference queues on this lock, so they see each other's rows. */
-const lockReference = (m: EntityManager, org: string, reference: string) =>
-  m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-instruction.${org}.${reference}`]);
+const lockReference = (m: Sql, org: string, reference: string) =>
+  m.exec(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-instruction.${org}.${reference}`]);
 
 interface Target {
   client_id: string;
@@ -108,18 +116,14 @@ export class SavingsInstructionsService {
     return this.db.run(actor.org, async (m) => {
       // Two requests with one reference queue here, so the second sees the first's row.
       await lockReference(m, actor.org, dto.instructionReference);
-      const existing = await one<{ request_fingerprint: string }>(
-        m,
-        `SELECT request_fingerprint FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
+      const existing = await m.one<{ request_fingerprint: string }>(`SELECT request_fingerprint FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
         [actor.org, dto.instructionReference],
       );
       if (existing) {
         if (existing.request_fingerprint === fingerprint) return accepted;
-        throw conflict('instruction-reference-reused', `instructionReference ${dto.instructionReference} was already used with a different request`, [
-          { field: 'instructionReference', message: 'already used with a different request' },
-        ]);
+        throw instructionReferenceReused(dto.instructionReference);
       }
-      const client = await one<{ id: string }>(m, `SELECT id FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`, [
+      const client = await m.one<{ id: string }>(`SELECT id FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`, [
         actor.org,
         dto.clientReference,
       ]);
@@ -129,22 +133,16 @@ export class SavingsInstructionsService {
           ? await this.newAccountTarget(m, actor.org, client.id, deposit.productId, amount as string, requestedAt)
           : await this.accountTarget(m, actor.org, client.id, kind, dto.depositAccountId as string, amount, requestedAt);
       if (money && target.currency_code !== money.currencyCode) {
-        throw unprocessable('currency-mismatch', `The ${deposit?.productId !== undefined ? 'product' : 'deposit account'} is in ${target.currency_code}, not ${money.currencyCode}`, [
-          { field: 'currencyCode', message: `must be ${target.currency_code}` },
-        ]);
+        throw currencyMismatch(deposit?.productId !== undefined ? 'product' : 'deposit account', target.currency_code, money.currencyCode);
       }
       // The first instruction in a currency creates the portfolio at version 1; later ones bump it.
-      const portfolio = await one<{ id: string }>(
-        m,
-        `INSERT INTO savings_portfolios (client_id, currency_code) VALUES ($1, $2)
+      const portfolio = await m.one<{ id: string }>(`INSERT INTO savings_portfolios (client_id, currency_code) VALUES ($1, $2)
          ON CONFLICT (organization_id, client_id, currency_code)
          DO UPDATE SET version = savings_portfolios.version + 1, updated_at = clock_timestamp(), last_run_id = NULL
          RETURNING id`,
         [client.id, target.currency_code],
       );
-      const inserted = await one<{ id: string }>(
-        m,
-        `INSERT INTO savings_instructions (instruction_reference, request_fingerprint, kind, client_id, portfolio_id, currency_code,
+      const inserted = await m.one<{ id: string }>(`INSERT INTO savings_instructions (instruction_reference, request_fingerprint, kind, client_id, portfolio_id, currency_code,
                                            amount, product_id, product_version, account_id, date_to_be_actioned)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
         [dto.instructionReference, fingerprint, kind, client.id, portfolio!.id, target.currency_code, amount, target.product_id,
@@ -161,10 +159,8 @@ export class SavingsInstructionsService {
     });
   }
 
-  private async newAccountTarget(m: EntityManager, org: string, clientId: string, productId: string, amount: string, requestedAt: Date | null): Promise<Target> {
-    const p = await one<Target & { minimum_deposit: string | null; maximum_deposit: string | null }>(
-      m,
-      `SELECT $3::bigint AS client_id, id AS product_id, current_version AS product_version, NULL AS account_id, currency_code,
+  private async newAccountTarget(m: Sql, org: string, clientId: string, productId: string, amount: string, requestedAt: Date | null): Promise<Target> {
+    const p = await m.one<Target & { minimum_deposit: string | null; maximum_deposit: string | null }>(`SELECT $3::bigint AS client_id, id AS product_id, current_version AS product_version, NULL AS account_id, currency_code,
               minimum_deposit::text, maximum_deposit::text, greatest(coalesce($4::timestamptz, now()), now()) AS actioned_at
          FROM savings_products WHERE organization_id = $1 AND id = $2`,
       [org, productId, clientId, requestedAt],
@@ -175,7 +171,7 @@ export class SavingsInstructionsService {
   }
 
   private async accountTarget(
-    m: EntityManager,
+    m: Sql,
     org: string,
     clientId: string,
     kind: Kind,
@@ -183,9 +179,7 @@ export class SavingsInstructionsService {
     amount: string | null,
     requestedAt: Date | null,
   ): Promise<Target> {
-    const a = await one<Target & { status: string; balance: string; not_matured: boolean; product_type: string; maximum_deposit: string | null }>(
-      m,
-      `SELECT p.client_id, a.product_id, a.product_version, a.id AS account_id, p.currency_code, a.status, a.amount::text AS balance,
+    const a = await m.one<Target & { status: string; balance: string; not_matured: boolean; product_type: string; maximum_deposit: string | null }>(`SELECT p.client_id, a.product_id, a.product_version, a.id AS account_id, p.currency_code, a.status, a.amount::text AS balance,
               pr.product_type, pr.maximum_deposit::text,
               -- A notice withdrawal (or close) is actioned no earlier than the notice period from now.
               greatest(coalesce($4::timestamptz, now()), now(),
@@ -202,20 +196,16 @@ export class SavingsInstructionsService {
     );
     if (!a) throw missingReference('depositAccountId', [accountId]);
     if (a.status === 'closed') {
-      throw unprocessable('account-closed', `Deposit account ${accountId} is closed`, [{ field: 'depositAccountId', message: 'the account is closed' }]);
+      throw accountClosed(accountId);
     }
     if (kind === 'deposit') {
       if (a.status !== 'open') {
-        throw unprocessable('account-matured', `Deposit account ${accountId} has matured and takes no further deposits`, [
-          { field: 'depositAccountId', message: 'the account has matured' },
-        ]);
+        throw accountMatured(accountId);
       }
       this.assertLimits(amount as string, null, a.maximum_deposit, a.balance);
     } else if (a.not_matured) {
       const what = kind === 'close' ? 'closed' : 'withdrawn from';
-      throw unprocessable('fixed-term-not-matured', `Deposit account ${accountId} is fixed-term and has not matured; it cannot be ${what} yet`, [
-        { field: 'depositAccountId', message: `a fixed-term account cannot be ${what} before maturity` },
-      ]);
+      throw fixedTermNotMatured(accountId, what);
     }
     return a;
   }
@@ -223,14 +213,10 @@ export class SavingsInstructionsService {
   /** A new account's deposit must lie within the product's limits; a top-up must keep the balance under the maximum. */
   private assertLimits(amount: string, min: string | null, max: string | null, balance: string) {
     if (min !== null && new Big(amount).lt(min)) {
-      throw unprocessable('deposit-outside-limits', `The deposit is below the product minimum of ${min}`, [
-        { field: 'amount', message: `must be at least ${min}` },
-      ]);
+      throw depositOutsideLimits('below-minimum', min);
     }
     if (max !== null && new Big(amount).plus(balance).gt(max)) {
-      throw unprocessable('deposit-outside-limits', `The deposit would take the balance above the product maximum of ${max}`, [
-        { field: 'amount', message: `the balance may not exceed ${max}` },
-      ]);
+      throw depositOutsideLimits('above-maximum', max);
     }
   }
 
@@ -243,24 +229,20 @@ export class SavingsInstructionsService {
     return this.db.run(actor.org, async (m) => {
       await lockReference(m, actor.org, reference);
       // FOR UPDATE: a settlement run that holds the row finishes first, and then this sees its status.
-      const row = await one<{ id: string; status: string; portfolio_id: string }>(
-        m,
-        `SELECT id, status, portfolio_id FROM savings_instructions
+      const row = await m.one<{ id: string; status: string; portfolio_id: string }>(`SELECT id, status, portfolio_id FROM savings_instructions
           WHERE organization_id = $1 AND instruction_reference = $2 FOR UPDATE`,
         [actor.org, reference],
       );
       if (!row) throw notFound('Instruction', reference);
       if (row.status === 'Reverted') return reverted;
       if (row.status !== 'Created') {
-        throw conflict('instruction-not-pending', `Instruction ${reference} is ${row.status} and can no longer be reverted`, [
-          { field: 'instructionReference', message: `already ${row.status.toLowerCase()}` },
-        ]);
+        throw instructionNotPending(reference, row.status);
       }
-      await m.query(`UPDATE savings_instructions SET status = 'Reverted', processed_at = clock_timestamp() WHERE organization_id = $1 AND id = $2`, [
+      await m.exec(`UPDATE savings_instructions SET status = 'Reverted', processed_at = clock_timestamp() WHERE organization_id = $1 AND id = $2`, [
         actor.org,
         row.id,
       ]);
-      await m.query(
+      await m.exec(
         `UPDATE savings_portfolios SET version = version + 1, updated_at = clock_timestamp(), last_run_id = NULL
           WHERE organization_id = $1 AND id = $2`,
         [actor.org, row.portfolio_id],
@@ -278,9 +260,7 @@ export class SavingsInstructionsService {
 
   status(actor: Actor, reference: string) {
     return this.db.run(actor.org, async (m) => {
-      const row = await one<{ status: string; reason: string | null }>(
-        m,
-        `SELECT status, reason FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
+      const row = await m.one<{ status: string; reason: string | null }>(`SELECT status, reason FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
         [actor.org, reference],
       );
       if (!row) throw notFound('Instruction', reference);
@@ -292,7 +272,7 @@ export class SavingsInstructionsService {
     return this.db.run(actor.org, async (m) => {
       let clientId: string | null = null;
       if (q.clientReference !== undefined) {
-        const c = await one<{ id: string }>(m, `SELECT id FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`, [
+        const c = await m.one<{ id: string }>(`SELECT id FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`, [
           actor.org,
           q.clientReference,
         ]);
@@ -301,10 +281,8 @@ export class SavingsInstructionsService {
       }
       const params = [actor.org, clientId, q.status ? STATUS_OF[q.status] : null];
       const where = `i.organization_id = $1 AND ($2::bigint IS NULL OR i.client_id = $2) AND ($3::text IS NULL OR i.status = $3)`;
-      const [{ total }] = await rows<{ total: number }>(m, `SELECT count(*)::int AS total FROM savings_instructions i WHERE ${where}`, params);
-      const found = await rows<InstructionRow>(
-        m,
-        `SELECT i.instruction_reference, i.pending_batch_item_id, i.kind, i.status, i.reason, c.client_reference, i.currency_code,
+      const [{ total }] = await m.rows<{ total: number }>(`SELECT count(*)::int AS total FROM savings_instructions i WHERE ${where}`, params);
+      const found = await m.rows<InstructionRow>(`SELECT i.instruction_reference, i.pending_batch_item_id, i.kind, i.status, i.reason, c.client_reference, i.currency_code,
                 ${instructionAmountSql} AS amount, i.account_id, i.product_id, i.product_version,
                 ${utcText('i.date_added')} AS date_added, ${utcText('i.date_to_be_actioned')} AS date_to_be_actioned,
                 ${utcText('i.processed_at')} AS processed_at, i.interest_paid::text

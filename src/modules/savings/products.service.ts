@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
-import { badRequest, notFound } from '../../common/errors/domain-error';
-import { one, rows } from '../../database/sql';
+import { badRequest, notFound } from '../../common/errors/common.errors';
+import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { decimalText } from './dto/decimal-input';
 import type { CreateProductDto, UpdateProductDto } from './dto/product.dto';
@@ -89,9 +88,7 @@ export class SavingsProductsService {
     };
     assertValid(terms);
     return this.db.run(actor.org, async (m) => {
-      const product = await one<{ id: string }>(
-        m,
-        `INSERT INTO savings_products (name, product_type, currency_code, minimum_deposit, maximum_deposit)
+      const product = await m.one<{ id: string }>(`INSERT INTO savings_products (name, product_type, currency_code, minimum_deposit, maximum_deposit)
          VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [dto.name, terms.productType, dto.currencyCode, terms.minimumDeposit, terms.maximumDeposit],
       );
@@ -109,7 +106,7 @@ export class SavingsProductsService {
 
   list(actor: Actor) {
     return this.db.run(actor.org, async (m) => {
-      const found = await rows<ProductRow>(m, `${SELECT} WHERE p.organization_id = $1 ORDER BY p.id`, [actor.org]);
+      const found = await m.rows<ProductRow>(`${SELECT} WHERE p.organization_id = $1 ORDER BY p.id`, [actor.org]);
       return { products: found.map(view) };
     });
   }
@@ -141,7 +138,7 @@ export class SavingsProductsService {
       const newVersion = termsChanged(before, after);
       const version = newVersion ? row.version + 1 : row.version;
       if (newVersion) await this.insertVersion(m, id, version, after);
-      await m.query(
+      await m.exec(
         `UPDATE savings_products SET name = $2, minimum_deposit = $3, maximum_deposit = $4, current_version = $5,
                 updated_at = clock_timestamp()
           WHERE id = $1`,
@@ -158,12 +155,12 @@ export class SavingsProductsService {
     });
   }
 
-  private load(m: EntityManager, org: string, id: string, lock = false) {
-    return one<ProductRow>(m, `${SELECT} WHERE p.organization_id = $1 AND p.id = $2${lock ? ' FOR UPDATE OF p' : ''}`, [org, id]);
+  private load(m: Sql, org: string, id: string, lock = false) {
+    return m.one<ProductRow>(`${SELECT} WHERE p.organization_id = $1 AND p.id = $2${lock ? ' FOR UPDATE OF p' : ''}`, [org, id]);
   }
 
-  private async insertVersion(m: EntityManager, id: string, version: number, t: ProductTerms) {
-    await m.query(
+  private async insertVersion(m: Sql, id: string, version: number, t: ProductTerms) {
+    await m.exec(
       `INSERT INTO savings_product_versions (product_id, version, gross_rate, term_months, notice_days, day_count_basis, interest_paid_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
       [id, version, t.grossRate, t.termMonths, t.noticeDays, t.dayCountBasis, t.interestPaidAt],

@@ -1,11 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { escapeLiteral } from 'pg';
-import type { EntityManager } from 'typeorm';
 import { Actor, systemActor } from '../../common/auth/actor';
 import { isUuid } from '../../common/auth/credentials';
 import { recordAudit } from '../../common/audit/audit';
 import { JobProducer } from '../../jobs/job-producer';
-import { one, rows } from '../../database/sql';
+import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { ACCRUAL_SQL } from './accrual.sql';
 import { percentOf, ReportProgress } from '../../jobs/progress';
@@ -63,15 +62,11 @@ export class SavingsRunsService {
     if (!isUuid(org)) throw new Error(`not an organization id: ${org}`);
     // What is due when the run starts is this run's work; later instructions wait for the next.
     const start = await this.db.run(org, async (m) => {
-      const [{ cutoff, today }] = await rows<{ cutoff: string; today: string }>(
-        m,
-        `SELECT clock_timestamp()::text AS cutoff, (clock_timestamp() AT TIME ZONE 'UTC')::date::text AS today`,
+      const [{ cutoff, today }] = await m.rows<{ cutoff: string; today: string }>(`SELECT clock_timestamp()::text AS cutoff, (clock_timestamp() AT TIME ZONE 'UTC')::date::text AS today`,
       );
       // An account closes with its interest up to the closing day: accrue it first, by the
       // accrual run's own rules, under this run's id (so its portfolio's version moves once).
-      const closing = await rows<{ account_id: string }>(
-        m,
-        `SELECT DISTINCT account_id FROM savings_instructions
+      const closing = await m.rows<{ account_id: string }>(`SELECT DISTINCT account_id FROM savings_instructions
           WHERE organization_id = $1 AND status = 'Created' AND kind = 'close' AND date_to_be_actioned <= $2::timestamptz`,
         [org, cutoff],
       );
@@ -80,9 +75,7 @@ export class SavingsRunsService {
     });
     const result: SettlementResult = { processed: 0, rejected: 0 };
     const [{ total }] = await this.db.read(org, (m) =>
-      rows<{ total: number }>(
-        m,
-        `SELECT count(*)::int AS total FROM savings_instructions
+      m.rows<{ total: number }>(`SELECT count(*)::int AS total FROM savings_instructions
           WHERE organization_id = $1 AND status = 'Created' AND date_to_be_actioned <= $2::timestamptz`,
         [org, start],
       ),
@@ -95,9 +88,7 @@ export class SavingsRunsService {
     // Due ids are read a page at a time (keyset on id), so memory stays flat however many are due.
     for (let after = '0'; ; ) {
       const page = await this.db.read(org, (m) =>
-        rows<{ id: string }>(
-          m,
-          `SELECT id FROM savings_instructions
+        m.rows<{ id: string }>(`SELECT id FROM savings_instructions
             WHERE organization_id = $1 AND status = 'Created' AND date_to_be_actioned <= $2::timestamptz AND id > $3
             ORDER BY id LIMIT $4`,
           [org, start, after, SETTLE_PAGE],
@@ -161,13 +152,13 @@ export class SavingsRunsService {
   }
 
   /** The accrual statement for every open account (`accounts` null) or for the ones named. */
-  private async catchUpAccrual(m: EntityManager, org: string, date: string, runId: string, accounts: string[] | null): Promise<AccrualCounts> {
+  private async catchUpAccrual(m: Sql, org: string, date: string, runId: string, accounts: string[] | null): Promise<AccrualCounts> {
     // One accrual per organization at a time; the UPDATE's re-check is the second line.
-    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-accrual.${org}`]);
+    await m.exec(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`savings-accrual.${org}`]);
     // generate_series is estimated at 1 000 rows per account, which makes the planner think
     // the statement is huge and spend seconds JIT-compiling it; the real work is a day or two.
-    await m.query(`SET LOCAL jit = off`);
-    return (await one<AccrualCounts>(m, ACCRUAL_SQL, [org, date, runId, accounts])) as AccrualCounts;
+    await m.exec(`SET LOCAL jit = off`);
+    return (await m.one<AccrualCounts>(ACCRUAL_SQL, [org, date, runId, accounts])) as AccrualCounts;
   }
 }
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
-import { notFound } from '../../common/errors/domain-error';
-import { one, rows } from '../../database/sql';
+import { notFound } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
 import type { DayCountBasis } from './accrual';
 import { pageCountOf, SavingsPageQuery } from './dto/paging.dto';
@@ -138,9 +137,9 @@ export class SavingsViewsService {
   /** One page: the count, then one query that pages portfolios and aggregates their accounts and pending items. */
   page(actor: Actor, q: SavingsPageQuery) {
     return this.db.read(actor.org, async (m) => {
-      const [{ total }] = await rows<{ total: number }>(m, PAGE_COUNT_SQL, [actor.org]);
+      const [{ total }] = await m.rows<{ total: number }>(PAGE_COUNT_SQL, [actor.org]);
       const w = pageWindow(total, q.PageNumber, q.PageSize);
-      const found = w.limit > 0 && w.offset < total ? await rows<PortfolioRow>(m, pageSql(w.fromEnd), [actor.org, w.limit, w.offset]) : [];
+      const found = w.limit > 0 && w.offset < total ? await m.rows<PortfolioRow>(pageSql(w.fromEnd), [actor.org, w.limit, w.offset]) : [];
       return {
         portfolioInformation: found.map((r) => ({
           clientReference: r.client_reference,
@@ -157,16 +156,12 @@ export class SavingsViewsService {
   /** One client's portfolios, and when they last changed (for Last-Modified / If-Modified-Since). */
   client(actor: Actor, clientReference: string, baseUrl: string) {
     return this.db.run(actor.org, async (m) => {
-      const client = await one<{ id: string; created_ms: string }>(
-        m,
-        `SELECT id, (extract(epoch FROM created_at) * 1000)::bigint::text AS created_ms
+      const client = await m.one<{ id: string; created_ms: string }>(`SELECT id, (extract(epoch FROM created_at) * 1000)::bigint::text AS created_ms
            FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`,
         [actor.org, clientReference],
       );
       if (!client) throw notFound('Client', clientReference);
-      const found = await rows<PortfolioRow>(
-        m,
-        `SELECT p.id, p.version, p.currency_code, $3::text AS client_reference,
+      const found = await m.rows<PortfolioRow>(`SELECT p.id, p.version, p.currency_code, $3::text AS client_reference,
                 (extract(epoch FROM p.updated_at) * 1000)::bigint::text AS updated_ms, acc.accounts
            FROM savings_portfolios p
            ${ACCOUNTS}

@@ -4,7 +4,6 @@ import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';
 import { isIsoDate } from '../../common/money/validators';
 import { cursorPageOf, decodeCursor, offsetOf, pageOf } from '../../common/pagination/pagination';
-import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import type { LoanSnapshotQuery } from './snapshots.dto';
 import { assertDateRange } from './snapshots.service';
@@ -70,9 +69,7 @@ export class LoanSnapshotsService {
     }
     const filter = where.join(' AND ');
     return this.db.run(actor.org, async (m) => {
-      const page = await rows<LoanSnapshotRow>(
-        m,
-        `SELECT id, loan_id, portfolio_id, snapshot_date, principal_balance, days_past_due, delinquency_bucket, status,
+      const page = await m.rows<LoanSnapshotRow>(`SELECT id, loan_id, portfolio_id, snapshot_date, principal_balance, days_past_due, delinquency_bucket, status,
                 interest_rate, next_payment_date, charged_off_amount, recovered_amount
            FROM loan_snapshots WHERE ${filter}
           ORDER BY snapshot_date DESC, loan_id DESC
@@ -85,7 +82,7 @@ export class LoanSnapshotsService {
         const last = results[results.length - 1];
         return cursorPageOf(req, q, results.map(view), more ? [last.snapshot_date, last.loan_id] : null);
       }
-      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM loan_snapshots WHERE ${filter}`, params);
+      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_snapshots WHERE ${filter}`, params);
       return pageOf(req, q, count, page.map(view));
     });
   }

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { badRequest, unprocessable } from '../../common/errors/domain-error';
+import { badRequest } from '../../common/errors/common.errors';
 import { todayUtc } from '../../common/money/validators';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
-import { one, rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import {
   METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES_SQL,
 } from './snapshot-sql';
+import { futureSnapshotDate, noLoanSnapshots } from './snapshots.errors';
 import type { SnapshotListQuery } from './snapshots.dto';
 
 export function assertDateRange(from?: string, to?: string): void {
@@ -31,10 +31,8 @@ export class SnapshotsService {
       await this.portfolios.require(m, portfolioId);
       const where = `organization_id = $1 AND portfolio_id = $2 AND ($3::date IS NULL OR snapshot_date >= $3) AND ($4::date IS NULL OR snapshot_date <= $4)`;
       const params = [actor.org, portfolioId, q.date_from ?? null, q.date_to ?? null];
-      const [{ count }] = await rows<{ count: number }>(m, `SELECT count(*)::int AS count FROM portfolio_snapshots WHERE ${where}`, params);
-      const found = await rows<PortfolioSnapshotRow>(
-        m,
-        `SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots WHERE ${where}
+      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM portfolio_snapshots WHERE ${where}`, params);
+      const found = await m.rows<PortfolioSnapshotRow>(`SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots WHERE ${where}
           ORDER BY snapshot_date DESC LIMIT $5 OFFSET $6`,
         [...params, q.page_size, offsetOf(q)],
       );
@@ -47,9 +45,7 @@ export class SnapshotsService {
     assertDateRange(q.date_from, q.date_to);
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
-      const found = await rows<PortfolioSnapshotRow>(
-        m,
-        `SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots
+      const found = await m.rows<PortfolioSnapshotRow>(`SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots
           WHERE organization_id = $1 AND portfolio_id = $2 AND ($3::date IS NULL OR snapshot_date >= $3) AND ($4::date IS NULL OR snapshot_date <= $4)
           ORDER BY snapshot_date DESC`,
         [actor.org, portfolioId, q.date_from ?? null, q.date_to ?? null],
@@ -64,9 +60,7 @@ export class SnapshotsService {
    */
   recomputeDates(org: string, dates: string[]): Promise<{ portfolio_snapshots: number; dates: number }> {
     return this.db.run(org, async (m) => {
-      const written = await rows<{ n: number }>(
-        m,
-        `WITH up AS (${RECOMPUTE_DATES_SQL} RETURNING 1) SELECT count(*)::int AS n FROM up`,
+      const written = await m.rows<{ n: number }>(`WITH up AS (${RECOMPUTE_DATES_SQL} RETURNING 1) SELECT count(*)::int AS n FROM up`,
         [org, dates],
       );
       return { portfolio_snapshots: written[0].n, dates: dates.length };
@@ -76,9 +70,7 @@ export class SnapshotsService {
   create(actor: Actor, portfolioId: string, date = todayUtc()) {
     const today = todayUtc();
     if (date > today) {
-      throw unprocessable('future-snapshot-date', `snapshot_date ${date} is in the future`, [
-        { field: 'snapshot_date', message: `must not be after today (${today}, UTC)` },
-      ]);
+      throw futureSnapshotDate(date, today);
     }
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
@@ -87,9 +79,7 @@ export class SnapshotsService {
           ? `SELECT * FROM loans WHERE organization_id = $1 AND portfolio_id = $2`
           : `SELECT * FROM loan_snapshots WHERE organization_id = $1 AND portfolio_id = $2 AND snapshot_date = $3`;
       // A past date needs that day's loan snapshots; HAVING leaves nothing to insert without them.
-      const row = await one<PortfolioSnapshotRow>(
-        m,
-        `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
+      const row = await m.one<PortfolioSnapshotRow>(`INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
          SELECT $2, $3::date, ${METRIC_SELECT} FROM (${source}) s
          ${date === today ? '' : 'HAVING count(*) > 0'}
          ${METRIC_UPSERT}
@@ -97,9 +87,7 @@ export class SnapshotsService {
         [actor.org, portfolioId, date],
       );
       if (!row) {
-        throw unprocessable('no-loan-snapshots', `No loan snapshots exist for portfolio ${portfolioId} on ${date}`, [
-          { field: 'snapshot_date', message: `no loan snapshots of this portfolio's loans on ${date}` },
-        ]);
+        throw noLoanSnapshots(date, { portfolioId });
       }
       await recordAudit(m, actor, {
         action: 'portfolio_snapshot.create', resourceType: 'portfolio_snapshot', resourceId: row.id,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';
-import { rows } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { METRIC_EXPRS } from './snapshot-sql';
@@ -69,9 +68,9 @@ export class VintagesService {
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       await ensureMonthEnds(managerExec(m), actor.org);
-      const cohorts = await rows<Omit<Vintage, 'curve'>>(m, cohortsSql(period), [actor.org, portfolioId]);
+      const cohorts = await m.rows<Omit<Vintage, 'curve'>>(cohortsSql(period), [actor.org, portfolioId]);
       // Every month-end up to this one (the unfinished month counts with its latest snapshot).
-      const points = await rows<Record<string, string | null> & { vintage: string; k: number }>(m, curveSql(period, basis), [
+      const points = await m.rows<Record<string, string | null> & { vintage: string; k: number }>(curveSql(period, basis), [
         actor.org, portfolioId, cohorts.map((c) => c.vintage), cohorts.map((c) => c.original_principal),
       ]);
       const curves = new Map<string, CurvePoint[]>();

@@ -4,17 +4,17 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import type { EntityManager } from 'typeorm';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Actor } from '../../../common/auth/actor';
 import { PerKeyLimit } from '../../../common/concurrency/per-key-limit';
 import { Semaphore } from '../../../common/concurrency/semaphore';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, FieldError, tooManyRequests, unprocessable } from '../../../common/errors/domain-error';
+import { unsupportedMediaType } from '../../../common/errors/common.errors';
 import { isStream } from '../../../common/idempotency/body-digest';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
-import { rows } from '../../../database/sql';
+import { Sql } from '../../../database/sql';
 import { importsInProgress } from '../../../ops/metrics';
+import { importRejected, tooManyImports } from '../loans.errors';
 import { csvToCopy, MAX_IMPORT_ERRORS, Rejected } from './csv-to-copy';
 import type { CsvSchema, ImportHeader } from './import-columns';
 import { BadBytes, Spooled, spoolBody } from './spool';
@@ -22,17 +22,10 @@ import { BadBytes, Spooled, spoolBody } from './spool';
 /** An import of 1 000 000 rows takes about half a minute; a few seconds is a fair first retry. */
 const RETRY_AFTER_SECONDS = 5;
 
-export const rejected = (errors: FieldError[]) =>
-  unprocessable(
-    'import-rejected',
-    `The file was rejected and nothing was written: ${errors.length}${errors.length >= MAX_IMPORT_ERRORS ? '+' : ''} problem(s)`,
-    errors.slice(0, MAX_IMPORT_ERRORS),
-  );
-
 /** The streamed text/csv body of an import route, or 415. */
 export function csvBody(req: FastifyRequest): Readable {
   if (!isStream(req.body)) {
-    throw new DomainError(415, 'unsupported-media-type', 'Unsupported media type', `${req.method} ${req.url.split('?')[0]} takes a text/csv body`, [
+    throw unsupportedMediaType(`${req.method} ${req.url.split('?')[0]} takes a text/csv body`, [
       { field: 'Content-Type', message: 'must be text/csv' },
     ]);
   }
@@ -40,15 +33,13 @@ export function csvBody(req: FastifyRequest): Readable {
 }
 
 /** 422 naming every line whose `key` repeats an earlier line of the staged file. */
-export async function rejectRepeats(m: EntityManager, table: string, key: string[]): Promise<void> {
+export async function rejectRepeats(m: Sql, table: string, key: string[]): Promise<void> {
   const cols = key.join(', ');
-  const repeats = await rows<{ key: string[]; lines: number[] }>(
-    m,
-    `SELECT ARRAY[${key.map((k) => `${k}::text`).join(', ')}] AS key, array_agg(line ORDER BY line) AS lines FROM ${table}
+  const repeats = await m.rows<{ key: string[]; lines: number[] }>(`SELECT ARRAY[${key.map((k) => `${k}::text`).join(', ')}] AS key, array_agg(line ORDER BY line) AS lines FROM ${table}
       GROUP BY ${cols} HAVING count(*) > 1 ORDER BY min(line) LIMIT ${MAX_IMPORT_ERRORS}`,
   );
   if (repeats.length) {
-    throw rejected(
+    throw importRejected(
       repeats.flatMap((r) => r.lines.slice(1).map((line) => ({ line, field: key[0], message: `${r.key.join(' on ')} repeats line ${r.lines[0]}` }))),
     );
   }
@@ -59,21 +50,19 @@ export async function rejectRepeats(m: EntityManager, table: string, key: string
  * (a staged row without the column keeps the loan's value; a new loan's is 0); without it a
  * missing column is 0.
  */
-export async function rejectLossRule(m: EntityManager, table: string, columns: string[], join = '', params: unknown[] = []): Promise<void> {
+export async function rejectLossRule(m: Sql, table: string, columns: string[], join = '', params: unknown[] = []): Promise<void> {
   const hasCharged = columns.includes('charged_off_amount');
   const hasRecovered = columns.includes('recovered_amount');
   if (!hasCharged && !hasRecovered) return;
   const stored = (c: string) => (join ? `coalesce(l.${c}, 0)` : '0');
   const charged = hasCharged ? 's.charged_off_amount' : stored('charged_off_amount');
   const recovered = hasRecovered ? 's.recovered_amount' : stored('recovered_amount');
-  const broken = await rows<{ line: number; charged: string }>(
-    m,
-    `SELECT s.line, ${charged}::text AS charged FROM ${table} s ${join}
+  const broken = await m.rows<{ line: number; charged: string }>(`SELECT s.line, ${charged}::text AS charged FROM ${table} s ${join}
       WHERE ${recovered} > ${charged} ORDER BY s.line LIMIT ${MAX_IMPORT_ERRORS}`,
     params,
   );
   if (broken.length) {
-    throw rejected(broken.map((b) => ({ line: b.line, field: 'recovered_amount', message: `must not exceed charged_off_amount (${b.charged})` })));
+    throw importRejected(broken.map((b) => ({ line: b.line, field: 'recovered_amount', message: `must not exceed charged_off_amount (${b.charged})` })));
   }
 }
 
@@ -104,11 +93,7 @@ export class CsvImportRunner {
   async run<T>(actor: Actor, body: Readable, declaredBytes: string | undefined, load: (file: Spooled) => Promise<T>): Promise<T> {
     const release = this.running.tryTake(actor.org);
     if (!release) {
-      throw tooManyRequests(
-        'too-many-imports',
-        `At most ${this.config.importMaxConcurrentPerOrg} imports of one organization run at once; retry when one has finished`,
-        RETRY_AFTER_SECONDS,
-      );
+      throw tooManyImports(this.config.importMaxConcurrentPerOrg, RETRY_AFTER_SECONDS);
     }
     importsInProgress.inc();
     try {
@@ -130,7 +115,7 @@ export class CsvImportRunner {
     try {
       return await spoolBody(body, { maxBytes: c.importMaxBytes, maxLineBytes: c.importMaxRecordBytes, idleMs: c.importBodyIdleTimeoutMs, dir: c.importSpoolDir }, declaredBytes);
     } catch (err) {
-      if (err instanceof BadBytes) throw rejected([{ line: err.problem.line, field: 'csv', message: err.problem.message }]);
+      if (err instanceof BadBytes) throw importRejected([{ line: err.problem.line, field: 'csv', message: err.problem.message }]);
       throw err;
     }
   }
@@ -150,9 +135,9 @@ export class CsvImportRunner {
         throw err;
       }
     }
-    if (csv.errors.length) throw rejected(csv.errors);
+    if (csv.errors.length) throw importRejected(csv.errors);
     const header = csv.header();
-    if (!header) throw rejected([{ line: 1, field: 'header', message: 'the file is empty: a header row is required' }]);
+    if (!header) throw importRejected([{ line: 1, field: 'header', message: 'the file is empty: a header row is required' }]);
     return { header, rows: csv.rows() };
   }
 }

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../../../common/audit/audit';
 import type { Actor } from '../../../common/auth/actor';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
-import { rows } from '../../../database/sql';
+import { Sql } from '../../../database/sql';
 import { TenantDb } from '../../../database/tenant-db';
 import { JobProducer } from '../../../jobs/job-producer';
-import { CsvImportRunner, rejected, rejectLossRule, rejectRepeats, Staged } from './csv-import';
+import { importRejected } from '../loans.errors';
+import { CsvImportRunner, rejectLossRule, rejectRepeats, Staged } from './csv-import';
 import { MAX_IMPORT_ERRORS } from './csv-to-copy';
 import { ImportColumn, ImportHeader, LOAN_IMPORT } from './import-columns';
 import type { Spooled } from './spool';
@@ -69,15 +69,13 @@ export class LoanImportService {
     return result;
   }
 
-  private async upsert(m: EntityManager, actor: Actor, { header: h, rows: fileRows }: Staged<ImportColumn>): Promise<ImportResult> {
+  private async upsert(m: Sql, actor: Actor, { header: h, rows: fileRows }: Staged<ImportColumn>): Promise<ImportResult> {
     await this.checkStaged(m, actor.org, h);
     const cols = h.columns.join(', ');
     const mutable = h.columns.filter((c) => c !== 'loan_number');
     // Only the file's columns are written on update, so a column it lacks keeps its stored
     // value; the WHERE leaves identical rows untouched, so they count in neither figure.
-    const [counts] = await rows<ImportResult>(
-      m,
-      `WITH up AS (
+    const [counts] = await m.rows<ImportResult>(`WITH up AS (
          INSERT INTO loans (organization_id, ${cols})
          SELECT $1, ${cols} FROM ${STAGE}
          ON CONFLICT (organization_id, loan_number) DO UPDATE
@@ -96,29 +94,27 @@ export class LoanImportService {
   }
 
   /** Rules that need the whole file or the stored loans: repeated loan numbers, paid_off and losses on update. */
-  private async checkStaged(m: EntityManager, org: string, h: ImportHeader): Promise<void> {
+  private async checkStaged(m: Sql, org: string, h: ImportHeader): Promise<void> {
     // A million loan numbers sort in memory instead of spilling to disk (this transaction only).
-    await m.query(`SET LOCAL work_mem = '128MB'`);
+    await m.exec(`SET LOCAL work_mem = '128MB'`);
     await rejectRepeats(m, STAGE, ['loan_number']);
     await this.checkPaidOff(m, org, h);
     await rejectLossRule(m, STAGE, h.columns, `LEFT JOIN loans l ON l.organization_id = $1 AND l.loan_number = s.loan_number`, [org]);
   }
 
-  private async checkPaidOff(m: EntityManager, org: string, h: ImportHeader): Promise<void> {
+  private async checkPaidOff(m: Sql, org: string, h: ImportHeader): Promise<void> {
     const hasStatus = h.columns.includes('status');
     const hasDpd = h.columns.includes('days_past_due');
     if (hasStatus && hasDpd) return;
     // A column the file lacks keeps its stored value, which may break the paid_off rule.
-    const broken = await rows<{ line: number }>(
-      m,
-      `SELECT s.line FROM ${STAGE} s JOIN loans l ON l.organization_id = $1 AND l.loan_number = s.loan_number
+    const broken = await m.rows<{ line: number }>(`SELECT s.line FROM ${STAGE} s JOIN loans l ON l.organization_id = $1 AND l.loan_number = s.loan_number
         WHERE ${hasStatus ? 's.status' : 'l.status'} = 'paid_off'
           AND (s.principal_balance <> 0 OR ${hasDpd ? 's.days_past_due' : 'l.days_past_due'} <> 0)
         ORDER BY s.line LIMIT ${MAX_IMPORT_ERRORS}`,
       [org],
     );
     if (broken.length) {
-      throw rejected(
+      throw importRejected(
         broken.map((b) => ({
           line: b.line,
           field: hasStatus ? 'days_past_due' : 'status',

@@ -1,16 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import type { EntityManager } from 'typeorm';
 import { recordAudit } from '../../../common/audit/audit';
 import type { Actor } from '../../../common/auth/actor';
 import type { FieldError } from '../../../common/errors/domain-error';
 import { todayUtc } from '../../../common/money/validators';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
-import { rows } from '../../../database/sql';
+import { Sql } from '../../../database/sql';
 import { TenantDb } from '../../../database/tenant-db';
 import { JobProducer } from '../../../jobs/job-producer';
-import { CsvImportRunner, rejected, rejectLossRule, rejectRepeats } from '../../loans/import/csv-import';
+import { CsvImportRunner, rejectLossRule, rejectRepeats } from '../../loans/import/csv-import';
 import { MAX_IMPORT_ERRORS } from '../../loans/import/csv-to-copy';
+import { importRejected } from '../../loans/loans.errors';
 import type { Spooled } from '../../loans/import/spool';
 import { afterHistoryImport, managerExec } from '../../analytics/month-ends';
 import { bucketSql, LOAN_SNAPSHOT_COLUMNS, RECORD_OBSERVED } from '../snapshot-sql';
@@ -70,7 +70,7 @@ export class HistoryImportService {
       return await this.load(actor, file);
     } catch (err) {
       if (!(err instanceof MissingPartitions)) throw err;
-      await this.db.run(actor.org, (m) => m.query(`SELECT ensure_loan_snapshot_partitions(d, d) FROM unnest($1::date[]) d`, [err.months]));
+      await this.db.run(actor.org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions(d, d) FROM unnest($1::date[]) d`, [err.months]));
       return this.load(actor, file);
     }
   }
@@ -81,23 +81,19 @@ export class HistoryImportService {
       actor.org,
       async (client, m) => {
         const { header, rows: fileRows } = await this.runner.stage(client, file, HISTORY_IMPORT, STAGE);
-        await m.query(`SET LOCAL work_mem = '128MB'`);
+        await m.exec(`SET LOCAL work_mem = '128MB'`);
         await rejectRepeats(m, STAGE, ['loan_number', 'snapshot_date']);
         await this.rejectUnknownOrMisdated(m, actor.org);
         await rejectLossRule(m, STAGE, header.columns);
-        const [{ months, dates }] = await rows<{ months: string[]; dates: string[] }>(
-          m,
-          `SELECT coalesce(array_agg(DISTINCT date_trunc('month', snapshot_date)::date::text), '{}') AS months,
+        const [{ months, dates }] = await m.rows<{ months: string[]; dates: string[] }>(`SELECT coalesce(array_agg(DISTINCT date_trunc('month', snapshot_date)::date::text), '{}') AS months,
                   coalesce(array_agg(DISTINCT snapshot_date::text ORDER BY snapshot_date::text), '{}') AS dates FROM ${STAGE}`,
         );
-        const missing = await rows<{ month: string }>(
-          m,
-          `SELECT m::text AS month FROM unnest($1::date[]) m WHERE to_regclass(format('loan_snapshots_%s', to_char(m, 'YYYY_MM'))) IS NULL`,
+        const missing = await m.rows<{ month: string }>(`SELECT m::text AS month FROM unnest($1::date[]) m WHERE to_regclass(format('loan_snapshots_%s', to_char(m, 'YYYY_MM'))) IS NULL`,
           [months],
         );
         if (missing.length) throw new MissingPartitions(missing.map((r) => r.month));
         const imported = await this.upsert(m, actor.org);
-        await m.query(RECORD_OBSERVED, [dates, 'import']);
+        await m.exec(RECORD_OBSERVED, [dates, 'import']);
         // The imported months and the month after each: curves and series answer from them once this commits.
         await afterHistoryImport(managerExec(m), actor.org, STAGE);
         await recordAudit(m, actor, {
@@ -113,11 +109,9 @@ export class HistoryImportService {
   }
 
   /** Unknown loan numbers (another organization's are unknown too), dates not before today or before origination. */
-  private async rejectUnknownOrMisdated(m: EntityManager, org: string): Promise<void> {
+  private async rejectUnknownOrMisdated(m: Sql, org: string): Promise<void> {
     const today = todayUtc();
-    const errors = await rows<FieldError & { line: number }>(
-      m,
-      `SELECT line, field, message FROM (
+    const errors = await m.rows<FieldError & { line: number }>(`SELECT line, field, message FROM (
          SELECT s.line, 'loan_number' AS field, 'no loan numbered ' || s.loan_number || ' exists' AS message
            FROM ${STAGE} s WHERE NOT EXISTS (SELECT 1 FROM loans l WHERE l.organization_id = $1 AND l.loan_number = s.loan_number)
          UNION ALL
@@ -128,15 +122,13 @@ export class HistoryImportService {
        ) e ORDER BY line, field LIMIT ${MAX_IMPORT_ERRORS}`,
       [org, today],
     );
-    if (errors.length) throw rejected(errors);
+    if (errors.length) throw importRejected(errors);
   }
 
   /** One statement: staged rows joined to their loans, defaults filled in, existing rows replaced whole. */
-  private async upsert(m: EntityManager, org: string): Promise<number> {
+  private async upsert(m: Sql, org: string): Promise<number> {
     const replaced = LOAN_SNAPSHOT_COLUMNS.split(',').map((c) => c.trim()).filter((c) => !['loan_id', 'snapshot_date'].includes(c));
-    const [{ n }] = await rows<{ n: number }>(
-      m,
-      `WITH up AS (
+    const [{ n }] = await m.rows<{ n: number }>(`WITH up AS (
          INSERT INTO loan_snapshots (organization_id, ${LOAN_SNAPSHOT_COLUMNS})
          SELECT $1, l.id, l.portfolio_id, s.snapshot_date, coalesce(s.original_principal, l.original_principal), s.principal_balance,
                 coalesce(s.interest_rate, l.interest_rate), coalesce(s.term_months, l.term_months), s.days_past_due,
