@@ -16,7 +16,7 @@ const LABEL: Record<Period, string> = {
 
 
 /** Cohort-level figures: today's §5 metrics of each cohort's loans (the shared aggregate). */
-const cohortsSql = (period: Period) => `
+export const cohortsSql = (period: Period) => `
   SELECT vintage, ${METRIC_EXPRS.total_loans} AS loan_count, ${METRIC_EXPRS.total_principal} AS original_principal,
          ${METRIC_EXPRS.total_outstanding} AS outstanding, ${METRIC_EXPRS.delinquency_rate} AS delinquency_rate,
          ${METRIC_EXPRS.default_rate} AS default_rate
@@ -35,7 +35,7 @@ const COHORT_LABEL: Record<Period, (c: string) => string> = {
  * origination on; the cumulative default rate adds up first defaults (each loan's original
  * principal once, at its first month-end in default). $3/$4: each cohort's P (text, numeric).
  */
-const curveSql = (period: Period, basis: Basis) => {
+export const curveSql = (period: Period, basis: Basis) => {
   const key = basis === 'months_on_book' ? 'mi - cohort_month' : 'mi';
   const ofP = (x: string) => div(x, 't.p');
   return `
