@@ -79,18 +79,25 @@ const analytics: BenchCase = {
       const range = `from=${monthLabel(now - 23)}&to=${monthLabel(now)}`;
       const extra = { portfolio_loans: n, month_ends };
 
+      // The floor reads as the service does: the runtime role, under row-level security.
+      const url = new URL(ctx.databaseUrl);
+      url.username = process.env.DATABASE_RUNTIME_USER ?? 'portfolio_runtime';
+      const reader = new Client({ connectionString: url.toString() });
+      await reader.connect();
+      await reader.query(`SELECT set_config('app.org_id', $1, false)`, [org]);
       const cohorts = (await client.query(cohortsSql('month'), [org, id])).rows as { vintage: string; original_principal: string }[];
       const curveParams = [org, id, cohorts.map((c) => c.vintage), cohorts.map((c) => c.original_principal)];
-      const vintagesFloor = await timeSql(client, [[cohortsSql('month'), [org, id]], [curveSql('month', 'months_on_book'), curveParams]]);
+      const vintagesFloor = await timeSql(reader, [[cohortsSql('month'), [org, id]], [curveSql('month', 'months_on_book'), curveParams]]);
       const quarters = (await client.query(cohortsSql('quarter'), [org, id])).rows as { vintage: string; original_principal: string }[];
-      const quarterFloor = await timeSql(client, [[cohortsSql('quarter'), [org, id]],
+      const quarterFloor = await timeSql(reader, [[cohortsSql('quarter'), [org, id]],
         [curveSql('quarter', 'calendar'), [org, id, quarters.map((c) => c.vintage), quarters.map((c) => c.original_principal)]]]);
-      const performanceFloor = await timeSql(client, [[performanceFromSumsSql, [org, id, now - 23, now]]]);
-      const transitionsFloor = await timeSql(client, [[transitionsFromSumsSql, [org, id, now - 22, now]]]);
-      const scanMs = await timeSql(client, [[
+      const performanceFloor = await timeSql(reader, [[performanceFromSumsSql, [org, id, now - 23, now]]]);
+      const transitionsFloor = await timeSql(reader, [[transitionsFromSumsSql, [org, id, now - 22, now]]]);
+      const scanMs = await timeSql(reader, [[
         `SELECT count(*), sum(s.principal_balance) FROM loan_snapshots s JOIN loans l ON l.organization_id = s.organization_id AND l.id = s.loan_id
           WHERE s.organization_id = $1 AND l.portfolio_id = $2`, [org, id]]]);
 
+      await reader.end();
       const nonEmpty = (what: string) => (body: unknown) => {
         const b = body as { vintages?: unknown[]; points?: unknown[]; periods?: unknown[] } | string;
         const items = typeof b === 'string' ? (b === 'bytes:0' ? [] : [b]) : (b.vintages ?? b.points ?? b.periods ?? []);
@@ -107,6 +114,24 @@ const analytics: BenchCase = {
       add('performance CSV', await timeGet(ctx, token, `${base}/performance?${range}&format=csv`, nonEmpty('performance csv')), performanceFloor, 300);
       add('transitions 24 months', await timeGet(ctx, token, `${base}/transitions?${range}`, nonEmpty('transitions')), transitionsFloor, 300);
       add('transitions XLSX', await timeGet(ctx, token, `${base}/transitions?${range}&format=xlsx`, nonEmpty('transitions xlsx')), transitionsFloor, 300);
+
+      // What keeping them costs: a run on the first day of a month (a new month-end per loan),
+      // a rerun (every loan's month-end rewritten, unchanged), and the read after a transfer.
+      const admin = ctx.server.token(org, 'admin');
+      const run = async () => {
+        const res = await ctx.fetchJson(admin, 'POST', '/snapshot-runs', {});
+        if (res.status !== 202) throw new Error(`snapshot-runs: ${JSON.stringify(res.body)}`);
+        return (await ctx.time(() => ctx.waitJob(admin, res.body.status_url))).ms;
+      };
+      const loansInOrg = ctx.loans;
+      rows.push({ case: 'snapshot run, first of a month (info)', service_ms: await run(), extra: { loans: loansInOrg } });
+      rows.push({ case: 'snapshot run, rerun (info)', service_ms: await run(), extra: { loans: loansInOrg } });
+      const target = (await client.query(`SELECT id FROM portfolios WHERE organization_id = $1 AND status = 'active' AND portfolio_type = 'static' AND id <> $2 LIMIT 1`, [org, id])).rows[0].id;
+      const moved = (await client.query(`SELECT id FROM loans WHERE organization_id = $1 AND portfolio_id = $2 ORDER BY id LIMIT 1000`, [org, id])).rows.map((r) => r.id);
+      const transfer = await ctx.fetchJson(admin, 'POST', `${base}/transfer-loans`, { target_portfolio_id: target, loan_ids: moved });
+      if (transfer.status !== 200) throw new Error(`transfer: ${JSON.stringify(transfer.body)}`);
+      const firstRead = await ctx.time(() => get(ctx, token, `${base}/vintages`));
+      rows.push({ case: 'first vintages read after a 1000-loan transfer (info)', service_ms: firstRead.ms, extra: { loans: loansInOrg } });
       return rows;
     } finally {
       await client.end();

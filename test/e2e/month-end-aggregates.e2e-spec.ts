@@ -154,10 +154,13 @@ describe('month-end aggregates (e2e)', () => {
     expect(feb.curve[1]).toMatchObject({ months_on_book: 1, outstanding_ratio: '0.9' });
   });
 
-  it('a re-import that moves a first default two months earlier, and a corrected origination date', async () => {
+  it('a re-import that moves a first default two months earlier, a corrected origination date and principal', async () => {
     await importHistory(['L1,2025-03-31,9300.00,125,defaulted,,', 'L5,2025-02-28,3700.00,0,active,,']);
     await expectDefined();
     await put('L4', { origination_date: '2025-01-28' });
+    await expectDefined();
+    // L1's first default counts its original principal: a correction moves the cumulative default rate.
+    await put('L1', { original_principal: '12000.00' });
     await expectDefined();
     await expectRebuildAgrees();
   });
