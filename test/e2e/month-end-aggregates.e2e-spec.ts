@@ -53,6 +53,8 @@ describe('month-end aggregates (e2e)', () => {
       snapshots.set(`${key}|${snapshot_date}`, {
         key, loan_id: ids[key], snapshot_date, principal_balance, days_past_due: Number(dpd), status,
         charged_off_amount: co || '0.00', recovered_amount: rec || '0.00',
+        // The import takes the loan's rate, term and original principal as they are at the time.
+        interest_rate: loans[key].interest_rate, term_months: loans[key].term_months, original_principal: loans[key].original_principal,
       });
     }
   };
