@@ -168,9 +168,22 @@ describe('month-end aggregates (e2e)', () => {
   });
 
   it('daily runs: the current month’s month-end is the latest run’s', async () => {
+    // Last month observed for two loans, so this month's figures start from it (B0, S, U).
+    const lastMonthEnd = new Date(Date.UTC(Number(to.slice(0, 4)), Number(to.slice(5, 7)) - 1, 0)).toISOString().slice(0, 10);
+    // L6, originated last month over five years, prepays after the first run: its U moves from 0.
+    const L6 = { origination_date: `${lastMonthEnd.slice(0, 7)}-01`, original_principal: '10000.00', interest_rate: '0.12', term_months: 60,
+      principal_balance: '9900.00', days_past_due: 0, status: 'active', charged_off_amount: '0.00', recovered_amount: '0.00' };
+    const created = await t.http().post('/loans').set(bearer(admin)).send({ loan_number: 'L6', borrower_name: 'L6', program_id: PROGRAM_A, ...L6 });
+    expect(created.status).toBe(201);
+    ids.L6 = created.body.id;
+    loans.L6 = { ...L6, id: created.body.id };
+    await t.http().post(`/portfolios/${Q}/loans`).set(bearer(admin)).send({ loan_ids: [ids.L6] }).expect(200);
+    portfolio.L6 = Q;
+    await importHistory([`L5,${lastMonthEnd},2700.00,0,active,,`, `L4,${lastMonthEnd},2000.00,0,active,,`, `L6,${lastMonthEnd},10000.00,0,active,,`]);
     await runToday();
     await expectDefined();
     await put('L5', { principal_balance: '2500.00' });
+    await put('L6', { principal_balance: '9000.00' });
     await put('L1', { principal_balance: '0.00', status: 'charged_off', charged_off_amount: '9300.00' });
     await runToday();
     await expectDefined();

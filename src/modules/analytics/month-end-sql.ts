@@ -28,13 +28,16 @@ export const stateSql = (a: string) =>
 /** Active at the start of M: observed at M−1 (`p`) with a balance, not in default, not paid off. */
 const activeSql = (p: string) => `(${p}.loan_id IS NOT NULL AND ${p}.balance > 0 AND NOT ${inDefaultSql(p)} AND ${p}.status <> 'paid_off')`;
 
-/** The figures of row `x` from its M−1 row `p` and its keys `k` (the origination month gives months on book). */
-function derivedSelect(x: string, p: string, k: string): string {
+/**
+ * The figures of row `x` from its M−1 row `p` and its keys `k` (the origination month gives
+ * months on book). S (a numeric power) is worked out only where `needed` holds.
+ */
+function derivedSelect(x: string, p: string, k: string, needed = 'true'): string {
   const s = scheduledPrincipalSql(`${p}.balance`, `${p}.interest_rate`, `greatest(${p}.term_months - (${p}.mi - ${k}.cohort_month), 0)`);
   const active = activeSql(p);
   const inDefault = inDefaultSql(x);
   return `${p}.balance AS b0, CASE WHEN ${p}.loan_id IS NOT NULL THEN ${stateSql(p)} END AS from_state, ${active} AS active,
-    CASE WHEN ${active} THEN ${s} END AS s, ${inDefault} AS in_default`;
+    CASE WHEN ${needed} AND ${active} THEN ${s} END AS s, ${inDefault} AS in_default`;
 }
 
 const uFrom = (d: string, balance: string) => `CASE WHEN ${d}.active AND NOT ${d}.in_default THEN greatest(${d}.b0 - ${d}.s - ${balance}, 0) END`;
@@ -200,12 +203,20 @@ const OBS_DIFFERS = `(${OBS.map((c) => `e.${c}`).join(', ')}) IS DISTINCT FROM (
 
 /**
  * The daily run's month ($2 the run date, $3 its month index): today's snapshot is every loan's
- * month-end. A row already there keeps its M−1 figures (M−1 has not moved) and recomputes U and
- * "newly defaulted" from the new balance and status; a new row is derived afterwards.
+ * month-end. A new row gets its figures here from the M−1 row; a row already there keeps its
+ * M−1 figures (M−1 has not moved: S is not worked out again) and recomputes U and "newly
+ * defaulted" from the new balance and status; an unchanged row is not written.
  */
 export const RUN_MONTH_SQL = `
-  INSERT INTO loan_month_ends AS e (loan_id, mi, ${OBS.join(', ')})
-  SELECT s.loan_id, $3::int, ${obsFrom('s')} FROM loan_snapshots s WHERE s.organization_id = $1 AND s.snapshot_date = $2::date
+  INSERT INTO loan_month_ends AS e (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
+  SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default,
+         ${uFrom('d', 'd.balance')}, false
+    FROM (SELECT x.*, ${derivedSelect('x', 'p', 'k', 'cur.loan_id IS NULL')}
+            FROM (SELECT s.loan_id, $3::int AS mi, ${obsFrom('s')} FROM loan_snapshots s
+                   WHERE s.organization_id = $1 AND s.snapshot_date = $2::date) x
+            JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = x.loan_id
+            LEFT JOIN loan_month_ends cur ON cur.organization_id = $1 AND cur.loan_id = x.loan_id AND cur.mi = x.mi
+            LEFT JOIN loan_month_ends p ON p.organization_id = $1 AND p.loan_id = x.loan_id AND p.mi = x.mi - 1) d
   ON CONFLICT (organization_id, loan_id, mi) DO UPDATE SET ${SET_OBS},
     newly = e.active AND ${inDefaultSql('EXCLUDED')},
     u = CASE WHEN e.active AND NOT ${inDefaultSql('EXCLUDED')} THEN greatest(e.b0 - e.s - EXCLUDED.balance, 0) END
