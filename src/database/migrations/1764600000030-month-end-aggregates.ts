@@ -36,9 +36,12 @@ export class MonthEndAggregates1764600000030 implements MigrationInterface {
          newly boolean NOT NULL DEFAULT false,
          -- The M−1-based figures above are out of date (a new row, or its M−1 row changed).
          needs_derive boolean NOT NULL DEFAULT true,
-         PRIMARY KEY (organization_id, loan_id, mi)
-       )`,
-      `CREATE INDEX loan_month_ends_month ON loan_month_ends (organization_id, mi)`,
+         -- Month first: a month's rows are one range (the run, recounts), and a (month, loan) probe
+         -- is exact through either index whatever the planner believes about a month just written.
+         PRIMARY KEY (organization_id, mi, loan_id)
+       ) WITH (fillfactor = 85)`,
+      // Room on each page: the run rewrites the current month's rows in place (HOT, no index entries).
+      `CREATE INDEX loan_month_ends_loan ON loan_month_ends (organization_id, loan_id, mi)`,
       `CREATE INDEX loan_month_ends_derive ON loan_month_ends (organization_id) WHERE needs_derive`,
       ...tenantTable('loan_month_ends'),
       `CREATE TABLE analytics_loans (

@@ -78,7 +78,8 @@ export const BUILD_SQL = [
      FROM (SELECT x.*, ${derivedSelect('x', 'p', 'k')}
              FROM obs x
              JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = x.loan_id
-             LEFT JOIN obs p ON p.loan_id = x.loan_id AND p.mi = x.mi - 1) d`,
+             LEFT JOIN obs p ON p.loan_id = x.loan_id AND p.mi = x.mi - 1) d
+    ORDER BY d.loan_id, d.mi`,
 ];
 
 /**
@@ -199,28 +200,42 @@ export const APPLY_MOVED_SQL = [
 
 /** Observation columns set from EXCLUDED on an upsert. */
 const SET_OBS = OBS.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-const OBS_DIFFERS = `(${OBS.map((c) => `e.${c}`).join(', ')}) IS DISTINCT FROM (${OBS.map((c) => `EXCLUDED.${c}`).join(', ')})`;
 
 /**
  * The daily run's month ($2 the run date, $3 its month index): today's snapshot is every loan's
- * month-end. A new row gets its figures here from the M−1 row; a row already there keeps its
- * M−1 figures (M−1 has not moved: S is not worked out again) and recomputes U and "newly
- * defaulted" from the new balance and status; an unchanged row is not written.
+ * month-end. The loans whose month-end is new or differs from the stored one, into the
+ * temporary table analytics_changed (observation columns, named as in loan_month_ends).
  */
-export const RUN_MONTH_SQL = `
+export const RUN_CHANGED_SQL = `
+  CREATE TEMP TABLE analytics_changed ON COMMIT DROP AS
+  SELECT x.* FROM (SELECT s.loan_id, $3::int AS mi, ${obsFrom('s')} FROM loan_snapshots s
+                    WHERE s.organization_id = $1 AND s.snapshot_date = $2::date) x
+    LEFT JOIN loan_month_ends cur ON cur.organization_id = $1 AND cur.mi = x.mi AND cur.loan_id = x.loan_id
+   WHERE cur.loan_id IS NULL OR (${OBS.map((c) => `cur.${c}`).join(', ')}) IS DISTINCT FROM (${OBS.map((c) => `x.${c}`).join(', ')})`;
+
+/**
+ * The rows of analytics_changed written. A new row gets its figures here from the M−1 row; a row
+ * already there keeps its M−1 figures (M−1 has not moved: S is not worked out again) and
+ * recomputes U and "newly defaulted" from the new balance and status.
+ */
+export const RUN_UPSERT_SQL = `
   INSERT INTO loan_month_ends AS e (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
   SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default,
          ${uFrom('d', 'd.balance')}, false
     FROM (SELECT x.*, ${derivedSelect('x', 'p', 'k', 'cur.loan_id IS NULL')}
-            FROM (SELECT s.loan_id, $3::int AS mi, ${obsFrom('s')} FROM loan_snapshots s
-                   WHERE s.organization_id = $1 AND s.snapshot_date = $2::date) x
+            FROM analytics_changed x
             JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = x.loan_id
-            LEFT JOIN loan_month_ends cur ON cur.organization_id = $1 AND cur.loan_id = x.loan_id AND cur.mi = x.mi
-            LEFT JOIN loan_month_ends p ON p.organization_id = $1 AND p.loan_id = x.loan_id AND p.mi = x.mi - 1) d
+            LEFT JOIN loan_month_ends cur ON cur.organization_id = $1 AND cur.mi = x.mi AND cur.loan_id = x.loan_id
+            LEFT JOIN loan_month_ends p ON p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id) d
+   -- In key order, both indexes take the new entries in sequence rather than at random pages.
+   ORDER BY d.loan_id
   ON CONFLICT (organization_id, loan_id, mi) DO UPDATE SET ${SET_OBS},
     newly = e.active AND ${inDefaultSql('EXCLUDED')},
-    u = CASE WHEN e.active AND NOT ${inDefaultSql('EXCLUDED')} THEN greatest(e.b0 - e.s - EXCLUDED.balance, 0) END
-  WHERE ${OBS_DIFFERS}`;
+    u = CASE WHEN e.active AND NOT ${inDefaultSql('EXCLUDED')} THEN greatest(e.b0 - e.s - EXCLUDED.balance, 0) END`;
+
+/** The run's changed rows ($2 = month index), for subtracting before and adding after the upsert. */
+export const runChangedContributions = (sign: 1 | -1) =>
+  applyContributions(STORED_KEYS, 'e.mi = $2::int AND e.loan_id IN (SELECT loan_id FROM analytics_changed)', sign);
 
 /**
  * The month-ends of the (loan, month) pairs in the temporary table analytics_pairs (loan_id,
@@ -245,14 +260,18 @@ export const PAIRS_SQL = [
  * principal between the months' first_default_principal sums.
  */
 export const firstDefaultsFromSql = (scope: string) => `
-  WITH cand AS (
-    SELECT k.loan_id, k.first_default_mi AS old,
-           (SELECT min(e.mi) FROM loan_month_ends e
-             WHERE e.organization_id = $1 AND e.loan_id = k.loan_id AND e.mi >= greatest($2::int, k.cohort_month) AND ${inDefaultSql('e')}) AS new
+  WITH cand AS MATERIALIZED (
+    SELECT k.loan_id, k.first_default_mi AS old, k.cohort_month
       FROM analytics_loans k
      WHERE k.organization_id = $1 AND k.loan_id IN (${scope}) AND (k.first_default_mi IS NULL OR k.first_default_mi >= $2::int)
+  ), found AS (
+    SELECT e.loan_id, min(e.mi) AS mi FROM loan_month_ends e JOIN cand c ON c.loan_id = e.loan_id
+     WHERE e.organization_id = $1 AND e.mi >= $2::int AND e.mi >= c.cohort_month AND ${inDefaultSql('e')}
+     GROUP BY e.loan_id
+  ), cand_new AS (
+    SELECT c.loan_id, c.old, f.mi AS new FROM cand c LEFT JOIN found f USING (loan_id)
   ), moved AS (
-    UPDATE analytics_loans k SET first_default_mi = c.new FROM cand c
+    UPDATE analytics_loans k SET first_default_mi = c.new FROM cand_new c
      WHERE k.organization_id = $1 AND k.loan_id = c.loan_id AND c.old IS DISTINCT FROM c.new
     RETURNING k.portfolio_id, k.cohort_month, k.loan_principal, c.old, c.new
   )

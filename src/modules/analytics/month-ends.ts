@@ -1,8 +1,9 @@
 import type { Sql } from '../../database/sql';
+import { inDefaultSql } from '../snapshots/snapshot-sql';
 import { monthIndex } from './loan-month';
 import {
   APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, MOVED_SQL,
-  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_MONTH_SQL,
+  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_CHANGED_SQL, RUN_UPSERT_SQL, runChangedContributions,
 } from './month-end-sql';
 
 /**
@@ -17,6 +18,9 @@ import {
 export type Exec = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 
 export const managerExec = (m: Sql): Exec => (sql, params) => m.rows(sql, params);
+
+/** Above this many changed month-ends the run's statements hash-join instead of probing. */
+const BULK_CHANGES = 250_000;
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('analytics.' || $1, 0))`;
 
@@ -66,6 +70,8 @@ async function syncMembership(x: Exec, org: string): Promise<void> {
 /** Locks, then builds the organization if it never was (true) or applies flagged membership changes (false). */
 async function prepare(x: Exec, org: string): Promise<boolean> {
   await x(LOCK, [org]);
+  // Compiling these plans takes longer than running them (this transaction only).
+  await x(`SET LOCAL jit = off`);
   const st = await state(x, org);
   if (!st.built) {
     await buildMonthEnds(x, org);
@@ -82,18 +88,33 @@ export async function ensureMonthEnds(x: Exec, org: string): Promise<void> {
   await prepare(x, org);
 }
 
-/** After the daily run wrote `date`'s loan snapshots (in the same transaction). */
+/**
+ * After the daily run wrote `date`'s loan snapshots (in the same transaction): the loans whose
+ * month-end changed have their contributions subtracted, their rows rewritten and added again,
+ * so a quiet day costs what its changes cost, plus one pass over today's snapshots.
+ */
 export async function afterRun(x: Exec, org: string, date: string): Promise<void> {
   if (await prepare(x, org)) return;
   const mi = monthIndex(date);
-  await x(RUN_MONTH_SQL, [org, date, mi]);
-  await x(DERIVE_SQL, [org]);
-  // Only loans in default at M, or whose first default was M, can have a first default that moved.
-  const scope = `SELECT loan_id FROM loan_month_ends WHERE organization_id = $1 AND mi = $2::int AND (status IN ('defaulted', 'charged_off') OR days_past_due >= 120)
-    UNION SELECT loan_id FROM analytics_loans WHERE organization_id = $1 AND first_default_mi = $2::int`;
-  await x(firstDefaultsFromSql(scope), [org, mi]);
-  await each(x, RECOUNT_MONTHS_SQL, [org, [mi]]);
+  // Today's partition has no statistics yet (it was written in this transaction, and only its
+  // owner may ANALYZE it): a nested loop over "27 rows" would probe a million times.
+  await x(`SET LOCAL enable_nestloop = off`);
+  await x(RUN_CHANGED_SQL, [org, date, mi]);
+  await x(`SET LOCAL enable_nestloop = on`);
+  await x(`ANALYZE analytics_changed`);
+  const [{ n }] = (await x(`SELECT count(*)::int AS n FROM analytics_changed`)) as { n: number }[];
+  if (n > 0) {
+    // Many changes: one pass over months M and M−1 beats as many index probes, cold.
+    if (n > BULK_CHANGES) await x(`SET LOCAL enable_nestloop = off`);
+    // Every path derives the rows it marks before it commits, so no other row of M is stale here.
+    await each(x, [...runChangedContributions(-1), RUN_UPSERT_SQL, ...runChangedContributions(1)], [org, mi]);
+    // A first default can only have moved for a loan now in default at M, or whose first default was M.
+    await x(firstDefaultsFromSql(`SELECT loan_id FROM analytics_changed c WHERE ${inDefaultSql('c')}
+      UNION SELECT loan_id FROM analytics_loans WHERE organization_id = $1 AND first_default_mi = $2::int`), [org, mi]);
+    await x(`SET LOCAL enable_nestloop = on`);
+  }
   await each(x, DROP_EMPTY_SQL, [org]);
+  await x(`DROP TABLE analytics_changed`);
 }
 
 /**
