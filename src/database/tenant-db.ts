@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { isUuid } from '../common/auth/credentials';
+import { isUuid } from '../common/ids/uuid';
 import { requestContext } from '../common/logging/logger';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { Sql } from './sql';

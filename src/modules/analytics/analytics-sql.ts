@@ -1,4 +1,4 @@
-import { bucketSql, inDefaultSql } from '../snapshots/snapshot-sql';
+import { bucketSql, inDefaultSql } from '../loans/loan-states';
 import { scheduledPrincipalSql } from './scheduled-principal-sql';
 
 /**

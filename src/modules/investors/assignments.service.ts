@@ -4,7 +4,7 @@ import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
 import { Big, formatMoney } from '../../common/money/decimal';
-import { todayUtc } from '../../common/money/validators';
+import { todayUtc } from '../../common/time/today';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';

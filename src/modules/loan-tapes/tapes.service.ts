@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { conflict, DomainError, notFound, serviceUnavailable, unprocessable } from '../../common/errors/domain-error';
-import { todayUtc } from '../../common/money/validators';
+import { todayUtc } from '../../common/time/today';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';

@@ -4,7 +4,7 @@ import { badRequest } from '../../common/errors/domain-error';
 import { IsIsoDate } from '../../common/money/validators';
 import { AnyOf } from '../../common/pagination/list-filter';
 import { CursorPageQuery, toBool } from '../../common/pagination/pagination';
-import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from './loan.view';
+import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from './loan-states';
 
 /** The `/loans` filters; `/portfolios/{id}/loans` takes the same query. */
 export class LoanListQuery extends CursorPageQuery {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit, changedFields } from '../../common/audit/audit';
 import type { Actor } from '../../common/auth/actor';
-import { isUuid } from '../../common/auth/credentials';
+import { isUuid } from '../../common/ids/uuid';
 import { conflict, notFound, unprocessable } from '../../common/errors/domain-error';
 import { Big } from '../../common/money/decimal';
 import { cursorPageOf, decodeCursor, offsetOf, Page, pageOf } from '../../common/pagination/pagination';

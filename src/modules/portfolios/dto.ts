@@ -20,8 +20,8 @@ import {
 import { IsIsoDate, IsRate } from '../../common/money/validators';
 import { PageQuery, toBool } from '../../common/pagination/pagination';
 import { AnyOf } from '../../common/pagination/list-filter';
+import { LOAN_STATUSES } from '../loans/loan-states';
 
-const LOAN_STATUSES = ['active', 'defaulted', 'charged_off', 'paid_off'];
 /** Far beyond any real delinquency (274 years), and well inside the Postgres int the SQL casts to. */
 export const MAX_DAYS_PAST_DUE = 100_000;
 
@@ -32,7 +32,7 @@ export class CriteriaDto {
   @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO-4217 code such as USD' }) currency?: string;
   @IsOptional() @IsRate({ min: '0', maxExclusive: '1' }) min_interest_rate?: string;
   @IsOptional() @IsRate({ min: '0', maxExclusive: '1' }) max_interest_rate?: string;
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(4) @ArrayUnique() @IsIn(LOAN_STATUSES, { each: true }) statuses?: string[];
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(LOAN_STATUSES.length) @ArrayUnique() @IsIn(LOAN_STATUSES, { each: true }) statuses?: string[];
   @IsOptional() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) max_days_past_due?: number;
 }
 

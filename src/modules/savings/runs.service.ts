@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { escapeLiteral } from 'pg';
 import { Actor, systemActor } from '../../common/auth/actor';
-import { isUuid } from '../../common/auth/credentials';
+import { isUuid } from '../../common/ids/uuid';
+import { todayUtc } from '../../common/time/today';
 import { recordAudit } from '../../common/audit/audit';
 import { JobProducer } from '../../jobs/job-producer';
 import { Sql } from '../../database/sql';
@@ -162,4 +163,3 @@ export class SavingsRunsService {
   }
 }
 
-const todayUtc = (): string => new Date().toISOString().slice(0, 10);

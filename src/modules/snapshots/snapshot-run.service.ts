@@ -4,7 +4,7 @@ import type { Actor } from '../../common/auth/actor';
 import { systemActor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { unprocessable } from '../../common/errors/domain-error';
-import { todayUtc } from '../../common/money/validators';
+import { todayUtc } from '../../common/time/today';
 import { TenantDb } from '../../database/tenant-db';
 import { JobProducer } from '../../jobs/job-producer';
 import { percentOf, ReportProgress, uuidRanges } from '../../jobs/progress';

@@ -1,6 +1,6 @@
 import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
-import { todayUtc } from '../../common/money/validators';
+import { todayUtc } from '../../common/time/today';
 import { JobProducer } from '../../jobs/job-producer';
 import { JobData, QUEUES } from '../../jobs/queues';
 import { TrackedWorker } from '../../jobs/tenant-worker';

@@ -4,7 +4,7 @@ import { formatMoney, formatRate } from '../../common/money/decimal';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { METRIC_EXPRS } from './snapshot-sql';
-import { todayUtc } from '../../common/money/validators';
+import { todayUtc } from '../../common/time/today';
 import { div, loanMonthsCte, RATE_SELECT } from '../analytics/analytics-sql';
 import { monthIndex, monthLabel } from '../analytics/loan-month';
 import { MIN_ORIGINATION_DATE } from '../loans/loan.dto';

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { recordAudit } from '../../../common/audit/audit';
 import type { Actor } from '../../../common/auth/actor';
 import type { FieldError } from '../../../common/errors/domain-error';
-import { todayUtc } from '../../../common/money/validators';
+import { todayUtc } from '../../../common/time/today';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { Sql } from '../../../database/sql';
 import { TenantDb } from '../../../database/tenant-db';
@@ -11,7 +11,8 @@ import { JobProducer } from '../../../jobs/job-producer';
 import { CsvImportRunner, rejected, rejectLossRule, rejectRepeats } from '../../loans/import/csv-import';
 import { MAX_IMPORT_ERRORS } from '../../loans/import/csv-to-copy';
 import type { Spooled } from '../../loans/import/spool';
-import { bucketSql, LOAN_SNAPSHOT_COLUMNS, RECORD_OBSERVED } from '../snapshot-sql';
+import { bucketSql } from '../../loans/loan-states';
+import { LOAN_SNAPSHOT_COLUMNS, RECORD_OBSERVED } from '../snapshot-sql';
 import { HISTORY_IMPORT } from './history-columns';
 
 const STAGE = 'history_import_stage';
