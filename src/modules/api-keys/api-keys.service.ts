@@ -4,8 +4,10 @@ import type { Actor, Role } from '../../common/auth/actor';
 import { newApiKey } from '../../common/auth/credentials';
 import { recordAudit } from '../../common/audit/audit';
 import { notFound } from '../../common/errors/domain-error';
-import { offsetOf, pageOf, PageQuery } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
+import { PageQuery } from '../../common/pagination/pagination';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 
 const COLUMNS = `id, name, role, key_prefix, created_by, created_at, revoked_at`;
 
@@ -27,14 +29,9 @@ export class ApiKeysService {
   }
 
   list(actor: Actor, q: PageQuery, req: FastifyRequest) {
-    return this.db.run(actor.org, async (m) => {
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM api_keys`);
-      const rows = await m.rows(
-        `SELECT ${COLUMNS} FROM api_keys ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
-        [q.page_size, offsetOf(q)],
-      );
-      return pageOf(req, q, count, rows);
-    });
+    // No organization condition: row-level security already shows only the caller's keys.
+    const list = { columns: COLUMNS, from: 'api_keys', where: new Where(), orderBy: 'created_at DESC, id' };
+    return this.db.run(actor.org, (m) => listPage(m, req, q, list, (r: Record<string, unknown>) => r));
   }
 
   revoke(actor: Actor, id: string) {

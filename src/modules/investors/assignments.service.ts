@@ -5,10 +5,11 @@ import { changedFields, recordAudit } from '../../common/audit/audit';
 import { conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
 import { Big, formatMoney } from '../../common/money/decimal';
 import { todayUtc } from '../../common/time/today';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './dto';
 import { InvestorsService } from './investors.service';
 import { differing } from './patch';
@@ -61,16 +62,10 @@ export class AssignmentsService {
   list(actor: Actor, investorId: string, q: AssignmentQuery, req: FastifyRequest) {
     return this.db.run(actor.org, async (m) => {
       await this.investors.require(m, investorId);
-      const params: unknown[] = [actor.org, investorId];
-      const where = ['organization_id = $1', 'investor_id = $2'];
-      if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
-      if (q.loan_id) where.push(`loan_id = $${params.push(q.loan_id)}`);
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_assignments WHERE ${where.join(' AND ')}`, params);
-      const page = await m.rows<AssignmentRow>(`SELECT ${ASSIGNMENT_COLUMNS} FROM loan_assignments WHERE ${where.join(' AND ')}
-          ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, q.page_size, offsetOf(q)],
-      );
-      return pageOf(req, q, count, page.map(assignmentView));
+      const where = new Where().and`organization_id = ${actor.org}`.and`investor_id = ${investorId}`;
+      if (q.status) where.and`status = ANY(${q.status})`;
+      if (q.loan_id) where.and`loan_id = ${q.loan_id}`;
+      return listPage(m, req, q, { columns: ASSIGNMENT_COLUMNS, from: 'loan_assignments', where, orderBy: 'created_at, id' }, assignmentView);
     });
   }
 

@@ -5,10 +5,11 @@ import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { FieldCipher, last4 } from '../../common/crypto/field-cipher';
 import { badRequest, notFound, unprocessable } from '../../common/errors/domain-error';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { BankDetails, BankField, checkBankDetails, InstrumentType } from './bank-details';
 import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './dto';
 import { InvestorsService } from './investors.service';
@@ -68,16 +69,10 @@ export class InstrumentsService {
   list(actor: Actor, investorId: string, q: InstrumentQuery, req: FastifyRequest) {
     return this.db.run(actor.org, async (m) => {
       await this.investors.require(m, investorId);
-      const params: unknown[] = [actor.org, investorId];
-      const where = ['organization_id = $1', 'investor_id = $2'];
-      if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
-      if (q.currency) where.push(`currency = $${params.push(q.currency.toUpperCase())}`);
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM settlement_instruments WHERE ${where.join(' AND ')}`, params);
-      const page = await m.rows<InstrumentRow>(`SELECT ${INSTRUMENT_COLUMNS} FROM settlement_instruments WHERE ${where.join(' AND ')}
-          ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, q.page_size, offsetOf(q)],
-      );
-      return pageOf(req, q, count, page.map(instrumentView));
+      const where = new Where().and`organization_id = ${actor.org}`.and`investor_id = ${investorId}`;
+      if (q.status) where.and`status = ANY(${q.status})`;
+      if (q.currency) where.and`currency = ${q.currency.toUpperCase()}`;
+      return listPage(m, req, q, { columns: INSTRUMENT_COLUMNS, from: 'settlement_instruments', where, orderBy: 'created_at, id' }, instrumentView);
     });
   }
 

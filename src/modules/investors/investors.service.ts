@@ -3,10 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { notFound } from '../../common/errors/domain-error';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import type { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './dto';
 import { differing } from './patch';
 import { INVESTOR_COLUMNS, InvestorRow, investorView } from './views';
@@ -48,17 +49,10 @@ export class InvestorsService {
 
   list(actor: Actor, q: InvestorQuery, req: FastifyRequest) {
     return this.db.run(actor.org, async (m) => {
-      const params: unknown[] = [actor.org];
-      const where = ['organization_id = $1'];
-      for (const [col, val] of [['status', q.status], ['investor_type', q.investor_type]] as const) {
-        if (val !== undefined) where.push(`${col} = ANY($${params.push(val)})`);
-      }
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM investors WHERE ${where.join(' AND ')}`, params);
-      const page = await m.rows<InvestorRow>(`SELECT ${INVESTOR_COLUMNS} FROM investors WHERE ${where.join(' AND ')}
-          ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, q.page_size, offsetOf(q)],
-      );
-      return pageOf(req, q, count, page.map(investorView));
+      const where = new Where().and`organization_id = ${actor.org}`;
+      if (q.status !== undefined) where.and`status = ANY(${q.status})`;
+      if (q.investor_type !== undefined) where.and`investor_type = ANY(${q.investor_type})`;
+      return listPage(m, req, q, { columns: INVESTOR_COLUMNS, from: 'investors', where, orderBy: 'created_at DESC, id' }, investorView);
     });
   }
 

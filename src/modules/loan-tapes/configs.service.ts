@@ -3,10 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { badRequest, FieldError, missingReference, notFound } from '../../common/errors/domain-error';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { CreateTapeConfigDto, ListConfigsQuery, UpdateTapeConfigDto } from './dto';
 import { COLUMN_NAMES, columnListProblems } from './tape-columns';
 import { DEFAULT_SCHEDULE_HOUR } from './tape-rules';
@@ -38,20 +39,10 @@ export class TapeConfigsService {
   ) {}
 
   list(actor: Actor, q: ListConfigsQuery, req: FastifyRequest) {
-    const params: unknown[] = [actor.org];
-    let where = 'organization_id = $1';
-    if (q.is_active !== undefined) {
-      params.push(q.is_active);
-      where += ` AND is_active = $2`;
-    }
-    return this.db.run(actor.org, async (m) => {
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_tape_configs WHERE ${where}`, params);
-      const found = await m.rows<ConfigRow>(`SELECT ${CONFIG_COLUMNS} FROM loan_tape_configs WHERE ${where}
-          ORDER BY created_at DESC, id LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
-        params,
-      );
-      return pageOf(req, q, count, found.map(configView));
-    });
+    const where = new Where().and`organization_id = ${actor.org}`;
+    if (q.is_active !== undefined) where.and`is_active = ${q.is_active}`;
+    const list = { columns: CONFIG_COLUMNS, from: 'loan_tape_configs', where, orderBy: 'created_at DESC, id' };
+    return this.db.run(actor.org, (m) => listPage(m, req, q, list, configView));
   }
 
   get(actor: Actor, id: string) {

@@ -6,9 +6,10 @@ import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { conflict, DomainError, notFound, serviceUnavailable, unprocessable } from '../../common/errors/domain-error';
 import { todayUtc } from '../../common/time/today';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
 import { TapeConfigsService } from './configs.service';
@@ -131,19 +132,11 @@ export class TapesService {
   }
 
   list(actor: Actor, q: ListTapesQuery, req: FastifyRequest) {
-    const params: unknown[] = [actor.org];
-    const where = ['organization_id = $1'];
-    if (q.config_id) where.push(`config_id = $${params.push(q.config_id)}`);
-    if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
-    const clause = where.join(' AND ');
-    return this.db.run(actor.org, async (m) => {
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_tapes WHERE ${clause}`, params);
-      const found = await m.rows<TapeRow>(`SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE ${clause}
-          ORDER BY created_at DESC, id DESC LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
-        params,
-      );
-      return pageOf(req, q, count, found.map(tapeView));
-    });
+    const where = new Where().and`organization_id = ${actor.org}`;
+    if (q.config_id) where.and`config_id = ${q.config_id}`;
+    if (q.status) where.and`status = ANY(${q.status})`;
+    const list = { columns: TAPE_COLUMNS_SQL, from: 'loan_tapes', where, orderBy: 'created_at DESC, id DESC' };
+    return this.db.run(actor.org, (m) => listPage(m, req, q, list, tapeView));
   }
 
   get(actor: Actor, id: string) {

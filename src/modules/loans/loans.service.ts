@@ -5,12 +5,13 @@ import type { Actor } from '../../common/auth/actor';
 import { isUuid } from '../../common/ids/uuid';
 import { conflict, notFound, unprocessable } from '../../common/errors/domain-error';
 import { Big } from '../../common/money/decimal';
-import { cursorPageOf, decodeCursor, offsetOf, Page, pageOf } from '../../common/pagination/pagination';
+import { keysetPage, listPage } from '../../common/pagination/list-page';
+import { decodeCursor, Page } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
-import { buildLoanFilters, LoanListQuery } from './loan-filters';
+import { LoanListQuery, loanFilters } from './loan-filters';
 import { lossViolations, paidOffViolations } from './loan-rules';
 import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loan.view';
 
@@ -41,33 +42,22 @@ export class LoansService {
 
   /** Same, inside a caller's transaction (e.g. after it has checked the portfolio exists). */
   async listIn(m: Sql, org: string, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}) {
-    const { conditions, params } = buildLoanFilters(org, q, opts);
+    const where = loanFilters(org, q, opts);
+    const list = { columns: LOAN_COLUMNS, from: 'loans', where, orderBy: 'loan_number' };
     if (q.cursor !== undefined) {
       // Keyset on loan_number (unique per organization, indexed with it): every page costs the same.
       if (q.cursor !== '') {
         const [after] = decodeCursor(q.cursor, [(v) => typeof v === 'string']);
-        params.push(after);
-        conditions.push(`loan_number > $${params.length}`);
+        where.and`loan_number > ${after}`;
       }
-      params.push(q.page_size + 1);
-      const found = await m.rows<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${conditions.join(' AND ')} ORDER BY loan_number LIMIT $${params.length}`,
-        params,
-      );
-      const page = found.slice(0, q.page_size);
-      const nextKey = found.length > q.page_size ? [page[page.length - 1].loan_number] : null;
-      return cursorPageOf(req, q, page.map(loanView), nextKey);
+      return keysetPage(m, req, q, list, loanView, (last: LoanRow) => [last.loan_number]);
     }
-    const where = conditions.join(' AND ');
     // A portfolio's loans, unfiltered: its kept loan_count answers without counting every row.
-    const wholePortfolio = conditions.length === 2 && (opts.portfolioId ?? q.portfolio_id) !== undefined;
+    const wholePortfolio = where.size === 2 && (opts.portfolioId ?? q.portfolio_id) !== undefined;
     const countSql = wholePortfolio
       ? `SELECT coalesce((SELECT loan_count FROM portfolios WHERE organization_id = $1 AND id = $2), 0)::int AS count`
-      : `SELECT count(*)::int AS count FROM loans WHERE ${where}`;
-    const [{ count }] = await m.rows<{ count: number }>(countSql, params);
-    const found = await m.rows<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY loan_number LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, q.page_size, offsetOf(q)],
-    );
-    return pageOf(req, q, count, found.map(loanView));
+      : undefined;
+    return listPage(m, req, q, { ...list, countSql }, loanView);
   }
 
   get(actor: Actor, id: string): Promise<LoanView> {

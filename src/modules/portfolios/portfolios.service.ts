@@ -3,11 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { badRequest, conflict, notFound } from '../../common/errors/domain-error';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { LoanListQuery } from '../loans/loan-filters';
 import { LoansService } from '../loans/loans.service';
 import { Criteria, hasCriteria } from './criteria';
@@ -46,27 +47,12 @@ export class PortfoliosService {
   ) {}
 
   list(actor: Actor, q: ListPortfoliosQuery, req: FastifyRequest) {
-    const where = ['organization_id = $1'];
-    const params: unknown[] = [actor.org];
-    if (q.status) {
-      params.push(q.status);
-      where.push(`status = ANY($${params.length})`);
-    } else if (!q.include_archived) {
-      where.push(`status <> 'archived'`);
-    }
-    if (q.portfolio_type) {
-      params.push(q.portfolio_type);
-      where.push(`portfolio_type = ANY($${params.length})`);
-    }
-    const clause = where.join(' AND ');
-    return this.db.read(actor.org, async (m) => {
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM portfolios WHERE ${clause}`, params);
-      const found = await m.rows<PortfolioRow>(`SELECT ${PORTFOLIO_COLUMNS} FROM portfolios WHERE ${clause}
-          ORDER BY created_at DESC, id LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
-        params,
-      );
-      return pageOf(req, q, count, found.map(portfolioView));
-    });
+    const where = new Where().and`organization_id = ${actor.org}`;
+    if (q.status) where.and`status = ANY(${q.status})`;
+    else if (!q.include_archived) where.and`status <> 'archived'`;
+    if (q.portfolio_type) where.and`portfolio_type = ANY(${q.portfolio_type})`;
+    const list = { columns: PORTFOLIO_COLUMNS, from: 'portfolios', where, orderBy: 'created_at DESC, id' };
+    return this.db.read(actor.org, (m) => listPage(m, req, q, list, portfolioView));
   }
 
   get(actor: Actor, id: string): Promise<PortfolioView> {

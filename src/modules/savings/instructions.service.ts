@@ -3,8 +3,10 @@ import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { badRequest, conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
 import { Big } from '../../common/money/decimal';
+import { countedRows } from '../../common/pagination/list-page';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { decimalText } from './dto/decimal-input';
 import type { CloseAccountInstructionDto, DepositInstructionDto, InstructionBase, WithdrawalInstructionDto } from './dto/instruction.dto';
 import { InstructionListQuery, pageCountOf } from './dto/paging.dto';
@@ -284,20 +286,21 @@ export class SavingsInstructionsService {
         if (!c) throw notFound('Client', q.clientReference);
         clientId = c.id;
       }
-      const params = [actor.org, clientId, q.status ? STATUS_OF[q.status] : null];
-      const where = `i.organization_id = $1 AND ($2::bigint IS NULL OR i.client_id = $2) AND ($3::text IS NULL OR i.status = $3)`;
-      const [{ total }] = await m.rows<{ total: number }>(`SELECT count(*)::int AS total FROM savings_instructions i WHERE ${where}`, params);
-      const found = await m.rows<InstructionRow>(`SELECT i.instruction_reference, i.pending_batch_item_id, i.kind, i.status, i.reason, c.client_reference, i.currency_code,
-                ${instructionAmountSql} AS amount, i.account_id, i.product_id, i.product_version,
-                ${utcText('i.date_added')} AS date_added, ${utcText('i.date_to_be_actioned')} AS date_to_be_actioned,
-                ${utcText('i.processed_at')} AS processed_at, i.interest_paid::text
-           FROM savings_instructions i
-           JOIN savings_clients c ON c.organization_id = i.organization_id AND c.id = i.client_id
-          WHERE ${where}
-          ORDER BY i.id DESC LIMIT $4 OFFSET $5`,
-        [...params, q.PageSize, (q.PageNumber - 1) * q.PageSize],
-      );
-      return { instructions: found.map(instructionView), pageNumber: q.PageNumber, pageCount: pageCountOf(total, q.PageSize) };
+      const where = new Where().and`i.organization_id = ${actor.org}`;
+      if (clientId !== null) where.and`i.client_id = ${clientId}`;
+      if (q.status) where.and`i.status = ${STATUS_OF[q.status]}`;
+      const list = {
+        columns: `i.instruction_reference, i.pending_batch_item_id, i.kind, i.status, i.reason, c.client_reference, i.currency_code,
+          ${instructionAmountSql} AS amount, i.account_id, i.product_id, i.product_version,
+          ${utcText('i.date_added')} AS date_added, ${utcText('i.date_to_be_actioned')} AS date_to_be_actioned,
+          ${utcText('i.processed_at')} AS processed_at, i.interest_paid::text`,
+        from: 'savings_instructions i JOIN savings_clients c ON c.organization_id = i.organization_id AND c.id = i.client_id',
+        countFrom: 'savings_instructions i',
+        where,
+        orderBy: 'i.id DESC',
+      };
+      const { count, rows } = await countedRows<InstructionRow>(m, list, q.PageSize, (q.PageNumber - 1) * q.PageSize);
+      return { instructions: rows.map(instructionView), pageNumber: q.PageNumber, pageCount: pageCountOf(count, q.PageSize) };
     });
   }
 }

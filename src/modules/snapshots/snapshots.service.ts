@@ -4,8 +4,9 @@ import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { badRequest, unprocessable } from '../../common/errors/domain-error';
 import { todayUtc } from '../../common/time/today';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import {
   METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES_SQL,
@@ -28,14 +29,11 @@ export class SnapshotsService {
     assertDateRange(q.date_from, q.date_to);
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
-      const where = `organization_id = $1 AND portfolio_id = $2 AND ($3::date IS NULL OR snapshot_date >= $3) AND ($4::date IS NULL OR snapshot_date <= $4)`;
-      const params = [actor.org, portfolioId, q.date_from ?? null, q.date_to ?? null];
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM portfolio_snapshots WHERE ${where}`, params);
-      const found = await m.rows<PortfolioSnapshotRow>(`SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots WHERE ${where}
-          ORDER BY snapshot_date DESC LIMIT $5 OFFSET $6`,
-        [...params, q.page_size, offsetOf(q)],
-      );
-      return pageOf(req, q, count, found.map(portfolioSnapshotView));
+      const where = new Where().and`organization_id = ${actor.org}`.and`portfolio_id = ${portfolioId}`;
+      if (q.date_from) where.and`snapshot_date >= ${q.date_from}::date`;
+      if (q.date_to) where.and`snapshot_date <= ${q.date_to}::date`;
+      const list = { columns: PORTFOLIO_SNAPSHOT_COLUMNS, from: 'portfolio_snapshots', where, orderBy: 'snapshot_date DESC' };
+      return listPage(m, req, q, list, portfolioSnapshotView);
     });
   }
 
