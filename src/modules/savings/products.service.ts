@@ -113,7 +113,7 @@ export class SavingsProductsService {
 
   get(actor: Actor, id: string) {
     return this.db.run(actor.org, async (m) => {
-      const row = /^\d{1,18}$/.test(id) ? await this.load(m, actor.org, id) : undefined;
+      const row = await this.load(m, actor.org, id);
       if (!row) throw notFound('Product', id);
       return view(row);
     });
@@ -121,7 +121,7 @@ export class SavingsProductsService {
 
   update(actor: Actor, id: string, dto: UpdateProductDto) {
     return this.db.run(actor.org, async (m) => {
-      const row = /^\d{1,18}$/.test(id) ? await this.load(m, actor.org, id, true) : undefined;
+      const row = await this.load(m, actor.org, id, true);
       if (!row) throw notFound('Product', id);
       const before = termsOf(row);
       const after: ProductTerms = {
