@@ -32,7 +32,7 @@ export class CriteriaDto {
   @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO-4217 code such as USD' }) currency?: string;
   @IsOptional() @IsRate({ min: '0', maxExclusive: '1' }) min_interest_rate?: string;
   @IsOptional() @IsRate({ min: '0', maxExclusive: '1' }) max_interest_rate?: string;
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(LOAN_STATUSES.length) @ArrayUnique() @IsIn(LOAN_STATUSES, { each: true }) statuses?: string[];
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(4) @ArrayUnique() @IsIn(LOAN_STATUSES, { each: true }) statuses?: string[];
   @IsOptional() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) max_days_past_due?: number;
 }
 
