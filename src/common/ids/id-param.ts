@@ -1,5 +1,5 @@
 import { PipeTransform } from '@nestjs/common';
-import { notFound } from '../errors/domain-error';
+import { notFound } from '../errors/common.errors';
 import { isUuid } from './uuid';
 
 /**

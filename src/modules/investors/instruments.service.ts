@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { FieldCipher, last4 } from '../../common/crypto/field-cipher';
-import { badRequest, notFound, unprocessable } from '../../common/errors/domain-error';
+import { badRequest, notFound } from '../../common/errors/common.errors';
 import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
@@ -12,6 +12,7 @@ import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import { BankDetails, BankField, checkBankDetails, InstrumentType } from './bank-details';
 import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './dto';
+import { defaultMustBeActive } from './investors.errors';
 import { InvestorsService } from './investors.service';
 import { INSTRUMENT_COLUMNS, InstrumentRow, instrumentView } from './views';
 
@@ -169,8 +170,6 @@ function storedFields(r: InstrumentRow): Set<BankField> {
 
 function assertDefaultActive(isDefault: boolean, status: string) {
   if (isDefault && status !== 'active') {
-    throw unprocessable('default-must-be-active', 'An inactive settlement instrument cannot be the default', [
-      { field: 'is_default', message: 'only an active instrument can be the default' },
-    ]);
+    throw defaultMustBeActive();
   }
 }

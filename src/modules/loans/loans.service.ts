@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit, changedFields } from '../../common/audit/audit';
 import type { Actor } from '../../common/auth/actor';
+import { notFound } from '../../common/errors/common.errors';
 import { isUuid } from '../../common/ids/uuid';
-import { conflict, notFound, unprocessable } from '../../common/errors/domain-error';
 import { Big } from '../../common/money/decimal';
 import { keysetPage, listPage } from '../../common/pagination/list-page';
 import { decodeCursor, Page } from '../../common/pagination/pagination';
@@ -14,14 +14,10 @@ import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
 import { LoanListQuery, loanFilters } from './loan-filters';
 import { lossViolations, paidOffViolations } from './loan-rules';
 import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loan.view';
+import { duplicateLoanNumber, lossRule, paidOffRule } from './loans.errors';
 
 const CREATE_COLUMNS = ['loan_number', ...UPDATABLE_COLUMNS] as const;
 const DECIMAL_COLUMNS = new Set(['original_principal', 'principal_balance', 'interest_rate', 'charged_off_amount', 'recovered_amount']);
-
-const paidOffRule = (fields: ReturnType<typeof paidOffViolations>) =>
-  unprocessable('paid-off-rule', 'A paid_off loan must have principal_balance 0 and days_past_due 0', fields);
-const lossRule = (fields: ReturnType<typeof lossViolations>) =>
-  unprocessable('recovered-exceeds-charged-off', 'recovered_amount must not exceed charged_off_amount', fields);
 
 /** The §3 and §11 business rules of a whole loan (422). */
 function assertLoanRules(l: Parameters<typeof paidOffViolations>[0] & Parameters<typeof lossViolations>[0]): void {
@@ -93,9 +89,7 @@ export class LoansService {
         CREATE_COLUMNS.map((c) => values[c]),
       );
       if (!row) {
-        throw conflict('duplicate-loan-number', `A loan numbered ${dto.loan_number} already exists`, [
-          { field: 'loan_number', message: 'already exists in this organization' },
-        ]);
+        throw duplicateLoanNumber(dto.loan_number);
       }
       const view = loanView(row);
       await recordAudit(m, actor, {

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
+import { missingReference, notFound } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
+import { loansInAnotherPortfolio, loansNotInSource, portfolioDynamic, portfolioNotActive, transferToSelf } from './portfolios.errors';
 import { PortfoliosService } from './portfolios.service';
-
-const preview = (ids: string[]) => ids.slice(0, 100).join(', ');
 
 /** Which loans are in which portfolio. Every change is one set-based statement under row locks. */
 @Injectable()
@@ -20,9 +19,7 @@ export class MembershipService {
     return this.db.run(actor.org, async (m) => {
       const p = await this.portfolios.requireActive(m, portfolioId, 'assign loans');
       if (p.portfolio_type === 'dynamic') {
-        throw conflict('portfolio-dynamic', 'Loans join a dynamic portfolio by its criteria, not by hand', [
-          { field: 'loan_ids', message: 'manual assignment to a dynamic portfolio is not allowed' },
-        ]);
+        throw portfolioDynamic();
       }
       // Lock the loans so a concurrent assignment cannot slip in between the check and the update.
       const found = await m.rows<{ id: string; portfolio_id: string | null }>(`SELECT id, portfolio_id FROM loans WHERE organization_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
@@ -33,9 +30,7 @@ export class MembershipService {
       if (missing.length) throw missingReference('loan_ids', missing);
       const elsewhere = found.filter((r) => r.portfolio_id && r.portfolio_id !== portfolioId).map((r) => r.id);
       if (elsewhere.length) {
-        throw conflict('loan-already-assigned', `${elsewhere.length} loan(s) are already in another portfolio`, [
-          { field: 'loan_ids', message: `already in another portfolio: ${preview(elsewhere)}` },
-        ]);
+        throw loansInAnotherPortfolio(elsewhere);
       }
       const assigned = await m.rows(`UPDATE loans SET portfolio_id = $2, version = version + 1, updated_at = now()
           WHERE organization_id = $1 AND id = ANY($3::uuid[]) AND portfolio_id IS NULL RETURNING id`,
@@ -72,9 +67,7 @@ export class MembershipService {
   transfer(actor: Actor, sourceId: string, targetId: string, loanIds?: string[]): Promise<{ transferred: number }> {
     return this.db.run(actor.org, async (m) => {
       if (sourceId.toLowerCase() === targetId.toLowerCase()) {
-        throw unprocessable('transfer-to-self', 'The target is the source portfolio', [
-          { field: 'target_portfolio_id', message: 'must differ from the source portfolio' },
-        ]);
+        throw transferToSelf();
       }
       // Lock both portfolios in id order so two opposite transfers cannot deadlock.
       const [first, second] = [sourceId, targetId].sort();
@@ -86,14 +79,10 @@ export class MembershipService {
       if (!source) throw notFound('Portfolio', sourceId);
       if (!target) throw missingReference('target_portfolio_id', [targetId]);
       if (source.status !== 'active') {
-        throw conflict('portfolio-not-active', `Cannot transfer: portfolio ${sourceId} is ${source.status}`, [
-          { field: 'status', message: `source portfolio is ${source.status}` },
-        ]);
+        throw portfolioNotActive(sourceId, source.status, 'transfer');
       }
       if (target.status !== 'active') {
-        throw conflict('portfolio-not-active', `Cannot transfer: target portfolio ${targetId} is ${target.status}`, [
-          { field: 'target_portfolio_id', message: `target portfolio is ${target.status}` },
-        ]);
+        throw portfolioNotActive(targetId, target.status, 'transfer-target');
       }
       let moved: unknown[];
       if (loanIds) {
@@ -104,9 +93,7 @@ export class MembershipService {
         const present = new Set(inSource.map((r) => r.id));
         const absent = ids.filter((id) => !present.has(id));
         if (absent.length) {
-          throw unprocessable('loans-not-in-source', `${absent.length} loan(s) are not in the source portfolio`, [
-            { field: 'loan_ids', message: `not in the source portfolio: ${preview(absent)}` },
-          ]);
+          throw loansNotInSource(absent);
         }
         moved = await m.rows(`UPDATE loans SET portfolio_id = $3, version = version + 1, updated_at = now()
             WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND portfolio_id = $4 RETURNING id`,

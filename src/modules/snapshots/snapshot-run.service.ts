@@ -3,12 +3,13 @@ import { APP_CONFIG, AppConfig } from '../../config/env';
 import type { Actor } from '../../common/auth/actor';
 import { systemActor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { unprocessable } from '../../common/errors/domain-error';
 import { todayUtc } from '../../common/time/today';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { JobProducer } from '../../jobs/job-producer';
 import { percentOf, ReportProgress, uuidRanges } from '../../jobs/progress';
 import { LOAN_SNAPSHOT_COLUMNS, LOAN_SNAPSHOT_FROM_LOANS, METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, RECORD_OBSERVED } from './snapshot-sql';
+import { snapshotDateNotToday } from './snapshots.errors';
 
 export interface SnapshotRunResult {
   loan_snapshots: number;
@@ -19,11 +20,6 @@ export interface SnapshotRunResult {
 const MAX_CHUNKS = 20;
 /** The loan phase fills the progress up to here; the portfolio aggregate takes the rest. */
 const LOANS_SHARE = 90;
-
-export const notToday = (date: string, today: string) =>
-  unprocessable('snapshot-date-not-today', `A snapshot run records live state, so it can only be dated today (${today}, UTC)`, [
-    { field: 'snapshot_date', message: `must be today (${today}); got ${date}` },
-  ]);
 
 /** The daily run (§5): every loan's and every active or sold portfolio's snapshot for today. */
 @Injectable()
@@ -37,7 +33,7 @@ export class SnapshotRunService {
   request(actor: Actor, date?: string) {
     const today = todayUtc();
     const snapshotDate = date ?? today;
-    if (snapshotDate !== today) throw notToday(snapshotDate, today);
+    if (snapshotDate !== today) throw snapshotDateNotToday(snapshotDate, today);
     return this.producer.enqueue('snapshots', 'snapshot-run', actor, { snapshotDate }, { dedupKey: snapshotDate });
   }
 
@@ -64,12 +60,14 @@ export class SnapshotRunService {
       let written = 0;
       await progress({ percent: 0, loans_written: 0, loans_total: total, portfolios_done: 0 });
       for (const { lo, hi } of uuidRanges(Math.min(MAX_CHUNKS, Math.max(1, Math.round(total / this.config.durable.snapshotChunkLoans))))) {
-        const params: unknown[] = [org, date];
-        const range = [lo && `id >= $${params.push(lo)}`, hi && `id < $${params.push(hi)}`].filter(Boolean);
+        // $1 the organization, $2 the date (LOAN_SNAPSHOT_FROM_LOANS reads it); the chunk's bounds follow.
+        const where = new Where([org, date]).and`organization_id = $1`;
+        if (lo) where.and`id >= ${lo}`;
+        if (hi) where.and`id < ${hi}`;
         const chunk = await client.query(
           `INSERT INTO loan_snapshots (${LOAN_SNAPSHOT_COLUMNS})
-           SELECT ${LOAN_SNAPSHOT_FROM_LOANS} FROM loans WHERE ${['organization_id = $1', ...range].join(' AND ')}`,
-          params,
+           SELECT ${LOAN_SNAPSHOT_FROM_LOANS} FROM loans WHERE ${where.sql}`,
+          where.params,
         );
         written += chunk.rowCount ?? 0;
         await progress({ percent: percentOf(written, total, 0, LOANS_SHARE), loans_written: written, loans_total: total, portfolios_done: 0 });
