@@ -11,6 +11,7 @@ import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
+import { LoanSnapshotsRepository } from '../snapshots/loan-snapshots.repository';
 import { TapeConfigsService } from './configs.service';
 import { ListTapesQuery } from './dto';
 import { CONTENT_TYPES, tapeFileName } from './tape-rules';
@@ -29,6 +30,7 @@ export class TapesService {
     private readonly configs: TapeConfigsService,
     private readonly producer: JobProducer,
     @Inject(TAPE_STORAGE) private readonly storage: TapeStorage,
+    private readonly snapshots: LoanSnapshotsRepository,
   ) {}
 
   /**
@@ -51,7 +53,7 @@ export class TapesService {
       if (!config.is_active) throw inactive(configId);
       const queued = await this.queuedTape(m, configId, asOf);
       if (queued) return { merged: queued };
-      if (asOf < today && !(await this.hasSnapshots(m, actor.org, asOf))) {
+      if (asOf < today && !(await this.snapshots.existOn(m, actor.org, asOf))) {
         throw unprocessable('no-loan-snapshots', `No loan snapshots exist for ${asOf}; a past tape reads that date's snapshots`, [
           { field: 'as_of_date', message: 'no loan snapshots on this date' },
         ]);
@@ -171,11 +173,6 @@ export class TapesService {
     const row = await m.one<TapeRow>(`SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE id = $1`, [id]);
     if (!row) throw notFound('Loan tape', id);
     return row;
-  }
-
-  private async hasSnapshots(m: Sql, org: string, date: string): Promise<boolean> {
-    const found = await m.one(`SELECT 1 FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2 LIMIT 1`, [org, date]);
-    return Boolean(found);
   }
 
   /** The tape freezes the config's format, columns and scope as they are now. */

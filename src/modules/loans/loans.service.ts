@@ -9,6 +9,7 @@ import { cursorPageOf, decodeCursor, offsetOf, Page, pageOf } from '../../common
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { PortfoliosRepository } from '../portfolios/portfolios.repository';
 import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
 import { buildLoanFilters, LoanListQuery } from './loan-filters';
 import { lossViolations, paidOffViolations } from './loan-rules';
@@ -32,7 +33,10 @@ function assertLoanRules(l: Parameters<typeof paidOffViolations>[0] & Parameters
 
 @Injectable()
 export class LoansService {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly portfolios: PortfoliosRepository,
+  ) {}
 
   /** `GET /loans`, and `GET /portfolios/{id}/loans` with `portfolioId`. */
   list(actor: Actor, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}): Promise<Page<LoanView>> {
@@ -59,11 +63,11 @@ export class LoansService {
     }
     const where = conditions.join(' AND ');
     // A portfolio's loans, unfiltered: its kept loan_count answers without counting every row.
-    const wholePortfolio = conditions.length === 2 && (opts.portfolioId ?? q.portfolio_id) !== undefined;
-    const countSql = wholePortfolio
-      ? `SELECT coalesce((SELECT loan_count FROM portfolios WHERE organization_id = $1 AND id = $2), 0)::int AS count`
-      : `SELECT count(*)::int AS count FROM loans WHERE ${where}`;
-    const [{ count }] = await m.rows<{ count: number }>(countSql, params);
+    const portfolioId = opts.portfolioId ?? q.portfolio_id;
+    const count =
+      conditions.length === 2 && portfolioId !== undefined
+        ? await this.portfolios.loanCount(m, org, portfolioId)
+        : (await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loans WHERE ${where}`, params))[0].count;
     const found = await m.rows<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY loan_number LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.page_size, offsetOf(q)],
     );
