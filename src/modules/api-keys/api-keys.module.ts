@@ -4,5 +4,5 @@ import { ApiKeysService } from './api-keys.service';
 import { ClientCredentialsService } from './client-credentials.service';
 import { TokenController } from './token.controller';
 
-@Module({ controllers: [ApiKeysController, TokenController], providers: [ApiKeysService, ClientCredentialsService], exports: [ApiKeysService] })
+@Module({ controllers: [ApiKeysController, TokenController], providers: [ApiKeysService, ClientCredentialsService] })
 export class ApiKeysModule {}

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
@@ -16,7 +16,6 @@ export interface TapeStorage {
   removeTemporaries(key: string): Promise<void>;
   openReadStream(key: string): Promise<Readable>;
   remove(key: string): Promise<void>;
-  stat(key: string): Promise<{ size: number } | null>;
 }
 
 export const TAPE_STORAGE = Symbol('TAPE_STORAGE');
@@ -81,15 +80,6 @@ export class LocalTapeStorage implements TapeStorage {
       await unlink(this.resolve(key));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
-
-  async stat(key: string): Promise<{ size: number } | null> {
-    try {
-      return { size: (await stat(this.resolve(key))).size };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
     }
   }
 }
