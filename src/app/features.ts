@@ -2,11 +2,9 @@ import { AnalyticsModule } from '../modules/analytics/analytics.module';
 import { JobsWorkersModule } from '../jobs/jobs.workers.module';
 import { ApiKeysModule } from '../modules/api-keys/api-keys.module';
 import { InvestorsModule } from '../modules/investors/investors.module';
-import { InvestorsWorkersModule } from '../modules/investors/investors.workers.module';
 import { LoanTapesModule } from '../modules/loan-tapes/loan-tapes.module';
 import { LoanTapesWorkersModule } from '../modules/loan-tapes/loan-tapes.workers.module';
 import { LoansModule } from '../modules/loans/loans.module';
-import { LoansWorkersModule } from '../modules/loans/loans.workers.module';
 import { PortfoliosModule } from '../modules/portfolios/portfolios.module';
 import { PortfoliosWorkersModule } from '../modules/portfolios/portfolios.workers.module';
 import { SavingsModule } from '../modules/savings/savings.module';
@@ -29,10 +27,8 @@ export const FEATURE_MODULES = [
 /** Worker modules (processors and schedules), loaded only when PROCESS_ROLE runs workers. */
 export const WORKER_MODULES = [
   JobsWorkersModule,
-  LoansWorkersModule,
   PortfoliosWorkersModule,
   SnapshotsWorkersModule,
-  InvestorsWorkersModule,
   LoanTapesWorkersModule,
   SavingsWorkersModule,
 ];

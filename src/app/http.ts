@@ -80,7 +80,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
     const csv = /^(text|application)\/csv/i.test(type) && !CSV_ROUTES.has(route);
     const form = /^application\/x-www-form-urlencoded/i.test(type) && !FORM_ROUTES.has(route);
     if (csv || form) {
-      const p = simple(415, 'unsupported-media-type', 'This endpoint takes application/json', 'Content-Type');
+      const p = simple('unsupported-media-type', 'This endpoint takes application/json', 'Content-Type');
       void reply.status(415).type('application/problem+json').send(p.body);
       return;
     }

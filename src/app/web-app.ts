@@ -25,7 +25,7 @@ export async function registerWebApp(fastify: FastifyInstance, root = WEB_ROOT):
   if (!existsSync(resolve(root, 'index.html'))) {
     // A service built without its dashboard says so instead of a bare 404.
     fastify.get(`${WEB_PREFIX}/*`, (_req, reply) => {
-      const p = simple(404, 'not-found', 'The dashboard is not built: run `npm run build`');
+      const p = simple('not-found', 'The dashboard is not built: run `npm run build`');
       return reply.status(404).type('application/problem+json').send(p.body);
     });
     return;

@@ -58,6 +58,9 @@ const SHAPES: { [Q in QueueName]: Record<JobName<Q>, Shape> } = {
   },
 };
 
+/** The job names a queue carries, at run time (the workers' boot check compares handler maps with them). */
+export const jobNamesOf = (queue: QueueName): string[] => Object.keys(SHAPES[queue]);
+
 function shapeOf(queue: string, name: string): Shape | undefined {
   const jobs = (SHAPES as Record<string, Record<string, Shape>>)[queue];
   return jobs && Object.hasOwn(jobs, name) ? jobs[name] : undefined;

@@ -7,7 +7,7 @@ import type IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Actor, systemActor } from '../common/auth/actor';
 import { IdentityStore } from '../common/auth/identity.store';
-import { serviceUnavailable } from '../common/errors/domain-error';
+import { queueUnavailable } from '../common/errors/common.errors';
 import { sealJob } from './job-payloads';
 import { jobSigningKey } from './job-signature';
 import { TenantDb } from '../database/tenant-db';
@@ -26,8 +26,6 @@ export interface EnqueuedJob {
 
 /** A job recorded in Postgres (inside the caller's transaction) and not yet added to Redis. */
 export type RecordedJob = JobSpec & { org: string; requestId?: string };
-
-const unavailable = () => serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
 
 /**
  * Adds and reads jobs through queues on the fail-fast producer connection, so a request
@@ -70,7 +68,7 @@ export class JobProducer implements OnModuleDestroy {
 
   /** Job submissions answer 503 at once while Redis is away, before anything is written. */
   assertReady(): void {
-    if (!this.redisReady) throw unavailable();
+    if (!this.redisReady) throw queueUnavailable();
   }
 
   /**
@@ -123,7 +121,7 @@ export class JobProducer implements OnModuleDestroy {
     } catch (err) {
       this.logger.warn({ job_id: opts.jobId, queue, name, err: (err as Error).message, kept: keepOnFailure }, 'enqueue failed');
       if (!keepOnFailure) await this.requests.forget(job.org, opts.jobId).catch(() => undefined);
-      throw unavailable();
+      throw queueUnavailable();
     }
   }
 

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/env';
 import { JobProducer } from './job-producer';
 import { JobOutcome, JobRequests, JobSpec } from './job-requests';
 import { PRODUCER_REDIS } from './redis.module';
-import { onFinalOutcome, runningHere } from './tenant-worker';
+import { onFinalOutcome, runningHere } from './job-worker';
 
 /** Pending records read per page: one SQL read and one Redis pipeline each. */
 const PAGE = 500;

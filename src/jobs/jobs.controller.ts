@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Job } from 'bullmq';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor } from '../common/auth/decorators';
-import { notFound, serviceUnavailable } from '../common/errors/domain-error';
+import { notFound, queueUnavailable } from '../common/errors/common.errors';
 import { JobProducer } from './job-producer';
 import { JobRequestRow, JobRequests } from './job-requests';
 import { JobResponse } from './jobs.responses';
@@ -31,7 +31,7 @@ export class JobsController {
     // Redis is down, lost the job, or removed it long after it finished: the durable record answers.
     const recorded = await this.requests.find(actor.org, id);
     if (recorded) return recordView(recorded);
-    if (!this.producer.redisReady) throw serviceUnavailable('The job queue (Redis) is unavailable; try again shortly');
+    if (!this.producer.redisReady) throw queueUnavailable();
     throw notFound('Job', id);
   }
 

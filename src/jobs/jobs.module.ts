@@ -26,6 +26,8 @@ import { workerRedisOptions } from './redis';
         prefix: config.queuePrefix,
         defaultJobOptions: jobDefaults(config),
       }),
+      // WorkerBoot starts the workers once it has checked every queue has its handlers.
+      extraOptions: { manualRegistration: true },
     }),
     // Workers and the dashboard use these queues (blocking connections that retry forever).
     // Producers do not: JobProducer adds through its own fail-fast connection.

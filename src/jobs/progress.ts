@@ -1,3 +1,5 @@
+import type { Job } from 'bullmq';
+
 /** What a long job reports to `/jobs/{id}`: `percent` 0–100 plus counts (rows written, …). */
 export type Progress = { percent: number } & Record<string, number>;
 
@@ -18,3 +20,6 @@ export function uuidRanges(count: number): { lo: string | null; hi: string | nul
   const bound = (i: number) => `${Math.floor(i * step).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`;
   return Array.from({ length: count }, (_v, i) => ({ lo: i === 0 ? null : bound(i), hi: i === count - 1 ? null : bound(i + 1) }));
 }
+
+/** A job's progress reporter: a progress write Redis refuses must not fail the work itself. */
+export const progressOf = (job: Job): ReportProgress => (p) => job.updateProgress(p).catch(() => undefined);

@@ -6,7 +6,7 @@ import { JobProducer } from './job-producer';
 import type { QueueName } from './queues';
 import { PRODUCER_REDIS } from './redis.module';
 import { ScheduleRuns } from './schedule-runs';
-import { onFinalOutcome } from './tenant-worker';
+import { onFinalOutcome } from './job-worker';
 
 export interface ScheduleDef {
   id: string;

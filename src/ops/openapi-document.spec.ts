@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sortKeys } from './openapi-cli';
 import { idDescription } from './openapi-parameters';
+import { problemTypes } from './problem-types';
 
 type Op = {
   summary?: string;
@@ -11,6 +12,8 @@ type Op = {
 };
 const doc = JSON.parse(readFileSync(resolve(__dirname, '../../openapi.json'), 'utf8')) as {
   servers: unknown[];
+  'x-problem-types': unknown[];
+  components: { responses: Record<string, { 'x-problem-types'?: string[] }> };
   paths: Record<string, Record<string, Op>>;
 };
 const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
@@ -76,6 +79,12 @@ describe('openapi.json', () => {
     expect(Object.keys(ok('/loans', 'get', '200'))).toEqual([]);
     const posts = ops.filter((o) => o.method === 'post');
     expect(posts.filter((o) => !(o.op.parameters ?? []).some((p) => p.name === 'Idempotency-Key')).map(where)).toEqual([]);
+  });
+
+  it('lists every problem type of the error catalogs, and each shared problem answer those of its status', () => {
+    expect(doc['x-problem-types']).toEqual(problemTypes());
+    expect(doc.components.responses.Conflict['x-problem-types']).toContain('https://portfolio-service.dev/problems/portfolio-not-active');
+    expect(doc.components.responses.PreconditionFailed['x-problem-types']).toEqual(['https://portfolio-service.dev/problems/version-mismatch']);
   });
 
   it('documents the tape download with its three media types', () => {

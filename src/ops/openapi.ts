@@ -5,6 +5,7 @@ import type { OperationObject, ParameterObject, ResponseObject } from '@nestjs/s
 import { PUBLIC_EXTENSION } from '../common/auth/decorators';
 import { idDescription, PARAMETER_DOCS } from './openapi-parameters';
 import { applyValidatorSchemas } from './openapi-validators';
+import { problemTypes } from './problem-types';
 
 const PROBLEM = {
   type: 'object',
@@ -60,12 +61,20 @@ function operations(doc: OpenAPIObject): { path: string; method: string; op: Ope
  * as the auth guard reads it there only.
  */
 function addProblemsAndSecurity(doc: OpenAPIObject): void {
+  const types = problemTypes();
+  // Each shared answer names the problem types of its status; the whole list, with each
+  // type's owner, is the document's `x-problem-types` (built from the error catalogs).
   const responses = Object.fromEntries(
-    Object.values(ERRORS).map(([name, description]) => [
+    Object.entries(ERRORS).map(([status, [name, description]]) => [
       name,
-      { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      {
+        description,
+        'x-problem-types': types.filter((t) => String(t.status) === status).map((t) => t.type),
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
     ]),
   );
+  (doc as OpenAPIObject & Record<string, unknown>)['x-problem-types'] = types;
   doc.components = {
     ...doc.components,
     schemas: { ...(doc.components?.schemas ?? {}), Problem: PROBLEM },
@@ -145,7 +154,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('Portfolio Service')
     .setDescription(
       'Loan portfolios, snapshots, vintages, investors, loan tapes and a Flagstone-style savings view. ' +
-        'Errors are RFC 9457 application/problem+json. Loan-side money is a decimal string with two decimals; ' +
+        'Errors are RFC 9457 application/problem+json; `x-problem-types` lists every problem type with its status. Loan-side money is a decimal string with two decimals; ' +
         'rates are decimal-fraction strings. Every POST accepts Idempotency-Key; mutable resources carry an ' +
         'integer version sent as ETag and honour If-Match.',
     )

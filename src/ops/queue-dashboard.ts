@@ -6,6 +6,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual, createHash } from 'node:crypto';
+import type { CommonErrorCode } from '../common/errors/common.errors';
 import { simple } from '../common/errors/problem';
 import type { AppConfig } from '../config/env';
 import { QUEUE_NAMES } from '../jobs/queues';
@@ -35,9 +36,9 @@ const WRITE_ROUTES = new Set(
   ].map((r) => r.replace(' /', ` ${BASE}/`)),
 );
 
-function send(reply: FastifyReply, status: number, code: string, detail: string) {
-  const p = simple(status, code, detail);
-  return reply.status(status).type('application/problem+json').send(p.body);
+function send(reply: FastifyReply, code: CommonErrorCode, detail: string) {
+  const p = simple(code, detail);
+  return reply.status(p.status).type('application/problem+json').send(p.body);
 }
 
 /**
@@ -69,7 +70,7 @@ export async function mountQueueDashboard(app: NestFastifyApplication, config: A
     const given = m && bytes.toString('base64') === m[1] ? bytes.toString('utf8') : '';
     if (!timingSafeEqual(digest(given), expected)) {
       void reply.header('WWW-Authenticate', 'Basic realm="queues", charset="UTF-8"');
-      return send(reply, 401, 'unauthorized', 'Queue dashboard credentials required');
+      return send(reply, 'unauthorized', 'Queue dashboard credentials required');
     }
   };
   const guardWrites = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -77,7 +78,6 @@ export async function mountQueueDashboard(app: NestFastifyApplication, config: A
     if (canWrite && WRITE_ROUTES.has(`${req.method} ${req.routeOptions.url}`)) return;
     return send(
       reply,
-      403,
       'dashboard-read-only',
       canWrite ? 'The dashboard never adds or edits jobs or schedules' : 'The dashboard is read-only (OPS_DASHBOARD_WRITE)',
     );

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { simple } from '../common/errors/problem';
 import { TenantDb } from '../database/tenant-db';
 import { PRODUCER_REDIS } from '../jobs/redis.module';
 import { ScheduleRuns } from '../jobs/schedule-runs';
@@ -46,11 +47,7 @@ export class ReadinessCheck {
     return {
       status: 503,
       body: {
-        type: 'https://portfolio-service.dev/problems/dependency-unavailable',
-        title: 'Service unavailable',
-        status: 503,
-        detail: `Not ready: ${down.join('; ')}`,
-        errors: [],
+        ...simple('dependency-unavailable', `Not ready: ${down.join('; ')}`).body,
         checks,
         pool,
         schedules,

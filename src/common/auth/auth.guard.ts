@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '../../config/env';
-import { forbidden, unauthorized } from '../errors/domain-error';
+import { forbidden, unauthorized } from '../errors/common.errors';
 import { Actor, Role, roleAtLeast } from './actor';
 import { verifyToken } from './credentials';
 import { AuthedRequest, MIN_ROLE_KEY, PUBLIC_KEY } from './decorators';

@@ -1,4 +1,4 @@
-import { badRequest } from './domain-error';
+import { badRequest } from './common.errors';
 import { MAX_PROBLEM_ERRORS, toProblem } from './problem';
 
 describe('toProblem', () => {

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { COMMON_ERRORS, CommonErrorCode } from './common.errors';
 import { DomainError, FieldError, ReplayedProblem } from './domain-error';
 
 export interface Problem {
@@ -15,6 +16,7 @@ export interface RenderedProblem {
   headers: Record<string, string>;
 }
 
+/** Titles of the framework's `http-<status>` fallback; every other title comes from a catalog. */
 const TITLES: Record<number, string> = {
   400: 'Invalid request',
   401: 'Unauthorized',
@@ -48,7 +50,7 @@ const PG_CANCELED = '57014';
 /** No problem lists more errors than this, however many the input had. */
 export const MAX_PROBLEM_ERRORS = 100;
 
-const typeUri = (code: string) => `https://portfolio-service.dev/problems/${code}`;
+export const typeUri = (code: string) => `https://portfolio-service.dev/problems/${code}`;
 
 interface FastifyLikeError {
   statusCode?: number;
@@ -76,67 +78,64 @@ export function toProblem(err: unknown): RenderedProblem {
       typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message)
         ? ((res as { message: string[] }).message).join('; ')
         : String((res as { message?: unknown }).message ?? err.message);
-    if (status === 400 && /JSON/.test(message)) return simple(400, 'malformed-json', 'The body is not valid JSON', 'body');
-    if (status === 413) return simple(413, 'body-too-large', 'The request body is larger than this endpoint accepts', 'body');
-    if (status === 415) return simple(415, 'unsupported-media-type', 'Content-Type is not accepted by this endpoint', 'Content-Type');
-    return simple(status, status === 404 ? 'not-found' : `http-${status}`, message);
+    if (status === 400 && /JSON/.test(message)) return simple('malformed-json', 'The body is not valid JSON', 'body');
+    if (status === 413) return simple('body-too-large', 'The request body is larger than this endpoint accepts', 'body');
+    if (status === 415) return simple('unsupported-media-type', 'Content-Type is not accepted by this endpoint', 'Content-Type');
+    return status === 404 ? simple('not-found', message) : generic(status, message);
   }
   const pgCode = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
   if (typeof pgCode === 'string' && PG_INPUT_ERRORS.has(pgCode)) {
     // Safety net: Postgres refused a value as data (bad encoding, out of range); that is the caller's input.
-    return simple(400, 'invalid-value', 'A value in the request cannot be stored or compared as given');
+    return simple('invalid-value', 'A value in the request cannot be stored or compared as given');
   }
   const driverMessage = (err as { driverError?: { message?: string }; message?: string })?.driverError?.message ?? (err as Error)?.message;
   if (pgCode === PG_CANCELED) {
-    const p = simple(503, 'query-timeout', 'The request took longer than the service allows; narrow it or try again later');
+    const p = simple('query-timeout', 'The request took longer than the service allows; narrow it or try again later');
     return { ...p, headers: { 'Retry-After': '5' } };
   }
   if (POOL_EXHAUSTED.test(String(driverMessage ?? ''))) {
-    return { ...simple(503, 'database-busy', 'Every database connection is busy; try again shortly'), headers: { 'Retry-After': '1' } };
+    return { ...simple('database-busy', 'Every database connection is busy; try again shortly'), headers: { 'Retry-After': '1' } };
   }
   if ((typeof pgCode === 'string' && PG_UNAVAILABLE.test(pgCode)) || CONNECTION_LOST.test(String(driverMessage ?? ''))) {
-    return { ...simple(503, 'dependency-unavailable', 'The database is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
+    return { ...simple('dependency-unavailable', 'The database is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
   }
   const fe = err as FastifyLikeError;
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return fromFastify(fe);
   }
-  return simple(500, 'internal-error', 'An unexpected error occurred. It has been logged.');
+  return simple('internal-error', 'An unexpected error occurred. It has been logged.');
 }
 
 function fromFastify(fe: FastifyLikeError): RenderedProblem {
   const status = fe.statusCode as number;
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return simple(413, 'body-too-large', 'The request body is larger than this endpoint accepts', 'body');
+      return simple('body-too-large', 'The request body is larger than this endpoint accepts', 'body');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return simple(415, 'unsupported-media-type', 'Content-Type is not accepted by this endpoint', 'Content-Type');
+      return simple('unsupported-media-type', 'Content-Type is not accepted by this endpoint', 'Content-Type');
     case 'FST_ERR_BAD_URL':
-      return simple(400, 'bad-url', 'The path is not validly percent-encoded', 'path');
+      return simple('bad-url', 'The path is not validly percent-encoded', 'path');
     case 'FST_ERR_MAX_PARAM_LENGTH':
       // Fastify says 414; a parameter no id could be that long is simply invalid input here.
-      return simple(400, 'path-parameter-too-long', 'A path parameter is longer than any valid value', 'path');
+      return simple('path-parameter-too-long', 'A path parameter is longer than any valid value', 'path');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return simple(400, 'malformed-json', 'The body is empty but Content-Type says JSON', 'body');
+      return simple('malformed-json', 'The body is empty but Content-Type says JSON', 'body');
     default:
       if (status === 400 && /JSON/i.test(fe.message ?? '')) {
-        return simple(400, 'malformed-json', 'The body is not valid JSON', 'body');
+        return simple('malformed-json', 'The body is not valid JSON', 'body');
       }
-      return simple(status, `http-${status}`, fe.message ?? TITLES[status] ?? 'Error');
+      return generic(status, fe.message ?? TITLES[status] ?? 'Error');
   }
 }
 
-export function simple(status: number, code: string, detail: string, field?: string): RenderedProblem {
-  return {
-    status,
-    headers: {},
-    body: {
-      type: typeUri(code),
-      title: TITLES[status] ?? 'Error',
-      status,
-      detail,
-      errors: field ? [{ field, message: detail }] : [],
-    },
-  };
+/** A problem rendered outside a DomainError (hooks, the framework's own errors), from the common catalog. */
+export function simple(code: CommonErrorCode, detail: string, field?: string): RenderedProblem {
+  const { status, title } = COMMON_ERRORS.specs[code];
+  return { status, headers: {}, body: { type: typeUri(code), title, status, detail, errors: field ? [{ field, message: detail }] : [] } };
+}
+
+/** A status the framework raised that nothing here names: `http-<status>`. */
+function generic(status: number, detail: string): RenderedProblem {
+  return { status, headers: {}, body: { type: typeUri(`http-${status}`), title: TITLES[status] ?? 'Error', status, detail, errors: [] } };
 }

@@ -1,5 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { badRequest, FieldError } from './domain-error';
+import { badRequest } from './common.errors';
+import type { FieldError } from './domain-error';
 
 // When a value has the wrong type, its range and length checks only add noise: `page_size=abc`
 // gets one message ("must be an integer"), not three.

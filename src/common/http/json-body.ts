@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { badRequest } from '../errors/domain-error';
+import { badRequest } from '../errors/common.errors';
 
 /** Deeper JSON has no use in this API; refusing it keeps recursive walkers (validation, NUL guard) safe. */
 export const MAX_JSON_DEPTH = 32;

@@ -28,7 +28,7 @@ export function registerMethodNotAllowed(fastify: FastifyInstance): void {
     const path = req.url.split('?')[0];
     const allow = METHODS.filter((m) => known.find(m, path) !== null);
     if (!allow.length) return done();
-    const p = simple(405, 'method-not-allowed', `${req.method} is not allowed here; use ${allow.join(', ')}`, 'method');
+    const p = simple('method-not-allowed', `${req.method} is not allowed here; use ${allow.join(', ')}`, 'method');
     void reply.status(405).header('Allow', allow.join(', ')).type('application/problem+json').send(p.body);
   });
 }

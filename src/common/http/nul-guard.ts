@@ -24,6 +24,6 @@ export function findNul(value: unknown, path = ''): string | null {
 export function nulGuard(req: FastifyRequest, reply: FastifyReply, done: () => void): void {
   const field = findNul(req.query) ?? findNul(req.body);
   if (!field) return done();
-  const p = simple(400, 'invalid-character', 'Text values must not contain NUL characters', field);
+  const p = simple('invalid-character', 'Text values must not contain NUL characters', field);
   void reply.status(400).type('application/problem+json').send(p.body);
 }

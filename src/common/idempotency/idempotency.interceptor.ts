@@ -5,10 +5,11 @@ import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, of } from 'rxjs';
 import { callerId } from '../auth/actor';
 import type { AuthedRequest } from '../auth/decorators';
-import { badRequest, ReplayedProblem } from '../errors/domain-error';
+import { badRequest, idempotencyKeyReused } from '../errors/common.errors';
+import { ReplayedProblem } from '../errors/domain-error';
 import { toProblem } from '../errors/problem';
 import { digestWhileReading, isStream } from './body-digest';
-import { IdempotencyStore, KeyRef, reusedKey, Stored } from './idempotency.store';
+import { IdempotencyStore, KeyRef, Stored } from './idempotency.store';
 import { Storable, WITHHELD_KEY, withholdSecrets } from './withheld';
 
 const requestHash = (route: string, body: string) => createHash('sha256').update(route).update('\n').update(body).digest('hex');
@@ -91,7 +92,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** A stored answer for a streamed body is replayed only for the same bytes. */
   private async checkReplay(stored: Stored, identity: Identity): Promise<Stored> {
-    if (identity.known === null && (await identity.settle()) !== stored.hash) throw reusedKey();
+    if (identity.known === null && (await identity.settle()) !== stored.hash) throw idempotencyKeyReused();
     return stored;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../../database/tenant-db';
-import { conflict, unprocessable } from '../errors/domain-error';
+import { idempotencyInProgress, idempotencyKeyReused } from '../errors/common.errors';
 import type { Storable } from './withheld';
 
 const CLAIM_SECONDS = 60;
@@ -33,16 +33,6 @@ interface Row {
   expired: boolean;
 }
 
-export const reusedKey = () =>
-  unprocessable('idempotency-key-reused', 'This Idempotency-Key was used with a different route or body', [
-    { field: 'Idempotency-Key', message: 'already used for another request' },
-  ]);
-
-const inProgress = () =>
-  conflict('idempotency-in-progress', 'A request with this Idempotency-Key is still being processed', [
-    { field: 'Idempotency-Key', message: 'in progress' },
-  ]);
-
 @Injectable()
 export class IdempotencyStore {
   constructor(private readonly db: TenantDb) {}
@@ -65,7 +55,7 @@ export class IdempotencyStore {
         [ref.org, ref.caller, ref.key],
       );
       // Released by its own request (a 5xx) between our insert and this read: try again.
-      if (!row) throw inProgress();
+      if (!row) throw idempotencyInProgress();
       const sameRequest = hash === null || row.request_hash === hash;
       if (row.expired || (row.state === 'running' && row.stale && sameRequest)) {
         await m.exec(
@@ -77,8 +67,8 @@ export class IdempotencyStore {
         );
         return null;
       }
-      if (!sameRequest) throw reusedKey();
-      if (row.state === 'running') throw inProgress();
+      if (!sameRequest) throw idempotencyKeyReused();
+      if (row.state === 'running') throw idempotencyInProgress();
       return {
         hash: row.request_hash,
         status: row.response_status as number,

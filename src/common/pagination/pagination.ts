@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
-import { badRequest } from '../errors/domain-error';
+import { badRequest } from '../errors/common.errors';
 // The request's publicBase (where absolute links start) is declared with its decorator.
 import type {} from '../http/public-base';
 

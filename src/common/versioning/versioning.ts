@@ -1,4 +1,4 @@
-import { badRequest, preconditionFailed } from '../errors/domain-error';
+import { badRequest, preconditionFailed } from '../errors/common.errors';
 
 /** Reads `If-Match` ("3", W/"3", 3 or *). Undefined means "no precondition". */
 export function parseIfMatch(header: string | string[] | undefined): number | undefined {

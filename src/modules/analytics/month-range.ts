@@ -1,4 +1,4 @@
-import { badRequest } from '../../common/errors/domain-error';
+import { badRequest } from '../../common/errors/common.errors';
 import { todayUtc } from '../../common/money/validators';
 import { monthIndex } from './loan-month';
 

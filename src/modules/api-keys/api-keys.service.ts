@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor, Role } from '../../common/auth/actor';
 import { newApiKey } from '../../common/auth/credentials';
 import { recordAudit } from '../../common/audit/audit';
-import { notFound } from '../../common/errors/domain-error';
+import { notFound } from '../../common/errors/common.errors';
 import { offsetOf, pageOf, PageQuery } from '../../common/pagination/pagination';
 import { TenantDb } from '../../database/tenant-db';
 

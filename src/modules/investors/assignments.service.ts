@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
-import { conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
+import { missingReference, notFound } from '../../common/errors/common.errors';
 import { Big, formatMoney } from '../../common/money/decimal';
 import { todayUtc } from '../../common/money/validators';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
@@ -12,6 +12,7 @@ import { TenantDb } from '../../database/tenant-db';
 import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './dto';
 import type { MembershipLoan } from '../loans/loans.repository';
 import { MembershipLocks } from '../portfolios/membership-locks';
+import { assignmentTerminated, instrumentInactive, instrumentNotOfInvestor, investorInactive, loanMoving, ownershipExceeded } from './investors.errors';
 import { InvestorsService } from './investors.service';
 import { differing } from './patch';
 import { ASSIGNMENT_COLUMNS, AssignmentRow, assignmentView } from './views';
@@ -88,9 +89,7 @@ export class AssignmentsService {
       });
       if (!Object.keys(patch).length) return assignmentView(before);
       if (before.status === 'terminated') {
-        throw conflict('assignment-terminated', `Loan assignment ${id} is terminated; termination is final`, [
-          { field: 'status', message: 'assignment is terminated' },
-        ]);
+        throw assignmentTerminated(id);
       }
       if (patch.settlement_instrument_id) await assertInstrumentOf(m, patch.settlement_instrument_id as string, before.investor_id);
       if (patch.ownership_pct !== undefined && patch.status !== 'terminated') {
@@ -120,9 +119,7 @@ export class AssignmentsService {
 async function lockLoan(locks: MembershipLocks, m: Sql, org: string, loanId: string): Promise<MembershipLoan> {
   const loan = await locks.lockLoan(m, org, loanId);
   if (loan === 'missing') throw missingReference('loan_id', [loanId]);
-  if (loan === 'moving') {
-    throw conflict('loan-moving', `Loan ${loanId} is changing portfolios; retry the request`, [{ field: 'loan_id', message: 'loan is being moved' }]);
-  }
+  if (loan === 'moving') throw loanMoving(loanId);
   return loan;
 }
 
@@ -132,17 +129,13 @@ async function assertOwnershipFits(m: Sql, org: string, loanId: string, pct: str
     [org, loanId, exceptId],
   )) as { total: string };
   if (new Big(total).plus(pct).gt(100)) {
-    throw conflict('ownership-exceeded', `Loan ${loanId} already has ${new Big(total).toFixed(2)} % actively assigned; ${pct} % more would exceed 100 %`, [
-      { field: 'ownership_pct', message: `at most ${new Big(100).minus(total).toFixed(2)} available` },
-    ]);
+    throw ownershipExceeded(loanId, total, pct);
   }
 }
 
 export function assertInvestorActive(status: string) {
   if (status !== 'active') {
-    throw unprocessable('investor-inactive', 'An inactive investor cannot take new loan assignments', [
-      { field: 'investor_id', message: 'investor is inactive' },
-    ]);
+    throw investorInactive();
   }
 }
 
@@ -150,13 +143,9 @@ export function assertInvestorActive(status: string) {
 export async function assertInstrumentOf(m: Sql, instrumentId: string, investorId: string) {
   const row = await m.one<{ investor_id: string; status: string }>(`SELECT investor_id, status FROM settlement_instruments WHERE id = $1`, [instrumentId]);
   if (!row || row.investor_id !== investorId) {
-    throw unprocessable('instrument-not-of-investor', `Settlement instrument ${instrumentId} does not belong to investor ${investorId}`, [
-      { field: 'settlement_instrument_id', message: 'not an instrument of this investor' },
-    ]);
+    throw instrumentNotOfInvestor(instrumentId, investorId);
   }
   if (row.status !== 'active') {
-    throw unprocessable('instrument-inactive', `Settlement instrument ${instrumentId} is inactive`, [
-      { field: 'settlement_instrument_id', message: 'instrument is inactive' },
-    ]);
+    throw instrumentInactive(instrumentId);
   }
 }

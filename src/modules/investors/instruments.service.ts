@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { FieldCipher, last4 } from '../../common/crypto/field-cipher';
-import { badRequest, notFound, unprocessable } from '../../common/errors/domain-error';
+import { badRequest, notFound } from '../../common/errors/common.errors';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { BankDetails, BankField, checkBankDetails, InstrumentType } from './bank-details';
 import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './dto';
+import { defaultMustBeActive } from './investors.errors';
 import { InvestorsService } from './investors.service';
 import { INSTRUMENT_COLUMNS, InstrumentRow, instrumentView } from './views';
 
@@ -174,8 +175,6 @@ function storedFields(r: InstrumentRow): Set<BankField> {
 
 function assertDefaultActive(isDefault: boolean, status: string) {
   if (isDefault && status !== 'active') {
-    throw unprocessable('default-must-be-active', 'An inactive settlement instrument cannot be the default', [
-      { field: 'is_default', message: 'only an active instrument can be the default' },
-    ]);
+    throw defaultMustBeActive();
   }
 }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, missingReference, unprocessable } from '../../common/errors/domain-error';
+import { missingReference } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
 import { LoansRepository } from '../loans/loans.repository';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { assertInstrumentOf, assertInvestorActive } from './assignments.service';
 import type { SellPortfolioDto } from './dto';
+import { loansAlreadyAssigned, portfolioEmpty } from './investors.errors';
 import { InvestorsService } from './investors.service';
 
 const NAMED_LIMIT = 100;
@@ -33,7 +34,7 @@ export class SalesService {
       if (!investor) throw missingReference('investor_id', [dto.investor_id]);
       assertInvestorActive(investor.status);
       if (dto.settlement_instrument_id) await assertInstrumentOf(m, dto.settlement_instrument_id, dto.investor_id);
-      if (portfolio.loan_count === 0) throw emptyPortfolio(portfolioId);
+      if (portfolio.loan_count === 0) throw portfolioEmpty(portfolioId);
 
       // Membership cannot change under us: the portfolio row is locked by requireActive.
       const members = this.loans.ofPortfolio('$1', '$2');
@@ -45,9 +46,7 @@ export class SalesService {
       );
       if (taken.length) {
         const ids = taken.slice(0, NAMED_LIMIT).map((r) => r.id);
-        throw conflict('loans-already-assigned', `Portfolio ${portfolioId} holds loans that already have active assignments: ${ids.slice(0, 20).join(', ')}${taken.length > NAMED_LIMIT ? ', …' : ''}`, [
-          { field: 'loan_ids', message: `already assigned: ${ids.join(', ')}` },
-        ]);
+        throw loansAlreadyAssigned(portfolioId, ids, taken.length > NAMED_LIMIT);
       }
 
       const sold = (await m.one<{ n: number; total: string }>(`WITH ins AS (
@@ -58,7 +57,7 @@ export class SalesService {
          SELECT count(*)::int AS n, coalesce(sum(purchase_price), 0)::text AS total FROM ins`,
         [actor.org, portfolioId, dto.investor_id, dto.price_pct, dto.sale_date, dto.settlement_instrument_id ?? null],
       )) as { n: number; total: string };
-      if (sold.n === 0) throw emptyPortfolio(portfolioId);
+      if (sold.n === 0) throw portfolioEmpty(portfolioId);
 
       const view = await this.portfolios.markSold(m, portfolioId, { investorId: dto.investor_id, saleDate: dto.sale_date, salePrice: sold.total });
       await recordAudit(m, actor, {
@@ -80,6 +79,3 @@ export class SalesService {
     });
   }
 }
-
-const emptyPortfolio = (id: string) =>
-  unprocessable('portfolio-empty', `Portfolio ${id} holds no loans; there is nothing to sell`, [{ field: 'portfolio_id', message: 'portfolio is empty' }]);

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, A
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
-import { notFound } from '../../common/errors/domain-error';
+import { notFound } from '../../common/errors/common.errors';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { TapeConfigsService } from './configs.service';
 import { CreateTapeConfigDto, GenerateTapeDto, ListConfigsQuery, ListTapesQuery, UpdateTapeConfigDto } from './dto';

@@ -1,19 +1,17 @@
-import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
+import type { Actor } from '../../common/auth/actor';
 import { JobProducer } from '../../jobs/job-producer';
-import { JobData, QUEUES } from '../../jobs/queues';
-import { TrackedWorker } from '../../jobs/tenant-worker';
 import { jobActor } from '../../jobs/job-actor';
+import { JobHandlers } from '../../jobs/job-handlers';
+import { JobProcessor, JobWorker } from '../../jobs/job-worker';
+import { QUEUES } from '../../jobs/queues';
 import { reasonOf, TapeGenerator } from './tape-generator.service';
 import { TapeRetention } from './tape-retention.service';
 import { TapeFailure } from './tape-rules';
 import { TapesService } from './tapes.service';
 
-type TapeJob = JobData<'loan-tapes', 'generate-tape'>;
-type ScheduledJob = JobData<'loan-tapes', 'scheduled-tape'>;
-
-@Processor(QUEUES.loanTapes)
-export class LoanTapesProcessor extends TrackedWorker {
+@JobProcessor(QUEUES.loanTapes)
+export class LoanTapesProcessor extends JobWorker<'loan-tapes'> {
   constructor(
     private readonly generator: TapeGenerator,
     private readonly tapes: TapesService,
@@ -23,27 +21,22 @@ export class LoanTapesProcessor extends TrackedWorker {
     super();
   }
 
-  protected async handle(job: Job): Promise<unknown> {
-    const actor = jobActor(job.data as TapeJob);
-    let tapeId: string | null;
-    switch (job.name) {
-      case 'generate-tape':
-        tapeId = (job.data as TapeJob).tapeId;
-        break;
-      case 'scheduled-tape':
-        // One job per tick: it records the tape and generates it.
-        tapeId = await this.tapes.scheduledTape(actor, (job.data as ScheduledJob).configId, job.id as string);
-        if (!tapeId) return { skipped: 'the config is inactive or no longer scheduled' };
-        break;
-      case 'cleanup-tapes':
-        return this.retention.cleanup(actor);
-      case 'fan-out-cleanup':
-        return {
-          organizations: await this.producer.enqueueForEveryOrganization(QUEUES.loanTapes, 'cleanup-tapes', {}, { dedupKey: 'cleanup' }),
-        };
-      default:
-        throw new UnrecoverableError(`unknown job ${job.name}`);
-    }
+  readonly handlers: JobHandlers<'loan-tapes'> = {
+    'generate-tape': (data, job) => this.generate(jobActor(data), data.tapeId, job),
+    // One job per tick: it records the tape and generates it.
+    'scheduled-tape': async (data, job) => {
+      const actor = jobActor(data);
+      const tapeId = await this.tapes.scheduledTape(actor, data.configId, job.id as string);
+      if (!tapeId) return { skipped: 'the config is inactive or no longer scheduled' };
+      return this.generate(actor, tapeId, job);
+    },
+    'cleanup-tapes': (data) => this.retention.cleanup(jobActor(data)),
+    'fan-out-cleanup': async () => ({
+      organizations: await this.producer.enqueueForEveryOrganization(QUEUES.loanTapes, 'cleanup-tapes', {}, { dedupKey: 'cleanup' }),
+    }),
+  };
+
+  private async generate(actor: Actor, tapeId: string, job: Job): Promise<unknown> {
     try {
       return await this.generator.run(actor, tapeId, {
         finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { serviceUnavailable } from '../../common/errors/domain-error';
+import { serviceUnavailable } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
 import { JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, DomainError, notFound, serviceUnavailable, unprocessable } from '../../common/errors/domain-error';
+import { notFound, serviceUnavailable } from '../../common/errors/common.errors';
 import { todayUtc } from '../../common/money/validators';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { Sql } from '../../database/sql';
@@ -12,16 +12,13 @@ import { TenantDb } from '../../database/tenant-db';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
 import { LoanSnapshotsRepository } from '../snapshots/loan-snapshots.repository';
+import { noLoanSnapshots } from '../snapshots/snapshots.errors';
+import { asOfDateInFuture, tapeConfigInactive, tapeFileMissing, tapeNotReady } from './loan-tapes.errors';
 import { TapeConfigsService } from './configs.service';
 import { ListTapesQuery } from './dto';
 import { CONTENT_TYPES, tapeFileName } from './tape-rules';
 import { TAPE_STORAGE, TapeStorage } from './tape-storage';
 import { ConfigRow, TAPE_COLUMNS_SQL, TapeRow, tapeView } from './views';
-
-const inactive = (id: string) =>
-  conflict('loan-tape-config-inactive', `Loan tape config ${id} is inactive; activate it to generate tapes`, [
-    { field: 'is_active', message: 'the config is inactive' },
-  ]);
 
 @Injectable()
 export class TapesService {
@@ -42,21 +39,17 @@ export class TapesService {
     const today = todayUtc();
     const asOf = asOfDate ?? today;
     if (asOf > today) {
-      throw unprocessable('as-of-date-in-future', `as_of_date ${asOf} is in the future; the latest tape is today's (${today}, UTC)`, [
-        { field: 'as_of_date', message: 'must not be after today (UTC)' },
-      ]);
+      throw asOfDateInFuture(asOf, today);
     }
     this.producer.assertReady();
     const claimed = await this.db.run(actor.org, async (m) => {
       // The config's row lock makes requests for one config take turns, so two never both insert.
       const config = await this.configs.require(m, configId, true);
-      if (!config.is_active) throw inactive(configId);
+      if (!config.is_active) throw tapeConfigInactive(configId);
       const queued = await this.queuedTape(m, configId, asOf);
       if (queued) return { merged: queued };
       if (asOf < today && !(await this.snapshots.existOn(m, actor.org, asOf))) {
-        throw unprocessable('no-loan-snapshots', `No loan snapshots exist for ${asOf}; a past tape reads that date's snapshots`, [
-          { field: 'as_of_date', message: 'no loan snapshots on this date' },
-        ]);
+        throw noLoanSnapshots(asOf, 'tape');
       }
       const id = await this.insertTape(m, actor, config, asOf, today, 'manual', null);
       await recordAudit(m, actor, {
@@ -156,15 +149,13 @@ export class TapesService {
   async download(actor: Actor, id: string): Promise<{ stream: Readable; type: string; fileName: string; size: number }> {
     const tape = await this.db.run(actor.org, (m) => this.require(m, id));
     if (tape.status !== 'completed' || !tape.storage_key) {
-      throw conflict('loan-tape-not-ready', `Loan tape ${id} is ${tape.status}; only a completed tape can be downloaded`, [
-        { field: 'status', message: tape.status },
-      ]);
+      throw tapeNotReady(id, tape.status);
     }
     let stream: Readable;
     try {
       stream = await this.storage.openReadStream(tape.storage_key);
     } catch {
-      throw new DomainError(410, 'loan-tape-file-missing', 'Gone', `The file of loan tape ${id} is no longer in storage`);
+      throw tapeFileMissing(id);
     }
     return { stream, type: CONTENT_TYPES[tape.format], fileName: tape.file_name, size: Number(tape.byte_size) };
   }

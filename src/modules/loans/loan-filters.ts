@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { badRequest } from '../../common/errors/domain-error';
+import { badRequest } from '../../common/errors/common.errors';
 import { IsIsoDate } from '../../common/money/validators';
 import { AnyOf } from '../../common/pagination/list-filter';
 import { CursorPageQuery, toBool } from '../../common/pagination/pagination';

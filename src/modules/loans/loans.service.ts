@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { recordAudit, changedFields } from '../../common/audit/audit';
 import type { Actor } from '../../common/auth/actor';
 import { isUuid } from '../../common/auth/credentials';
-import { conflict, notFound, unprocessable } from '../../common/errors/domain-error';
+import { notFound } from '../../common/errors/common.errors';
 import { Big } from '../../common/money/decimal';
 import { cursorPageOf, decodeCursor, offsetOf, Page, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
@@ -14,14 +14,10 @@ import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
 import { buildLoanFilters, LoanListQuery } from './loan-filters';
 import { lossViolations, paidOffViolations } from './loan-rules';
 import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loan.view';
+import { duplicateLoanNumber, lossRule, paidOffRule } from './loans.errors';
 
 const CREATE_COLUMNS = ['loan_number', ...UPDATABLE_COLUMNS] as const;
 const DECIMAL_COLUMNS = new Set(['original_principal', 'principal_balance', 'interest_rate', 'charged_off_amount', 'recovered_amount']);
-
-const paidOffRule = (fields: ReturnType<typeof paidOffViolations>) =>
-  unprocessable('paid-off-rule', 'A paid_off loan must have principal_balance 0 and days_past_due 0', fields);
-const lossRule = (fields: ReturnType<typeof lossViolations>) =>
-  unprocessable('recovered-exceeds-charged-off', 'recovered_amount must not exceed charged_off_amount', fields);
 
 /** The §3 and §11 business rules of a whole loan (422). */
 function assertLoanRules(l: Parameters<typeof paidOffViolations>[0] & Parameters<typeof lossViolations>[0]): void {
@@ -107,9 +103,7 @@ export class LoansService {
         CREATE_COLUMNS.map((c) => values[c]),
       );
       if (!row) {
-        throw conflict('duplicate-loan-number', `A loan numbered ${dto.loan_number} already exists`, [
-          { field: 'loan_number', message: 'already exists in this organization' },
-        ]);
+        throw duplicateLoanNumber(dto.loan_number);
       }
       const view = loanView(row);
       await recordAudit(m, actor, {

@@ -1,13 +1,12 @@
-import { Processor } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
 import { JobProducer } from '../../jobs/job-producer';
 import { jobActor } from '../../jobs/job-actor';
+import { JobHandlers } from '../../jobs/job-handlers';
+import { JobProcessor, JobWorker } from '../../jobs/job-worker';
 import { QUEUES } from '../../jobs/queues';
-import { TrackedWorker } from '../../jobs/tenant-worker';
 import { AutoAssignService } from './auto-assign.service';
 
-@Processor(QUEUES.autoAssign)
-export class AutoAssignProcessor extends TrackedWorker {
+@JobProcessor(QUEUES.autoAssign)
+export class AutoAssignProcessor extends JobWorker<'auto-assign'> {
   constructor(
     private readonly autoAssign: AutoAssignService,
     private readonly producer: JobProducer,
@@ -15,20 +14,11 @@ export class AutoAssignProcessor extends TrackedWorker {
     super();
   }
 
-  protected async handle(job: Job): Promise<unknown> {
-    switch (job.name) {
-      case 'auto-assign':
-        return this.autoAssign.run(jobActor(job.data), (job.data as { portfolioId: string }).portfolioId);
-      case 'auto-assign-dynamic':
-        return this.autoAssign.runDynamic(jobActor(job.data));
-      case 'fan-out':
-        return {
-          organizations: await this.producer.enqueueForEveryOrganization(QUEUES.autoAssign, 'auto-assign-dynamic', {}, {
-            dedupKey: 'dynamic',
-          }),
-        };
-      default:
-        throw new UnrecoverableError(`unknown job ${job.name}`);
-    }
-  }
+  readonly handlers: JobHandlers<'auto-assign'> = {
+    'auto-assign': (data) => this.autoAssign.run(jobActor(data), data.portfolioId),
+    'auto-assign-dynamic': (data) => this.autoAssign.runDynamic(jobActor(data)),
+    'fan-out': async () => ({
+      organizations: await this.producer.enqueueForEveryOrganization(QUEUES.autoAssign, 'auto-assign-dynamic', {}, { dedupKey: 'dynamic' }),
+    }),
+  };
 }

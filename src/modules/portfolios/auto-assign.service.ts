@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, unprocessable } from '../../common/errors/domain-error';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
 import { LoansRepository } from '../loans/loans.repository';
 import { Criteria, criteriaSql, hasCriteria } from './criteria';
+import { portfolioNotActive, portfolioWithoutCriteria } from './portfolios.errors';
 import { PortfoliosService } from './portfolios.service';
 
 /**
@@ -46,14 +46,10 @@ export class AutoAssignService {
     const job = await this.db.run(actor.org, async (m) => {
       const p = await this.portfolios.require(m, portfolioId);
       if (p.status !== 'active') {
-        throw conflict('portfolio-not-active', `Cannot auto-assign: portfolio ${portfolioId} is ${p.status}`, [
-          { field: 'status', message: p.status },
-        ]);
+        throw portfolioNotActive(portfolioId, p.status, 'auto-assign');
       }
       if (!hasCriteria(p.criteria as Criteria | null)) {
-        throw unprocessable('portfolio-without-criteria', 'The portfolio has no criteria to match loans against', [
-          { field: 'criteria', message: 'required for auto-assign' },
-        ]);
+        throw portfolioWithoutCriteria();
       }
       return this.producer.record(m, QUEUES.autoAssign, 'auto-assign', actor, { portfolioId }, { dedupKey: portfolioId });
     });

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
+import { missingReference, notFound } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
 import { LoansRepository } from '../loans/loans.repository';
 import { MembershipLocks } from './membership-locks';
+import { loansInAnotherPortfolio, loansNotInSource, portfolioDynamic, portfolioNotActive, transferToSelf } from './portfolios.errors';
 import { assertActive, PortfoliosService } from './portfolios.service';
-
-const preview = (ids: string[]) => ids.slice(0, 100).join(', ');
 
 /** Which loans are in which portfolio. Every change is one set-based statement under row locks. */
 @Injectable()
@@ -25,9 +24,7 @@ export class MembershipService {
       const locked = await this.locks.lock(m, actor.org, { portfolios: [portfolioId], portfolioMode: 'UPDATE', loans: ids, loanMode: 'UPDATE' });
       const p = assertActive(locked.portfolios[0], portfolioId, 'assign loans');
       if (p.portfolio_type === 'dynamic') {
-        throw conflict('portfolio-dynamic', 'Loans join a dynamic portfolio by its criteria, not by hand', [
-          { field: 'loan_ids', message: 'manual assignment to a dynamic portfolio is not allowed' },
-        ]);
+        throw portfolioDynamic();
       }
       // The loans are locked, so a concurrent assignment cannot slip in between the check and the update.
       const found = locked.loans;
@@ -36,9 +33,7 @@ export class MembershipService {
       if (missing.length) throw missingReference('loan_ids', missing);
       const elsewhere = found.filter((r) => r.portfolio_id && r.portfolio_id !== portfolioId).map((r) => r.id);
       if (elsewhere.length) {
-        throw conflict('loan-already-assigned', `${elsewhere.length} loan(s) are already in another portfolio`, [
-          { field: 'loan_ids', message: `already in another portfolio: ${preview(elsewhere)}` },
-        ]);
+        throw loansInAnotherPortfolio(elsewhere);
       }
       const assigned = await this.loans.assign(m, actor.org, portfolioId, ids);
       await recordAudit(m, actor, {
@@ -69,9 +64,7 @@ export class MembershipService {
   transfer(actor: Actor, sourceId: string, targetId: string, loanIds?: string[]): Promise<{ transferred: number }> {
     return this.db.run(actor.org, async (m) => {
       if (sourceId.toLowerCase() === targetId.toLowerCase()) {
-        throw unprocessable('transfer-to-self', 'The target is the source portfolio', [
-          { field: 'target_portfolio_id', message: 'must differ from the source portfolio' },
-        ]);
+        throw transferToSelf();
       }
       // Both portfolios, then the named loans still in the source, in the one lock order.
       const ids = loanIds && [...new Set(loanIds.map((s) => s.toLowerCase()))];
@@ -87,22 +80,16 @@ export class MembershipService {
       if (!source) throw notFound('Portfolio', sourceId);
       if (!target) throw missingReference('target_portfolio_id', [targetId]);
       if (source.status !== 'active') {
-        throw conflict('portfolio-not-active', `Cannot transfer: portfolio ${sourceId} is ${source.status}`, [
-          { field: 'status', message: `source portfolio is ${source.status}` },
-        ]);
+        throw portfolioNotActive(sourceId, source.status, 'transfer');
       }
       if (target.status !== 'active') {
-        throw conflict('portfolio-not-active', `Cannot transfer: target portfolio ${targetId} is ${target.status}`, [
-          { field: 'target_portfolio_id', message: `target portfolio is ${target.status}` },
-        ]);
+        throw portfolioNotActive(targetId, target.status, 'transfer-target');
       }
       if (ids) {
         const present = new Set(locked.loans.map((r) => r.id));
         const absent = ids.filter((id) => !present.has(id));
         if (absent.length) {
-          throw unprocessable('loans-not-in-source', `${absent.length} loan(s) are not in the source portfolio`, [
-            { field: 'loan_ids', message: `not in the source portfolio: ${preview(absent)}` },
-          ]);
+          throw loansNotInSource(absent);
         }
       }
       const moved = await this.loans.move(m, actor.org, sourceId, targetId, ids);

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkRes
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
-import { notFound } from '../../common/errors/domain-error';
+import { notFound } from '../../common/errors/common.errors';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { LoanListQuery } from '../loans/loan-filters';
 import { AutoAssignService } from './auto-assign.service';

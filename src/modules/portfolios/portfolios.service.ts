@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
-import { badRequest, conflict, notFound } from '../../common/errors/domain-error';
+import { badRequest, notFound } from '../../common/errors/common.errors';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
 import { isUniqueViolation } from '../../database/pg-errors';
@@ -14,11 +14,14 @@ import { Criteria, hasCriteria } from './criteria';
 import { criteriaRangeErrors } from './criteria-rules';
 import { CreatePortfolioDto, ListPortfoliosQuery, UpdatePortfolioDto } from './dto';
 import { PORTFOLIO_COLUMNS, PortfolioRow, portfolioView, PortfolioView } from './portfolio.view';
-
-const nameTaken = (name: string) =>
-  conflict('portfolio-name-taken', `A portfolio named "${name}" already exists`, [
-    { field: 'name', message: 'already used by another portfolio that is not archived' },
-  ]);
+import {
+  MembershipAction,
+  portfolioArchived,
+  portfolioNameTaken,
+  portfolioNotActive,
+  portfolioNotArchived,
+  portfolioSold,
+} from './portfolios.errors';
 
 /** Criteria as stored: only the keys given, in a stable order. */
 function cleanCriteria(c: Criteria | null | undefined): Criteria | null {
@@ -39,13 +42,9 @@ function checkCriteria(type: 'static' | 'dynamic', criteria: Criteria | null): v
 }
 
 /** The portfolio, if it may change membership: 404 when it is not there, 409 when archived or sold. */
-export function assertActive(row: PortfolioRow | undefined, id: string, action: string): PortfolioRow {
+export function assertActive(row: PortfolioRow | undefined, id: string, action: MembershipAction): PortfolioRow {
   if (!row) throw notFound('Portfolio', id);
-  if (row.status !== 'active') {
-    throw conflict('portfolio-not-active', `Cannot ${action}: portfolio ${id} is ${row.status}`, [
-      { field: 'status', message: `portfolio is ${row.status}` },
-    ]);
-  }
+  if (row.status !== 'active') throw portfolioNotActive(id, row.status, action);
   return row;
 }
 
@@ -110,7 +109,7 @@ export class PortfoliosService {
         return portfolioView(row);
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'portfolios_name_live')) throw nameTaken(dto.name);
+      if (isUniqueViolation(err, 'portfolios_name_live')) throw portfolioNameTaken({ name: dto.name });
       throw err;
     }
   }
@@ -121,14 +120,12 @@ export class PortfoliosService {
         const before = await this.require(m, id, { lock: true });
         assertVersion(before.version, ifMatch);
         if (before.status === 'archived') {
-          throw conflict('portfolio-archived', `Portfolio ${id} is archived; unarchive it to change it`, [
-            { field: 'status', message: 'archived' },
-          ]);
+          throw portfolioArchived(id);
         }
         const criteria = dto.criteria === undefined ? before.criteria : cleanCriteria(dto.criteria);
         if (dto.criteria !== undefined) {
           if (before.status === 'sold') {
-            throw conflict('portfolio-sold', `Portfolio ${id} is sold; its criteria are final`, [{ field: 'criteria', message: 'sold' }]);
+            throw portfolioSold(id);
           }
           checkCriteria(before.portfolio_type, criteria as Criteria | null);
         }
@@ -150,7 +147,7 @@ export class PortfoliosService {
         return portfolioView(row);
       });
     } catch (err) {
-      if (isUniqueViolation(err, 'portfolios_name_live')) throw nameTaken(dto.name ?? '');
+      if (isUniqueViolation(err, 'portfolios_name_live')) throw portfolioNameTaken({ name: dto.name ?? '' });
       throw err;
     }
   }
@@ -161,9 +158,7 @@ export class PortfoliosService {
       const before = await this.require(m, id, { lock: true });
       assertVersion(before.version, ifMatch);
       if (before.status !== 'active') {
-        throw conflict('portfolio-not-active', `Portfolio ${id} is ${before.status} and cannot be archived`, [
-          { field: 'status', message: before.status },
-        ]);
+        throw portfolioNotActive(id, before.status, 'archive');
       }
       const row = await this.setStatus(m, id, 'archived');
       await recordAudit(m, actor, {
@@ -181,7 +176,7 @@ export class PortfoliosService {
       return await this.db.run(actor.org, async (m) => {
         const before = await this.require(m, id, { lock: true });
         if (before.status !== 'archived') {
-          throw conflict('portfolio-not-archived', `Portfolio ${id} is not archived`, [{ field: 'status', message: before.status }]);
+          throw portfolioNotArchived(id, before.status);
         }
         const row = await this.setStatus(m, id, 'active');
         await recordAudit(m, actor, {
@@ -194,9 +189,7 @@ export class PortfoliosService {
       });
     } catch (err) {
       if (isUniqueViolation(err, 'portfolios_name_live')) {
-        throw conflict('portfolio-name-taken', 'An active portfolio has taken this name; rename it first', [
-          { field: 'name', message: 'taken by another portfolio that is not archived' },
-        ]);
+        throw portfolioNameTaken('unarchive');
       }
       throw err;
     }
@@ -221,7 +214,7 @@ export class PortfoliosService {
   }
 
   /** Locks the portfolio row and checks it may change membership (409 when archived or sold). */
-  async requireActive(m: Sql, id: string, action: string): Promise<PortfolioRow> {
+  async requireActive(m: Sql, id: string, action: MembershipAction): Promise<PortfolioRow> {
     return assertActive(await this.require(m, id, { lock: true }), id, action);
   }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { conflict, notFound } from '../../common/errors/domain-error';
+import { notFound } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
 import type { CreateClientDto } from './dto/client.dto';
 import { flagstoneTimestamp, utcText } from './formatting';
+import { duplicateClient } from './savings.errors';
 
 interface ClientRow {
   id: string;
@@ -35,9 +36,7 @@ export class SavingsClientsService {
         [dto.clientReference, dto.clientType, dto.name],
       );
       if (!row) {
-        throw conflict('duplicate-client', `A client with clientReference ${dto.clientReference} already exists`, [
-          { field: 'clientReference', message: 'already exists' },
-        ]);
+        throw duplicateClient(dto.clientReference);
       }
       await recordAudit(m, actor, {
         action: 'savings_client.create',

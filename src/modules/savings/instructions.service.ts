@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { badRequest, conflict, missingReference, notFound, unprocessable } from '../../common/errors/domain-error';
+import { badRequest, missingReference, notFound } from '../../common/errors/common.errors';
 import { Big } from '../../common/money/decimal';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
@@ -9,6 +9,15 @@ import { decimalText } from './dto/decimal-input';
 import type { CloseAccountInstructionDto, DepositInstructionDto, InstructionBase, WithdrawalInstructionDto } from './dto/instruction.dto';
 import { InstructionListQuery, pageCountOf } from './dto/paging.dto';
 import { flagstoneTimestamp, instructionAmountSql, toJsonMoney, utcText } from './formatting';
+import {
+  accountClosed,
+  accountMatured,
+  currencyMismatch,
+  depositOutsideLimits,
+  fixedTermNotMatured,
+  instructionNotPending,
+  instructionReferenceReused,
+} from './savings.errors';
 
 type Kind = 'deposit' | 'withdrawal' | 'close';
 type InstructionDto = DepositInstructionDto | WithdrawalInstructionDto | CloseAccountInstructionDto;
@@ -112,9 +121,7 @@ export class SavingsInstructionsService {
       );
       if (existing) {
         if (existing.request_fingerprint === fingerprint) return accepted;
-        throw conflict('instruction-reference-reused', `instructionReference ${dto.instructionReference} was already used with a different request`, [
-          { field: 'instructionReference', message: 'already used with a different request' },
-        ]);
+        throw instructionReferenceReused(dto.instructionReference);
       }
       const client = await m.one<{ id: string }>(`SELECT id FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`, [
         actor.org,
@@ -126,9 +133,7 @@ export class SavingsInstructionsService {
           ? await this.newAccountTarget(m, actor.org, client.id, deposit.productId, amount as string, requestedAt)
           : await this.accountTarget(m, actor.org, client.id, kind, dto.depositAccountId as string, amount, requestedAt);
       if (money && target.currency_code !== money.currencyCode) {
-        throw unprocessable('currency-mismatch', `The ${deposit?.productId !== undefined ? 'product' : 'deposit account'} is in ${target.currency_code}, not ${money.currencyCode}`, [
-          { field: 'currencyCode', message: `must be ${target.currency_code}` },
-        ]);
+        throw currencyMismatch(deposit?.productId !== undefined ? 'product' : 'deposit account', target.currency_code, money.currencyCode);
       }
       // The first instruction in a currency creates the portfolio at version 1; later ones bump it.
       const portfolio = await m.one<{ id: string }>(`INSERT INTO savings_portfolios (client_id, currency_code) VALUES ($1, $2)
@@ -191,20 +196,16 @@ export class SavingsInstructionsService {
     );
     if (!a) throw missingReference('depositAccountId', [accountId]);
     if (a.status === 'closed') {
-      throw unprocessable('account-closed', `Deposit account ${accountId} is closed`, [{ field: 'depositAccountId', message: 'the account is closed' }]);
+      throw accountClosed(accountId);
     }
     if (kind === 'deposit') {
       if (a.status !== 'open') {
-        throw unprocessable('account-matured', `Deposit account ${accountId} has matured and takes no further deposits`, [
-          { field: 'depositAccountId', message: 'the account has matured' },
-        ]);
+        throw accountMatured(accountId);
       }
       this.assertLimits(amount as string, null, a.maximum_deposit, a.balance);
     } else if (a.not_matured) {
       const what = kind === 'close' ? 'closed' : 'withdrawn from';
-      throw unprocessable('fixed-term-not-matured', `Deposit account ${accountId} is fixed-term and has not matured; it cannot be ${what} yet`, [
-        { field: 'depositAccountId', message: `a fixed-term account cannot be ${what} before maturity` },
-      ]);
+      throw fixedTermNotMatured(accountId, what);
     }
     return a;
   }
@@ -212,14 +213,10 @@ export class SavingsInstructionsService {
   /** A new account's deposit must lie within the product's limits; a top-up must keep the balance under the maximum. */
   private assertLimits(amount: string, min: string | null, max: string | null, balance: string) {
     if (min !== null && new Big(amount).lt(min)) {
-      throw unprocessable('deposit-outside-limits', `The deposit is below the product minimum of ${min}`, [
-        { field: 'amount', message: `must be at least ${min}` },
-      ]);
+      throw depositOutsideLimits('below-minimum', min);
     }
     if (max !== null && new Big(amount).plus(balance).gt(max)) {
-      throw unprocessable('deposit-outside-limits', `The deposit would take the balance above the product maximum of ${max}`, [
-        { field: 'amount', message: `the balance may not exceed ${max}` },
-      ]);
+      throw depositOutsideLimits('above-maximum', max);
     }
   }
 
@@ -239,9 +236,7 @@ export class SavingsInstructionsService {
       if (!row) throw notFound('Instruction', reference);
       if (row.status === 'Reverted') return reverted;
       if (row.status !== 'Created') {
-        throw conflict('instruction-not-pending', `Instruction ${reference} is ${row.status} and can no longer be reverted`, [
-          { field: 'instructionReference', message: `already ${row.status.toLowerCase()}` },
-        ]);
+        throw instructionNotPending(reference, row.status);
       }
       await m.exec(`UPDATE savings_instructions SET status = 'Reverted', processed_at = clock_timestamp() WHERE organization_id = $1 AND id = $2`, [
         actor.org,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
-import { badRequest, notFound } from '../../common/errors/domain-error';
+import { badRequest, notFound } from '../../common/errors/common.errors';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { decimalText } from './dto/decimal-input';

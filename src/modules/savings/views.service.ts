@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
-import { notFound } from '../../common/errors/domain-error';
+import { notFound } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
 import type { DayCountBasis } from './accrual';
 import { pageCountOf, SavingsPageQuery } from './dto/paging.dto';

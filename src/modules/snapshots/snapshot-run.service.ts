@@ -5,12 +5,12 @@ import { APP_CONFIG, AppConfig } from '../../config/env';
 import type { Actor } from '../../common/auth/actor';
 import { systemActor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { unprocessable } from '../../common/errors/domain-error';
 import { todayUtc } from '../../common/money/validators';
 import { TenantDb } from '../../database/tenant-db';
 import { JobProducer } from '../../jobs/job-producer';
 import { percentOf, ReportProgress, uuidRanges } from '../../jobs/progress';
 import { LOAN_SNAPSHOT_COLUMNS, LOAN_SNAPSHOT_FROM_LOANS, METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, RECORD_OBSERVED } from './snapshot-sql';
+import { snapshotDateNotToday } from './snapshots.errors';
 
 export interface SnapshotRunResult {
   loan_snapshots: number;
@@ -21,11 +21,6 @@ export interface SnapshotRunResult {
 const MAX_CHUNKS = 20;
 /** The loan phase fills the progress up to here; the portfolio aggregate takes the rest. */
 const LOANS_SHARE = 90;
-
-export const notToday = (date: string, today: string) =>
-  unprocessable('snapshot-date-not-today', `A snapshot run records live state, so it can only be dated today (${today}, UTC)`, [
-    { field: 'snapshot_date', message: `must be today (${today}); got ${date}` },
-  ]);
 
 /** The daily run (§5): every loan's and every active or sold portfolio's snapshot for today. */
 @Injectable()
@@ -39,7 +34,7 @@ export class SnapshotRunService {
   request(actor: Actor, date?: string) {
     const today = todayUtc();
     const snapshotDate = date ?? today;
-    if (snapshotDate !== today) throw notToday(snapshotDate, today);
+    if (snapshotDate !== today) throw snapshotDateNotToday(snapshotDate, today);
     return this.producer.enqueue('snapshots', 'snapshot-run', actor, { snapshotDate }, { dedupKey: snapshotDate });
   }
 

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { badRequest, unprocessable } from '../../common/errors/domain-error';
+import { badRequest } from '../../common/errors/common.errors';
 import { todayUtc } from '../../common/money/validators';
 import { offsetOf, pageOf } from '../../common/pagination/pagination';
 import { TenantDb } from '../../database/tenant-db';
@@ -12,6 +12,7 @@ import { PortfoliosService } from '../portfolios/portfolios.service';
 import {
   METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES_SQL,
 } from './snapshot-sql';
+import { futureSnapshotDate, noLoanSnapshots } from './snapshots.errors';
 import type { SnapshotListQuery } from './snapshots.dto';
 
 export function assertDateRange(from?: string, to?: string): void {
@@ -71,9 +72,7 @@ export class SnapshotsService {
   create(actor: Actor, portfolioId: string, date = todayUtc()) {
     const today = todayUtc();
     if (date > today) {
-      throw unprocessable('future-snapshot-date', `snapshot_date ${date} is in the future`, [
-        { field: 'snapshot_date', message: `must not be after today (${today}, UTC)` },
-      ]);
+      throw futureSnapshotDate(date, today);
     }
     return this.db.run(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
@@ -90,9 +89,7 @@ export class SnapshotsService {
         [actor.org, portfolioId, date],
       );
       if (!row) {
-        throw unprocessable('no-loan-snapshots', `No loan snapshots exist for portfolio ${portfolioId} on ${date}`, [
-          { field: 'snapshot_date', message: `no loan snapshots of this portfolio's loans on ${date}` },
-        ]);
+        throw noLoanSnapshots(date, { portfolioId });
       }
       await recordAudit(m, actor, {
         action: 'portfolio_snapshot.create', resourceType: 'portfolio_snapshot', resourceId: row.id,

@@ -9,11 +9,12 @@ import type { Actor } from '../../../common/auth/actor';
 import { PerKeyLimit } from '../../../common/concurrency/per-key-limit';
 import { Semaphore } from '../../../common/concurrency/semaphore';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, FieldError, tooManyRequests, unprocessable } from '../../../common/errors/domain-error';
+import { unsupportedMediaType } from '../../../common/errors/common.errors';
 import { isStream } from '../../../common/idempotency/body-digest';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { Sql } from '../../../database/sql';
 import { importsInProgress } from '../../../ops/metrics';
+import { importRejected, tooManyImports } from '../loans.errors';
 import { csvToCopy, MAX_IMPORT_ERRORS, Rejected } from './csv-to-copy';
 import type { CsvSchema, ImportHeader } from './import-columns';
 import { BadBytes, Spooled, spoolBody } from './spool';
@@ -21,17 +22,10 @@ import { BadBytes, Spooled, spoolBody } from './spool';
 /** An import of 1 000 000 rows takes about half a minute; a few seconds is a fair first retry. */
 const RETRY_AFTER_SECONDS = 5;
 
-export const rejected = (errors: FieldError[]) =>
-  unprocessable(
-    'import-rejected',
-    `The file was rejected and nothing was written: ${errors.length}${errors.length >= MAX_IMPORT_ERRORS ? '+' : ''} problem(s)`,
-    errors.slice(0, MAX_IMPORT_ERRORS),
-  );
-
 /** The streamed text/csv body of an import route, or 415. */
 export function csvBody(req: FastifyRequest): Readable {
   if (!isStream(req.body)) {
-    throw new DomainError(415, 'unsupported-media-type', 'Unsupported media type', `${req.method} ${req.url.split('?')[0]} takes a text/csv body`, [
+    throw unsupportedMediaType(`${req.method} ${req.url.split('?')[0]} takes a text/csv body`, [
       { field: 'Content-Type', message: 'must be text/csv' },
     ]);
   }
@@ -45,7 +39,7 @@ export async function rejectRepeats(m: Sql, table: string, key: string[]): Promi
       GROUP BY ${cols} HAVING count(*) > 1 ORDER BY min(line) LIMIT ${MAX_IMPORT_ERRORS}`,
   );
   if (repeats.length) {
-    throw rejected(
+    throw importRejected(
       repeats.flatMap((r) => r.lines.slice(1).map((line) => ({ line, field: key[0], message: `${r.key.join(' on ')} repeats line ${r.lines[0]}` }))),
     );
   }
@@ -68,7 +62,7 @@ export async function rejectLossRule(m: Sql, table: string, columns: string[], j
     params,
   );
   if (broken.length) {
-    throw rejected(broken.map((b) => ({ line: b.line, field: 'recovered_amount', message: `must not exceed charged_off_amount (${b.charged})` })));
+    throw importRejected(broken.map((b) => ({ line: b.line, field: 'recovered_amount', message: `must not exceed charged_off_amount (${b.charged})` })));
   }
 }
 
@@ -99,11 +93,7 @@ export class CsvImportRunner {
   async run<T>(actor: Actor, body: Readable, declaredBytes: string | undefined, load: (file: Spooled) => Promise<T>): Promise<T> {
     const release = this.running.tryTake(actor.org);
     if (!release) {
-      throw tooManyRequests(
-        'too-many-imports',
-        `At most ${this.config.importMaxConcurrentPerOrg} imports of one organization run at once; retry when one has finished`,
-        RETRY_AFTER_SECONDS,
-      );
+      throw tooManyImports(this.config.importMaxConcurrentPerOrg, RETRY_AFTER_SECONDS);
     }
     importsInProgress.inc();
     try {
@@ -125,7 +115,7 @@ export class CsvImportRunner {
     try {
       return await spoolBody(body, { maxBytes: c.importMaxBytes, maxLineBytes: c.importMaxRecordBytes, idleMs: c.importBodyIdleTimeoutMs, dir: c.importSpoolDir }, declaredBytes);
     } catch (err) {
-      if (err instanceof BadBytes) throw rejected([{ line: err.problem.line, field: 'csv', message: err.problem.message }]);
+      if (err instanceof BadBytes) throw importRejected([{ line: err.problem.line, field: 'csv', message: err.problem.message }]);
       throw err;
     }
   }
@@ -145,9 +135,9 @@ export class CsvImportRunner {
         throw err;
       }
     }
-    if (csv.errors.length) throw rejected(csv.errors);
+    if (csv.errors.length) throw importRejected(csv.errors);
     const header = csv.header();
-    if (!header) throw rejected([{ line: 1, field: 'header', message: 'the file is empty: a header row is required' }]);
+    if (!header) throw importRejected([{ line: 1, field: 'header', message: 'the file is empty: a header row is required' }]);
     return { header, rows: csv.rows() };
   }
 }

@@ -6,7 +6,8 @@ import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { Sql } from '../../../database/sql';
 import { TenantDb } from '../../../database/tenant-db';
 import { JobProducer } from '../../../jobs/job-producer';
-import { CsvImportRunner, rejected, rejectLossRule, rejectRepeats, Staged } from './csv-import';
+import { importRejected } from '../loans.errors';
+import { CsvImportRunner, rejectLossRule, rejectRepeats, Staged } from './csv-import';
 import { MAX_IMPORT_ERRORS } from './csv-to-copy';
 import { ImportColumn, ImportHeader, LOAN_IMPORT } from './import-columns';
 import type { Spooled } from './spool';
@@ -113,7 +114,7 @@ export class LoanImportService {
       [org],
     );
     if (broken.length) {
-      throw rejected(
+      throw importRejected(
         broken.map((b) => ({
           line: b.line,
           field: hasStatus ? 'days_past_due' : 'status',

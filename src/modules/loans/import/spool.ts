@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DomainError } from '../../../common/errors/domain-error';
+import { bodyIncomplete, bodyTimeout, bodyTooLarge } from '../../../common/errors/common.errors';
 import { ByteProblem, CsvBytes } from './csv-bytes';
 
 export interface SpoolLimits {
@@ -32,16 +32,16 @@ export class BadBytes extends Error {
 const CLOSE = { Connection: 'close' };
 
 const tooLarge = (max: number) =>
-  new DomainError(413, 'body-too-large', 'Payload too large', `The file is larger than this service accepts (${max} bytes)`,
+  bodyTooLarge(`The file is larger than this service accepts (${max} bytes)`,
     [{ field: 'body', message: `must be at most ${max} bytes` }], CLOSE);
 
 const idle = (ms: number) =>
-  new DomainError(408, 'body-timeout', 'Request timeout', `No part of the file arrived for ${ms} ms; the upload was abandoned`,
+  bodyTimeout(`No part of the file arrived for ${ms} ms; the upload was abandoned`,
     [{ field: 'body', message: 'stalled' }], CLOSE);
 
 // Nobody may be left to read it, but a hang-up is the client's doing, never a 500 in the logs.
 const incomplete = () =>
-  new DomainError(400, 'body-incomplete', 'Invalid request', 'The request ended before the file did; nothing was written',
+  bodyIncomplete('The request ended before the file did; nothing was written',
     [{ field: 'body', message: 'incomplete' }], CLOSE);
 
 /**

@@ -10,8 +10,9 @@ import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { Sql } from '../../../database/sql';
 import { TenantDb } from '../../../database/tenant-db';
 import { JobProducer } from '../../../jobs/job-producer';
-import { CsvImportRunner, rejected, rejectLossRule, rejectRepeats } from '../../loans/import/csv-import';
+import { CsvImportRunner, rejectLossRule, rejectRepeats } from '../../loans/import/csv-import';
 import { MAX_IMPORT_ERRORS } from '../../loans/import/csv-to-copy';
+import { importRejected } from '../../loans/loans.errors';
 import type { Spooled } from '../../loans/import/spool';
 import { bucketSql, LOAN_SNAPSHOT_COLUMNS, RECORD_OBSERVED } from '../snapshot-sql';
 import { HISTORY_IMPORT } from './history-columns';
@@ -120,7 +121,7 @@ export class HistoryImportService {
        ) e ORDER BY line, field LIMIT ${MAX_IMPORT_ERRORS}`,
       [org, today],
     );
-    if (errors.length) throw rejected(errors);
+    if (errors.length) throw importRejected(errors);
   }
 
   /** One statement: staged rows joined to their loans, defaults filled in, existing rows replaced whole. */

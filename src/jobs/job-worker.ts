@@ -1,12 +1,14 @@
-import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { todayUtc } from '../common/money/validators';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { jobDuration, jobFailures, jobsTotal } from '../ops/metrics';
+import { handlerFor, JobHandlers } from './job-handlers';
 import { refusalOf } from './job-payloads';
 import { jobSigningKey } from './job-signature';
 import type { JobOutcome } from './job-requests';
+import type { QueueName } from './queues';
 import { reportRedisError } from './redis-outage';
 
 /** Jobs this process is running right now: the reconciler never adds one of them back meanwhile. */
@@ -26,26 +28,44 @@ export function onFinalOutcome(listener: FinalListener): () => void {
 
 const emitFinal = (o: JobOutcome, job: Job) => finalListeners.forEach((l) => l(o, job));
 
+const QUEUE_OF = Symbol('job-worker-queue');
+
 /**
- * Base for processors: every payload is checked (signature, then shape) before a subclass
- * sees it, and every job gets metrics and structured logs (with the originating request id).
- * Subclasses implement `handle` and stay thin: read the payload, call a service.
+ * `@Processor` for a JobWorker. It also notes the queue on the class, so the boot check knows
+ * which queue each handler map serves; the type makes the queue and the map agree.
  */
-export abstract class TrackedWorker extends WorkerHost {
+export function JobProcessor<Q extends QueueName>(queue: Q) {
+  return (target: abstract new (...args: never[]) => JobWorker<Q>): void => {
+    Reflect.defineMetadata(QUEUE_OF, queue, target);
+    Processor(queue)(target);
+  };
+}
+
+/** The queue a JobWorker was declared for with `@JobProcessor`, if any. */
+export const queueOf = (worker: JobWorker<QueueName>): QueueName | undefined => Reflect.getMetadata(QUEUE_OF, worker.constructor);
+
+/**
+ * Base for processors: every payload is checked (signature, then shape) before a handler sees
+ * it, a job goes to the handler named like it, and every job gets metrics and structured logs
+ * (with the originating request id). Subclasses declare `handlers` and stay thin: read the
+ * payload, call a service.
+ */
+export abstract class JobWorker<Q extends QueueName> extends WorkerHost {
   protected readonly logger = new Logger(this.constructor.name);
   // A property, so the processors' constructors stay about their own services.
   @Inject(APP_CONFIG) private readonly appConfig!: AppConfig;
   private signingKey?: Buffer;
+
+  /** One handler per job name of the queue (see JobHandlers); the boot check reads the names. */
+  abstract readonly handlers: JobHandlers<Q>;
 
   /** Anyone who can write to Redis can add a job: one the service did not make fails at once, unretried. */
   async process(job: Job): Promise<unknown> {
     this.signingKey ??= jobSigningKey(this.appConfig.jwtSecret);
     const refusal = refusalOf(this.signingKey, job.queueName, job.name, job.data, todayUtc());
     if (refusal) throw new UnrecoverableError(`job refused: ${refusal}`);
-    return this.handle(job);
+    return handlerFor(this.handlers, job.queueName, job.name)(job.data, job);
   }
-
-  protected abstract handle(job: Job): Promise<unknown>;
 
   constructor() {
     super();
