@@ -29,7 +29,7 @@ export const COMMON_ERRORS = defineErrors('common', {
   'unknown-reference': { status: 422, title: 'Unprocessable entity' },
   'idempotency-key-reused': { status: 422, title: 'Unprocessable entity' },
   // The rate limiter's answer goes through the framework fallback, so its type is the generic one.
-  'http-429': { status: 429, title: 'Too many requests' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
   'internal-error': { status: 500, title: 'Internal server error' },
   'dependency-unavailable': { status: 503, title: 'Service unavailable' },
   'query-timeout': { status: 503, title: 'Service unavailable' },
