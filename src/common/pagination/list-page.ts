@@ -13,16 +13,17 @@ export interface ListSource {
   orderBy: string;
   /** What the count reads when the joins in `from` only add columns (they never change how many rows). */
   countFrom?: string;
-  /** A cheaper count of the same rows (a kept counter), over the same parameters. */
-  countSql?: string;
+  /** A cheaper count of the same rows (a kept counter) than count(*). */
+  counted?: () => Promise<number>;
 }
 
 /** How many rows match, and the `limit` of them after `offset`. */
 export async function countedRows<R>(sql: Sql, list: ListSource, limit: number, offset: number): Promise<{ count: number; rows: R[] }> {
   const { where } = list;
   const n = where.params.length;
-  const counted = list.countSql ?? `SELECT count(*)::int AS count FROM ${list.countFrom ?? list.from} WHERE ${where.sql}`;
-  const [{ count }] = await sql.rows<{ count: number }>(counted, where.params);
+  const count = list.counted
+    ? await list.counted()
+    : (await sql.rows<{ count: number }>(`SELECT count(*)::int AS count FROM ${list.countFrom ?? list.from} WHERE ${where.sql}`, where.params))[0].count;
   const rows = await sql.rows<R>(`SELECT ${list.columns} FROM ${list.from} WHERE ${where.sql} ORDER BY ${list.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`,
     [...where.params, limit, offset],
   );

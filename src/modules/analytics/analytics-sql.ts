@@ -1,3 +1,5 @@
+// Read model: reads loan_snapshots (owned by snapshots) with the members query it is given
+// (loans, owned by loans); the §11 figures aggregate them in one statement, in SQL on numeric.
 import { bucketSql, inDefaultSql } from '../loans/loan-states';
 import { scheduledPrincipalSql } from './scheduled-principal-sql';
 

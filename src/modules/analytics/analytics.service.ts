@@ -1,3 +1,5 @@
+// Read model: reads loans (owned by loans) as a portfolio's members and, through analytics-sql.ts,
+// loan_snapshots (owned by snapshots). It writes nothing.
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';

@@ -11,22 +11,19 @@ import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './dto';
+import type { MembershipLoan } from '../loans/loans.repository';
+import { MembershipLocks } from '../portfolios/membership-locks';
 import { assignmentTerminated, instrumentInactive, instrumentNotOfInvestor, investorInactive, loanMoving, ownershipExceeded } from './investors.errors';
 import { InvestorsService } from './investors.service';
 import { differing } from './patch';
 import { ASSIGNMENT_COLUMNS, AssignmentRow, assignmentView } from './views';
-
-interface LockedLoan {
-  id: string;
-  portfolio_id: string | null;
-  principal_balance: string;
-}
 
 @Injectable()
 export class AssignmentsService {
   constructor(
     private readonly db: TenantDb,
     private readonly investors: InvestorsService,
+    private readonly locks: MembershipLocks,
   ) {}
 
   async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<AssignmentRow> {
@@ -41,7 +38,7 @@ export class AssignmentsService {
       const investor = await this.investors.require(m, investorId);
       assertInvestorActive(investor.status);
       if (dto.settlement_instrument_id) await assertInstrumentOf(m, dto.settlement_instrument_id, investorId);
-      const loan = await lockLoan(m, dto.loan_id);
+      const loan = await lockLoan(this.locks, m, actor.org, dto.loan_id);
       await assertOwnershipFits(m, actor.org, loan.id, dto.ownership_pct, null);
       // Without a price, the buyer pays par for its share of today's balance.
       const price = dto.purchase_price ?? formatMoney(new Big(loan.principal_balance).times(dto.ownership_pct).div(100));
@@ -74,7 +71,7 @@ export class AssignmentsService {
     return this.db.run(actor.org, async (m) => {
       const peek = await this.require(m, id);
       // Loan first (as create does), so an ownership change is checked against a stable sum.
-      await lockLoan(m, peek.loan_id);
+      await lockLoan(this.locks, m, actor.org, peek.loan_id);
       const before = await this.require(m, id, { lock: true });
       assertVersion(before.version, ifMatch);
       const current = { ...before, ownership_pct: new Big(before.ownership_pct).toFixed(2), purchase_price: formatMoney(before.purchase_price) };
@@ -110,21 +107,15 @@ export class AssignmentsService {
 }
 
 /**
- * Locks the loan row so ownership sums on it are serialized, after share-locking its portfolio:
- * a sale holds the portfolio row FOR UPDATE, so a manual assignment on one of its loans waits
- * for the sale to finish (and then sees its 100 % assignments) or runs first (and the sale then
- * sees it). Portfolio before loan is the order membership changes use too, so no deadlock.
+ * Locks the loan row so ownership sums on it are serialized, after its portfolio (in the one
+ * order `MembershipLocks` keeps): a sale of that portfolio either finishes first, and this
+ * request then sees its 100 % assignments, or waits for this one.
  */
-export async function lockLoan(m: Sql, loanId: string): Promise<LockedLoan> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const peek = await m.one<{ portfolio_id: string | null }>(`SELECT portfolio_id FROM loans WHERE id = $1`, [loanId]);
-    if (!peek) throw missingReference('loan_id', [loanId]);
-    if (peek.portfolio_id) await m.rows(`SELECT 1 FROM portfolios WHERE id = $1 FOR KEY SHARE`, [peek.portfolio_id]);
-    const loan = await m.one<LockedLoan>(`SELECT id, portfolio_id, principal_balance FROM loans WHERE id = $1 FOR NO KEY UPDATE`, [loanId]);
-    if (!loan) throw missingReference('loan_id', [loanId]);
-    if (loan.portfolio_id === peek.portfolio_id) return loan;
-  }
-  throw loanMoving(loanId);
+async function lockLoan(locks: MembershipLocks, m: Sql, org: string, loanId: string): Promise<MembershipLoan> {
+  const loan = await locks.lockLoan(m, org, loanId);
+  if (loan === 'missing') throw missingReference('loan_id', [loanId]);
+  if (loan === 'moving') throw loanMoving(loanId);
+  return loan;
 }
 
 async function assertOwnershipFits(m: Sql, org: string, loanId: string, pct: string, exceptId: string | null) {

@@ -24,10 +24,15 @@ export class InvestorsService {
    * without blocking the foreign-key checks of assignments being inserted for it.
    */
   async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<InvestorRow> {
-    const lock = opts.lock ? ' FOR NO KEY UPDATE' : '';
-    const row = await m.one<InvestorRow>(`SELECT ${INVESTOR_COLUMNS} FROM investors WHERE id = $1${lock}`, [id]);
+    const row = await this.find(m, id, opts);
     if (!row) throw notFound('Investor', id);
     return row;
+  }
+
+  /** The investor, or undefined (for callers that answer a missing reference, not a 404). */
+  find(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<InvestorRow | undefined> {
+    const lock = opts.lock ? ' FOR NO KEY UPDATE' : '';
+    return m.one<InvestorRow>(`SELECT ${INVESTOR_COLUMNS} FROM investors WHERE id = $1${lock}`, [id]);
   }
 
   create(actor: Actor, dto: CreateInvestorDto) {

@@ -9,6 +9,7 @@ import { assertVersion } from '../../common/versioning/versioning';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
+import { PortfoliosRepository } from '../portfolios/portfolios.repository';
 import { CreateTapeConfigDto, ListConfigsQuery, UpdateTapeConfigDto } from './dto';
 import { COLUMN_NAMES, columnListProblems } from './tape-columns';
 import { DEFAULT_SCHEDULE_HOUR } from './tape-rules';
@@ -37,6 +38,7 @@ export class TapeConfigsService {
   constructor(
     private readonly db: TenantDb,
     private readonly schedules: TapeSchedules,
+    private readonly portfolios: PortfoliosRepository,
   ) {}
 
   list(actor: Actor, q: ListConfigsQuery, req: FastifyRequest) {
@@ -99,7 +101,6 @@ export class TapeConfigsService {
 
   /** RLS hides other organizations' portfolios, so theirs read as missing: 422 naming the field. */
   private async checkPortfolio(m: Sql, portfolioId: string): Promise<void> {
-    const found = await m.one(`SELECT 1 FROM portfolios WHERE id = $1`, [portfolioId]);
-    if (!found) throw missingReference('portfolio_id', [portfolioId]);
+    if (!(await this.portfolios.exists(m, portfolioId))) throw missingReference('portfolio_id', [portfolioId]);
   }
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { TenantDb } from '../../database/tenant-db';
+import { LoanSnapshotsRepository } from '../snapshots/loan-snapshots.repository';
 import { tapeCountSql, tapeSelectSql } from './tape-sql';
 import { storageKey, TapeFailure, xlsxRowLimitProblem } from './tape-rules';
 import { TAPE_STORAGE, TapeStorage } from './tape-storage';
@@ -34,6 +35,7 @@ export class TapeGenerator {
   constructor(
     private readonly db: TenantDb,
     @Inject(TAPE_STORAGE) private readonly storage: TapeStorage,
+    private readonly snapshots: LoanSnapshotsRepository,
   ) {}
 
   async run(actor: Actor, tapeId: string, ctx: RunContext): Promise<TapeSummary | { tape_id: string; status: string }> {
@@ -78,13 +80,9 @@ export class TapeGenerator {
 
   private async write(actor: Actor, tape: TapeRow, tmpKey: string, ctx: RunContext): Promise<WriteResult> {
     const input = { org: actor.org, asOf: tape.as_of_date, source: tape.source, portfolioId: tape.portfolio_id, columns: tape.columns };
-    return this.db.withClient(actor.org, async (client) => {
-      if (tape.source === 'snapshot') {
-        const { rows } = await client.query(
-          `SELECT 1 FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2 LIMIT 1`,
-          [actor.org, tape.as_of_date],
-        );
-        if (!rows.length) throw new TapeFailure(`No loan snapshots exist for ${tape.as_of_date}; a past tape reads that date's snapshots`);
+    return this.db.withClient(actor.org, async (client, m) => {
+      if (tape.source === 'snapshot' && !(await this.snapshots.existOn(m, actor.org, tape.as_of_date))) {
+        throw new TapeFailure(`No loan snapshots exist for ${tape.as_of_date}; a past tape reads that date's snapshots`);
       }
       const { rows } = await client.query<{ count: string }>(tapeCountSql(input));
       const expected = Number(rows[0].count);

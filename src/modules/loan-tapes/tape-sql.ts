@@ -1,3 +1,5 @@
+// Read model: reads loans (owned by loans), loan_snapshots (snapshots), portfolios (portfolios),
+// loan_assignments and investors (investors) in one COPY query per tape. It writes nothing.
 import { isUuid } from '../../common/ids/uuid';
 import { formattedSql, tapeColumn } from './tape-columns';
 import { monthIndex } from './tape-rules';

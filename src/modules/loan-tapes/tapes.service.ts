@@ -12,6 +12,7 @@ import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
+import { LoanSnapshotsRepository } from '../snapshots/loan-snapshots.repository';
 import { noLoanSnapshots } from '../snapshots/snapshots.errors';
 import { asOfDateInFuture, tapeConfigInactive, tapeFileMissing, tapeNotReady } from './loan-tapes.errors';
 import { TapeConfigsService } from './configs.service';
@@ -27,6 +28,7 @@ export class TapesService {
     private readonly configs: TapeConfigsService,
     private readonly producer: JobProducer,
     @Inject(TAPE_STORAGE) private readonly storage: TapeStorage,
+    private readonly snapshots: LoanSnapshotsRepository,
   ) {}
 
   /**
@@ -47,7 +49,7 @@ export class TapesService {
       if (!config.is_active) throw tapeConfigInactive(configId);
       const queued = await this.queuedTape(m, configId, asOf);
       if (queued) return { merged: queued };
-      if (asOf < today && !(await this.hasSnapshots(m, actor.org, asOf))) {
+      if (asOf < today && !(await this.snapshots.existOn(m, actor.org, asOf))) {
         throw noLoanSnapshots(asOf, 'tape');
       }
       const id = await this.insertTape(m, actor, config, asOf, today, 'manual', null);
@@ -155,11 +157,6 @@ export class TapesService {
     const row = await m.one<TapeRow>(`SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE id = $1`, [id]);
     if (!row) throw notFound('Loan tape', id);
     return row;
-  }
-
-  private async hasSnapshots(m: Sql, org: string, date: string): Promise<boolean> {
-    const found = await m.one(`SELECT 1 FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2 LIMIT 1`, [org, date]);
-    return Boolean(found);
   }
 
   /** The tape freezes the config's format, columns and scope as they are now. */

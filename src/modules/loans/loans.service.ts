@@ -10,6 +10,7 @@ import { decodeCursor, Page } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { PortfoliosRepository } from '../portfolios/portfolios.repository';
 import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
 import { LoanListQuery, loanFilters } from './loan-filters';
 import { lossViolations, paidOffViolations } from './loan-rules';
@@ -29,7 +30,10 @@ function assertLoanRules(l: Parameters<typeof paidOffViolations>[0] & Parameters
 
 @Injectable()
 export class LoansService {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly portfolios: PortfoliosRepository,
+  ) {}
 
   /** `GET /loans`, and `GET /portfolios/{id}/loans` with `portfolioId`. */
   list(actor: Actor, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}): Promise<Page<LoanView>> {
@@ -49,11 +53,9 @@ export class LoansService {
       return keysetPage(m, req, q, list, loanView, (last: LoanRow) => [last.loan_number]);
     }
     // A portfolio's loans, unfiltered: its kept loan_count answers without counting every row.
-    const wholePortfolio = where.size === 2 && (opts.portfolioId ?? q.portfolio_id) !== undefined;
-    const countSql = wholePortfolio
-      ? `SELECT coalesce((SELECT loan_count FROM portfolios WHERE organization_id = $1 AND id = $2), 0)::int AS count`
-      : undefined;
-    return listPage(m, req, q, { ...list, countSql }, loanView);
+    const portfolioId = opts.portfolioId ?? q.portfolio_id;
+    const counted = where.size === 2 && portfolioId !== undefined ? () => this.portfolios.loanCount(m, org, portfolioId) : undefined;
+    return listPage(m, req, q, { ...list, counted }, loanView);
   }
 
   get(actor: Actor, id: string): Promise<LoanView> {

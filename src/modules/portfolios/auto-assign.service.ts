@@ -5,6 +5,7 @@ import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
+import { LoansRepository } from '../loans/loans.repository';
 import { Criteria, criteriaSql, hasCriteria } from './criteria';
 import { portfolioNotActive, portfolioWithoutCriteria } from './portfolios.errors';
 import { PortfoliosService } from './portfolios.service';
@@ -36,6 +37,7 @@ export class AutoAssignService {
     private readonly db: TenantDb,
     private readonly portfolios: PortfoliosService,
     private readonly producer: JobProducer,
+    private readonly loans: LoansRepository,
   ) {}
 
   /** Checks the request now (404/409/422), then hands the work to a job. */
@@ -112,16 +114,7 @@ export class AutoAssignService {
     });
   }
 
-  private async assignMatching(m: Sql, org: string, portfolioId: string, criteria: Criteria): Promise<number> {
-    const params: unknown[] = [org, portfolioId];
-    const predicate = criteriaSql(criteria, params);
-    const [{ count }] = await m.rows<{ count: number }>(`WITH moved AS (
-         UPDATE loans l SET portfolio_id = $2, version = l.version + 1, updated_at = now()
-          WHERE l.organization_id = $1 AND l.portfolio_id IS NULL AND ${predicate}
-         RETURNING 1)
-       SELECT count(*)::int AS count FROM moved`,
-      params,
-    );
-    return count;
+  private assignMatching(m: Sql, org: string, portfolioId: string, criteria: Criteria): Promise<number> {
+    return this.loans.assignWhere(m, org, portfolioId, (params) => criteriaSql(criteria, params));
   }
 }

@@ -42,6 +42,13 @@ function checkCriteria(type: 'static' | 'dynamic', criteria: Criteria | null): v
   if (errors.length) throw badRequest('criteria ranges are inverted', errors);
 }
 
+/** The portfolio, if it may change membership: 404 when it is not there, 409 when archived or sold. */
+export function assertActive(row: PortfolioRow | undefined, id: string, action: MembershipAction): PortfolioRow {
+  if (!row) throw notFound('Portfolio', id);
+  if (row.status !== 'active') throw portfolioNotActive(id, row.status, action);
+  return row;
+}
+
 @Injectable()
 export class PortfoliosService {
   constructor(
@@ -194,11 +201,7 @@ export class PortfoliosService {
 
   /** Locks the portfolio row and checks it may change membership (409 when archived or sold). */
   async requireActive(m: Sql, id: string, action: MembershipAction): Promise<PortfolioRow> {
-    const row = await this.require(m, id, { lock: true });
-    if (row.status !== 'active') {
-      throw portfolioNotActive(id, row.status, action);
-    }
-    return row;
+    return assertActive(await this.require(m, id, { lock: true }), id, action);
   }
 
   /** Records a sale on a portfolio already locked by `requireActive`; returns the new view. */

@@ -1,3 +1,5 @@
+// Read model: reads loans (owned by loans) and portfolios (owned by portfolios) in set-based
+// statements; it writes only this module's tables (loan_snapshots, portfolio_snapshots, …).
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 import type { Actor } from '../../common/auth/actor';

@@ -1,3 +1,5 @@
+// Read model: its statements read loans (owned by loans) and portfolios (owned by portfolios)
+// beside this module's loan_snapshots; they write only this module's tables.
 import { formatMoney, formatRate } from '../../common/money/decimal';
 import { Bucket, DELINQUENCY_BUCKETS, inBucketSql, inDefaultSql } from '../loans/loan-states';
 import { SnapshotMetrics } from './snapshot-metrics';

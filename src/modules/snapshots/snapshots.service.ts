@@ -1,3 +1,5 @@
+// Read model: reads loans (owned by loans) for today's figures; it writes only this module's
+// portfolio_snapshots.
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';

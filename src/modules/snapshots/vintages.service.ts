@@ -1,3 +1,5 @@
+// Read model: reads loans (owned by loans) and, through analytics-sql.ts, this module's
+// loan_snapshots. It writes nothing.
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';

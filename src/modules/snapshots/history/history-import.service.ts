@@ -1,3 +1,5 @@
+// Read model: reads loans (owned by loans) to match imported history to known loan numbers;
+// it writes only this module's loan_snapshots.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { recordAudit } from '../../../common/audit/audit';
