@@ -97,7 +97,7 @@ export class TenantDb implements OnApplicationShutdown {
   }
 
   /** A transaction: use it for writes and for reads that must share one snapshot. */
-  run<T>(org: string, work: TenantWork<T>): Promise<T> {
+  transaction<T>(org: string, work: TenantWork<T>): Promise<T> {
     return this.withClient(org, (_client, m) => work(m));
   }
 

@@ -34,6 +34,6 @@ export class AuditController {
     if (q.resource_id !== undefined) where.and`resource_id = ${q.resource_id}`;
     if (q.action !== undefined) where.and`action = ${q.action}`;
     const list = { columns: AUDIT_COLUMNS, from: 'audit_events', where, orderBy: 'occurred_at DESC, id DESC' };
-    return this.db.run(actor.org, (m) => listPage(m, req, q, list, (r: Record<string, unknown>) => r));
+    return this.db.transaction(actor.org, (m) => listPage(m, req, q, list, (r: Record<string, unknown>) => r));
   }
 }

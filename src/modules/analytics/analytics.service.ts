@@ -34,7 +34,7 @@ export class AnalyticsService {
   ) {}
 
   performance(actor: Actor, portfolioId: string, range: MonthRange): Promise<{ portfolio_id: string; points: PerformancePoint[] }> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       await m.exec(`SET LOCAL jit = off`);
       // The month before `from` is read too: month M's SMM and MDR start from M−1.
@@ -46,7 +46,7 @@ export class AnalyticsService {
   }
 
   transitions(actor: Actor, portfolioId: string, range: MonthRange) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       await m.exec(`SET LOCAL jit = off`);
       const cells = await m.rows<CellRow>(transitionsSql(MEMBERS), [

@@ -17,7 +17,7 @@ export class ApiKeysService {
 
   create(actor: Actor, name: string, role: Role) {
     const { key, hash, prefix } = newApiKey();
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const [row] = await m.rows<{ id: string; name: string; role: string; created_at: Date }>(
         `INSERT INTO api_keys (name, role, key_hash, key_prefix, created_by) VALUES ($1, $2, $3, $4, $5)
          RETURNING id, name, role, created_at`,
@@ -31,11 +31,11 @@ export class ApiKeysService {
   list(actor: Actor, q: PageQuery, req: FastifyRequest) {
     // No organization condition: row-level security already shows only the caller's keys.
     const list = { columns: COLUMNS, from: 'api_keys', where: new Where(), orderBy: 'created_at DESC, id' };
-    return this.db.run(actor.org, (m) => listPage(m, req, q, list, (r: Record<string, unknown>) => r));
+    return this.db.transaction(actor.org, (m) => listPage(m, req, q, list, (r: Record<string, unknown>) => r));
   }
 
   revoke(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const revoked = await m.rows(`UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING id`, [id]);
       if (!revoked.length) throw notFound('API key', id);
       await recordAudit(m, actor, { action: 'api_key.revoke', resourceType: 'api_key', resourceId: id });

@@ -5,7 +5,7 @@ import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { IdOf } from '../../common/ids/id-param';
 import { parseIfMatch } from '../../common/versioning/versioning';
-import { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './dto';
+import { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './investors.dto';
 import { AssignmentsService } from './assignments.service';
 import { LoanAssignmentPage, LoanAssignmentResponse } from './investors.responses';
 

@@ -10,13 +10,13 @@ import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
-import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './dto';
+import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './investors.dto';
 import type { MembershipLoan } from '../loans/loans.repository';
 import { MembershipLocks } from '../portfolios/membership-locks';
 import { assignmentTerminated, instrumentInactive, instrumentNotOfInvestor, investorInactive, loanMoving, ownershipExceeded } from './investors.errors';
 import { InvestorsService } from './investors.service';
 import { differing } from './patch';
-import { ASSIGNMENT_COLUMNS, AssignmentRow, assignmentView } from './views';
+import { ASSIGNMENT_COLUMNS, AssignmentRow, assignmentView } from './investors.views';
 
 @Injectable()
 export class AssignmentsService {
@@ -34,7 +34,7 @@ export class AssignmentsService {
   }
 
   create(actor: Actor, investorId: string, dto: CreateAssignmentDto) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const investor = await this.investors.require(m, investorId);
       assertInvestorActive(investor.status);
       if (dto.settlement_instrument_id) await assertInstrumentOf(m, dto.settlement_instrument_id, investorId);
@@ -54,11 +54,11 @@ export class AssignmentsService {
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => assignmentView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => assignmentView(await this.require(m, id)));
   }
 
   list(actor: Actor, investorId: string, q: AssignmentQuery, req: FastifyRequest) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.investors.require(m, investorId);
       const where = new Where().and`organization_id = ${actor.org}`.and`investor_id = ${investorId}`;
       if (q.status) where.and`status = ANY(${q.status})`;
@@ -68,7 +68,7 @@ export class AssignmentsService {
   }
 
   update(actor: Actor, id: string, dto: UpdateAssignmentDto, ifMatch: number | undefined) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const peek = await this.require(m, id);
       // Loan first (as create does), so an ownership change is checked against a stable sum.
       await lockLoan(this.locks, m, actor.org, peek.loan_id);

@@ -5,7 +5,7 @@ import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { IdOf } from '../../common/ids/id-param';
 import { parseIfMatch } from '../../common/versioning/versioning';
-import { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './dto';
+import { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './investors.dto';
 import { InstrumentsService } from './instruments.service';
 import { SettlementInstrumentPage, SettlementInstrumentResponse } from './investors.responses';
 

@@ -11,10 +11,10 @@ import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import { BankDetails, BankField, checkBankDetails, InstrumentType } from './bank-details';
-import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './dto';
+import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './investors.dto';
 import { defaultMustBeActive } from './investors.errors';
 import { InvestorsService } from './investors.service';
-import { INSTRUMENT_COLUMNS, InstrumentRow, instrumentView } from './views';
+import { INSTRUMENT_COLUMNS, InstrumentRow, instrumentView } from './investors.views';
 
 /** AAD columns: with the organization and row id, a ciphertext only decrypts where it was written. */
 export const ACCOUNT_CONTEXT = 'settlement_instrument.account_number';
@@ -36,7 +36,7 @@ export class InstrumentsService {
   }
 
   create(actor: Actor, investorId: string, dto: CreateInstrumentDto) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.investors.require(m, investorId, { lock: true });
       const status = dto.status ?? 'active';
       const isDefault = dto.is_default ?? false;
@@ -64,11 +64,11 @@ export class InstrumentsService {
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => instrumentView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => instrumentView(await this.require(m, id)));
   }
 
   list(actor: Actor, investorId: string, q: InstrumentQuery, req: FastifyRequest) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.investors.require(m, investorId);
       const where = new Where().and`organization_id = ${actor.org}`.and`investor_id = ${investorId}`;
       if (q.status) where.and`status = ANY(${q.status})`;
@@ -78,7 +78,7 @@ export class InstrumentsService {
   }
 
   update(actor: Actor, id: string, dto: UpdateInstrumentDto, ifMatch: number | undefined) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       // Investor first, then instrument: the same lock order as create, so the two never deadlock.
       const peek = await this.require(m, id);
       await this.investors.require(m, peek.investor_id, { lock: true });

@@ -5,7 +5,7 @@ import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { IdOf } from '../../common/ids/id-param';
 import { parseIfMatch } from '../../common/versioning/versioning';
-import { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './dto';
+import { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './investors.dto';
 import { InvestorsService } from './investors.service';
 import { InvestorPage, InvestorResponse } from './investors.responses';
 

@@ -8,9 +8,9 @@ import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
-import type { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './dto';
+import type { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './investors.dto';
 import { differing } from './patch';
-import { INVESTOR_COLUMNS, InvestorRow, investorView } from './views';
+import { INVESTOR_COLUMNS, InvestorRow, investorView } from './investors.views';
 
 const upper = (v: string | null | undefined) => (typeof v === 'string' ? v.toUpperCase() : v);
 
@@ -36,7 +36,7 @@ export class InvestorsService {
   }
 
   create(actor: Actor, dto: CreateInvestorDto) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const row = await m.one<InvestorRow>(`INSERT INTO investors (name, legal_name, investor_type, email, country, status)
          VALUES ($1, $2, $3, $4, $5, coalesce($6, 'active')) RETURNING ${INVESTOR_COLUMNS}`,
         [dto.name, dto.legal_name ?? null, dto.investor_type, dto.email ?? null, upper(dto.country) ?? null, dto.status ?? null],
@@ -49,11 +49,11 @@ export class InvestorsService {
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => investorView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => investorView(await this.require(m, id)));
   }
 
   list(actor: Actor, q: InvestorQuery, req: FastifyRequest) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const where = new Where().and`organization_id = ${actor.org}`;
       if (q.status !== undefined) where.and`status = ANY(${q.status})`;
       if (q.investor_type !== undefined) where.and`investor_type = ANY(${q.investor_type})`;
@@ -62,7 +62,7 @@ export class InvestorsService {
   }
 
   update(actor: Actor, id: string, dto: UpdateInvestorDto, ifMatch: number | undefined) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const before = await this.require(m, id, { lock: true });
       assertVersion(before.version, ifMatch);
       const patch = differing(before as unknown as Record<string, unknown>, { ...dto, country: upper(dto.country) });

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
 import { IdOf } from '../../common/ids/id-param';
-import { SellPortfolioDto } from './dto';
+import { SellPortfolioDto } from './investors.dto';
 import { SalesService } from './sales.service';
 import { PortfolioResponse } from '../portfolios/portfolios.responses';
 

@@ -6,7 +6,7 @@ import { TenantDb } from '../../database/tenant-db';
 import { LoansRepository } from '../loans/loans.repository';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { assertInstrumentOf, assertInvestorActive } from './assignments.service';
-import type { SellPortfolioDto } from './dto';
+import type { SellPortfolioDto } from './investors.dto';
 import { loansAlreadyAssigned, portfolioEmpty } from './investors.errors';
 import { InvestorsService } from './investors.service';
 
@@ -28,7 +28,7 @@ export class SalesService {
    * away from zero, which is half-up for these non-negative amounts.
    */
   sell(actor: Actor, portfolioId: string, dto: SellPortfolioDto) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const portfolio = await this.portfolios.requireActive(m, portfolioId, 'sell');
       const investor = await this.investors.find(m, dto.investor_id);
       if (!investor) throw missingReference('investor_id', [dto.investor_id]);

@@ -10,11 +10,11 @@ import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import { PortfoliosRepository } from '../portfolios/portfolios.repository';
-import { CreateTapeConfigDto, ListConfigsQuery, UpdateTapeConfigDto } from './dto';
+import { CreateTapeConfigDto, ListConfigsQuery, UpdateTapeConfigDto } from './loan-tapes.dto';
 import { COLUMN_NAMES, columnListProblems } from './tape-columns';
 import { DEFAULT_SCHEDULE_HOUR } from './tape-rules';
 import { TapeSchedules } from './tape-schedules.service';
-import { CONFIG_COLUMNS, ConfigRow, configView } from './views';
+import { CONFIG_COLUMNS, ConfigRow, configView } from './loan-tapes.views';
 
 function checkColumns(columns: string[]): void {
   const { unknown, duplicates } = columnListProblems(columns);
@@ -45,16 +45,16 @@ export class TapeConfigsService {
     const where = new Where().and`organization_id = ${actor.org}`;
     if (q.is_active !== undefined) where.and`is_active = ${q.is_active}`;
     const list = { columns: CONFIG_COLUMNS, from: 'loan_tape_configs', where, orderBy: 'created_at DESC, id' };
-    return this.db.run(actor.org, (m) => listPage(m, req, q, list, configView));
+    return this.db.transaction(actor.org, (m) => listPage(m, req, q, list, configView));
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => configView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => configView(await this.require(m, id)));
   }
 
   create(actor: Actor, dto: CreateTapeConfigDto) {
     checkColumns(dto.columns);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       if (dto.portfolio_id) await this.checkPortfolio(m, dto.portfolio_id);
       const row = (await m.one<ConfigRow>(`INSERT INTO loan_tape_configs (name, portfolio_id, format, columns, schedule, schedule_hour, is_active)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${CONFIG_COLUMNS}`,
@@ -74,7 +74,7 @@ export class TapeConfigsService {
 
   update(actor: Actor, id: string, dto: UpdateTapeConfigDto, ifMatch: number | undefined) {
     if (dto.columns) checkColumns(dto.columns);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const before = await this.require(m, id, true);
       assertVersion(before.version, ifMatch);
       if (dto.portfolio_id) await this.checkPortfolio(m, dto.portfolio_id);

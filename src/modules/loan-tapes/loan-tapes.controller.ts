@@ -6,7 +6,7 @@ import { CurrentActor } from '../../common/auth/decorators';
 import { IdOf } from '../../common/ids/id-param';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { TapeConfigsService } from './configs.service';
-import { CreateTapeConfigDto, GenerateTapeDto, ListConfigsQuery, ListTapesQuery, UpdateTapeConfigDto } from './dto';
+import { CreateTapeConfigDto, GenerateTapeDto, ListConfigsQuery, ListTapesQuery, UpdateTapeConfigDto } from './loan-tapes.dto';
 import { catalogView } from './tape-columns';
 import { TapesService } from './tapes.service';
 import { TAPE_MEDIA_TYPES, TapeAcceptedResponse, TapeColumnResponse, TapeConfigPage, TapeConfigResponse, TapePage, TapeResponse } from './loan-tapes.responses';

@@ -16,10 +16,10 @@ import { LoanSnapshotsRepository } from '../snapshots/loan-snapshots.repository'
 import { noLoanSnapshots } from '../snapshots/snapshots.errors';
 import { asOfDateInFuture, tapeConfigInactive, tapeFileMissing, tapeNotReady } from './loan-tapes.errors';
 import { TapeConfigsService } from './configs.service';
-import { ListTapesQuery } from './dto';
+import { ListTapesQuery } from './loan-tapes.dto';
 import { CONTENT_TYPES, tapeFileName } from './tape-rules';
 import { TAPE_STORAGE, TapeStorage } from './tape-storage';
-import { ConfigRow, TAPE_COLUMNS_SQL, TapeRow, tapeView } from './views';
+import { ConfigRow, TAPE_COLUMNS_SQL, TapeRow, tapeView } from './loan-tapes.views';
 
 @Injectable()
 export class TapesService {
@@ -43,7 +43,7 @@ export class TapesService {
       throw asOfDateInFuture(asOf, today);
     }
     this.producer.assertReady();
-    const claimed = await this.db.run(actor.org, async (m) => {
+    const claimed = await this.db.transaction(actor.org, async (m) => {
       // The config's row lock makes requests for one config take turns, so two never both insert.
       const config = await this.configs.require(m, configId, true);
       if (!config.is_active) throw tapeConfigInactive(configId);
@@ -71,7 +71,7 @@ export class TapesService {
       job = await this.producer.submit(claimed.job);
     } catch (err) {
       // Nothing will ever run this tape: leave no queued row behind.
-      await this.db.run(actor.org, (m) => m.exec(`DELETE FROM loan_tapes WHERE id = $1 AND status = 'queued'`, [tapeId]));
+      await this.db.transaction(actor.org, (m) => m.exec(`DELETE FROM loan_tapes WHERE id = $1 AND status = 'queued'`, [tapeId]));
       throw err;
     }
     return { tape_id: tapeId, ...job };
@@ -109,7 +109,7 @@ export class TapesService {
    * on a retry. Null when the config was deactivated or unscheduled since the tick was set.
    */
   async scheduledTape(actor: Actor, configId: string, jobId: string): Promise<string | null> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const existing = await m.one<{ id: string }>(`SELECT id FROM loan_tapes WHERE job_id = $1`, [jobId]);
       if (existing) return existing.id;
       const config = await m.one<ConfigRow>(`SELECT * FROM loan_tape_configs WHERE id = $1`, [configId]);
@@ -131,16 +131,16 @@ export class TapesService {
     if (q.config_id) where.and`config_id = ${q.config_id}`;
     if (q.status) where.and`status = ANY(${q.status})`;
     const list = { columns: TAPE_COLUMNS_SQL, from: 'loan_tapes', where, orderBy: 'created_at DESC, id DESC' };
-    return this.db.run(actor.org, (m) => listPage(m, req, q, list, tapeView));
+    return this.db.transaction(actor.org, (m) => listPage(m, req, q, list, tapeView));
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => tapeView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => tapeView(await this.require(m, id)));
   }
 
   /** The completed tape's file, with the headers a download needs. */
   async download(actor: Actor, id: string): Promise<{ stream: Readable; type: string; fileName: string; size: number }> {
-    const tape = await this.db.run(actor.org, (m) => this.require(m, id));
+    const tape = await this.db.transaction(actor.org, (m) => this.require(m, id));
     if (tape.status !== 'completed' || !tape.storage_key) {
       throw tapeNotReady(id, tape.status);
     }

@@ -7,7 +7,7 @@ import { IdOf } from '../../common/ids/id-param';
 import { csvBody } from './import/csv-import';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { LoanImportService } from './import/loan-import.service';
-import { CreateLoanDto, UpdateLoanDto } from './loan.dto';
+import { CreateLoanDto, UpdateLoanDto } from './loans.dto';
 import { LoanListQuery } from './loan-filters';
 import { LoansService } from './loans.service';
 import { LoanImportResponse, LoanPage, LoanResponse } from './loans.responses';

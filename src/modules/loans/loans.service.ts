@@ -11,10 +11,10 @@ import { assertVersion } from '../../common/versioning/versioning';
 import { Sql, setClause } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosRepository } from '../portfolios/portfolios.repository';
-import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
+import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loans.dto';
 import { LoanListQuery, loanFilters } from './loan-filters';
 import { lossViolations, paidOffViolations } from './loan-rules';
-import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loan.view';
+import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loans.views';
 import { duplicateLoanNumber, lossRule, paidOffRule } from './loans.errors';
 
 const CREATE_COLUMNS = ['loan_number', ...UPDATABLE_COLUMNS] as const;
@@ -83,7 +83,7 @@ export class LoansService {
       recovered_amount: dto.recovered_amount ?? '0.00',
     };
     assertLoanRules(values);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const row = await m.one<LoanRow>(`INSERT INTO loans (${CREATE_COLUMNS.join(', ')})
          VALUES (${CREATE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
          ON CONFLICT (organization_id, loan_number) DO NOTHING
@@ -106,7 +106,7 @@ export class LoansService {
 
   /** Partial servicing update. Nothing changed → the loan as it is, same version. */
   update(actor: Actor, id: string, dto: UpdateLoanDto, expectedVersion: number | undefined): Promise<LoanView> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const current = await this.require(m, id, { lock: true });
       assertVersion(current.version, expectedVersion);
       const given = UPDATABLE_COLUMNS.filter((c) => dto[c] !== undefined);

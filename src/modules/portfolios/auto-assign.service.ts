@@ -43,7 +43,7 @@ export class AutoAssignService {
   /** Checks the request now (404/409/422), then hands the work to a job. */
   async request(actor: Actor, portfolioId: string): Promise<EnqueuedJob> {
     this.producer.assertReady();
-    const job = await this.db.run(actor.org, async (m) => {
+    const job = await this.db.transaction(actor.org, async (m) => {
       const p = await this.portfolios.require(m, portfolioId);
       if (p.status !== 'active') {
         throw portfolioNotActive(portfolioId, p.status, 'auto-assign');
@@ -57,8 +57,8 @@ export class AutoAssignService {
   }
 
   /** The job: assign matching loans to one portfolio. Re-running is harmless. */
-  run(actor: Actor, portfolioId: string): Promise<{ assigned: number }> {
-    return this.db.run(actor.org, async (m) => {
+  assignPortfolio(actor: Actor, portfolioId: string): Promise<{ assigned: number }> {
+    return this.db.transaction(actor.org, async (m) => {
       const p = await m.one<{ status: string; criteria: Criteria | null }>(`SELECT status, criteria FROM portfolios WHERE id = $1 FOR SHARE`,
         [portfolioId],
       );
@@ -82,7 +82,7 @@ export class AutoAssignService {
    * and the others still assign. A lost connection is not a portfolio's fault and fails the job.
    */
   runDynamic(actor: Actor): Promise<{ portfolios: number; assigned: number; failed: PortfolioFailure[] }> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const dynamic = await m.rows<{ id: string; criteria: Criteria }>(`SELECT id, criteria FROM portfolios
           WHERE organization_id = $1 AND portfolio_type = 'dynamic' AND status = 'active'
           ORDER BY created_at, id FOR SHARE`,

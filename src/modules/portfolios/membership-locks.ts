@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Sql } from '../../database/sql';
 import { LoanLock, LoansRepository, MembershipLoan } from '../loans/loans.repository';
-import type { PortfolioRow } from './portfolio.view';
+import type { PortfolioRow } from './portfolios.views';
 import { PortfolioLock, PortfoliosRepository } from './portfolios.repository';
 
 export interface MembershipLockRequest {

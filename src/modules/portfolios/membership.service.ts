@@ -20,7 +20,7 @@ export class MembershipService {
 
   assign(actor: Actor, portfolioId: string, loanIds: string[]): Promise<{ assigned: number }> {
     const ids = [...new Set(loanIds.map((s) => s.toLowerCase()))];
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const locked = await this.locks.lock(m, actor.org, { portfolios: [portfolioId], portfolioMode: 'UPDATE', loans: ids, loanMode: 'UPDATE' });
       const p = assertActive(locked.portfolios[0], portfolioId, 'assign loans');
       if (p.portfolio_type === 'dynamic') {
@@ -47,7 +47,7 @@ export class MembershipService {
   }
 
   unassign(actor: Actor, portfolioId: string, loanId: string): Promise<void> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.requireActive(m, portfolioId, 'unassign loans');
       const done = await this.loans.unassign(m, actor.org, portfolioId, loanId);
       if (!done) throw notFound('Loan in this portfolio', loanId);
@@ -62,7 +62,7 @@ export class MembershipService {
 
   /** All or nothing: every named loan moves, or none does. */
   transfer(actor: Actor, sourceId: string, targetId: string, loanIds?: string[]): Promise<{ transferred: number }> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       if (sourceId.toLowerCase() === targetId.toLowerCase()) {
         throw transferToSelf();
       }

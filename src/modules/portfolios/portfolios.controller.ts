@@ -7,7 +7,7 @@ import { IdOf } from '../../common/ids/id-param';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { LoanListQuery } from '../loans/loan-filters';
 import { AutoAssignService } from './auto-assign.service';
-import { AssignLoansDto, CreatePortfolioDto, ListPortfoliosQuery, TransferLoansDto, UpdatePortfolioDto } from './dto';
+import { AssignLoansDto, CreatePortfolioDto, ListPortfoliosQuery, TransferLoansDto, UpdatePortfolioDto } from './portfolios.dto';
 import { MembershipService } from './membership.service';
 import { PortfoliosService } from './portfolios.service';
 import { JobAcceptedResponse } from '../../common/openapi/properties';

@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import type { Sql } from '../../database/sql';
-import { PORTFOLIO_COLUMNS, PortfolioRow } from './portfolio.view';
+import { PORTFOLIO_COLUMNS, PortfolioRow } from './portfolios.views';
 
 /** FOR UPDATE to change a portfolio's membership or sell it; FOR KEY SHARE to hold its membership still. */
 export type PortfolioLock = 'UPDATE' | 'KEY SHARE';

@@ -13,8 +13,8 @@ import { LoanListQuery } from '../loans/loan-filters';
 import { LoansService } from '../loans/loans.service';
 import { Criteria, hasCriteria } from './criteria';
 import { criteriaRangeErrors } from './criteria-rules';
-import { CreatePortfolioDto, ListPortfoliosQuery, UpdatePortfolioDto } from './dto';
-import { PORTFOLIO_COLUMNS, PortfolioRow, portfolioView, PortfolioView } from './portfolio.view';
+import { CreatePortfolioDto, ListPortfoliosQuery, UpdatePortfolioDto } from './portfolios.dto';
+import { PORTFOLIO_COLUMNS, PortfolioRow, portfolioView, PortfolioView } from './portfolios.views';
 import {
   MembershipAction,
   portfolioArchived,
@@ -81,7 +81,7 @@ export class PortfoliosService {
     const criteria = cleanCriteria(dto.criteria);
     checkCriteria(dto.portfolio_type, criteria);
     try {
-      return await this.db.run(actor.org, async (m) => {
+      return await this.db.transaction(actor.org, async (m) => {
         const row = (await m.one<PortfolioRow>(`INSERT INTO portfolios (name, description, portfolio_type, criteria)
            VALUES ($1, $2, $3, $4) RETURNING ${PORTFOLIO_COLUMNS}`,
           [dto.name, dto.description ?? null, dto.portfolio_type, criteria ? JSON.stringify(criteria) : null],
@@ -102,7 +102,7 @@ export class PortfoliosService {
 
   async update(actor: Actor, id: string, dto: UpdatePortfolioDto, ifMatch: number | undefined): Promise<PortfolioView> {
     try {
-      return await this.db.run(actor.org, async (m) => {
+      return await this.db.transaction(actor.org, async (m) => {
         const before = await this.require(m, id, { lock: true });
         assertVersion(before.version, ifMatch);
         if (before.status === 'archived') {
@@ -140,7 +140,7 @@ export class PortfoliosService {
 
   /** Soft delete: loans stay assigned and frozen. */
   archive(actor: Actor, id: string, ifMatch: number | undefined): Promise<PortfolioView> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const before = await this.require(m, id, { lock: true });
       assertVersion(before.version, ifMatch);
       if (before.status !== 'active') {
@@ -159,7 +159,7 @@ export class PortfoliosService {
 
   async unarchive(actor: Actor, id: string): Promise<PortfolioView> {
     try {
-      return await this.db.run(actor.org, async (m) => {
+      return await this.db.transaction(actor.org, async (m) => {
         const before = await this.require(m, id, { lock: true });
         if (before.status !== 'archived') {
           throw portfolioNotArchived(id, before.status);

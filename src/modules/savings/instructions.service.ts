@@ -115,7 +115,7 @@ export class SavingsInstructionsService {
     ]);
     const accepted = { instructionReference: dto.instructionReference, status: 'Created' };
 
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       // Two requests with one reference queue here, so the second sees the first's row.
       await lockReference(m, actor.org, dto.instructionReference);
       const existing = await m.one<{ request_fingerprint: string }>(`SELECT request_fingerprint FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
@@ -228,7 +228,7 @@ export class SavingsInstructionsService {
    */
   revert(actor: Actor, reference: string) {
     const reverted = { instructionReference: reference, status: 'Reverted' };
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await lockReference(m, actor.org, reference);
       // FOR UPDATE: a settlement run that holds the row finishes first, and then this sees its status.
       const row = await m.one<{ id: string; status: string; portfolio_id: string }>(`SELECT id, status, portfolio_id FROM savings_instructions
@@ -261,7 +261,7 @@ export class SavingsInstructionsService {
   }
 
   status(actor: Actor, reference: string) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const row = await m.one<{ status: string; reason: string | null }>(`SELECT status, reason FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
         [actor.org, reference],
       );
@@ -271,7 +271,7 @@ export class SavingsInstructionsService {
   }
 
   list(actor: Actor, q: InstructionListQuery) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       let clientId: string | null = null;
       if (q.clientReference !== undefined) {
         const c = await m.one<{ id: string }>(`SELECT id FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`, [

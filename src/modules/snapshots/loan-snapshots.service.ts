@@ -61,11 +61,11 @@ export class LoanSnapshotsService {
     if (q.date_from) where.and`snapshot_date >= ${q.date_from}`;
     if (q.date_to) where.and`snapshot_date <= ${q.date_to}`;
     const list = { columns: COLUMNS, from: 'loan_snapshots', where, orderBy: 'snapshot_date DESC, loan_id DESC' };
-    if (q.cursor === undefined) return this.db.run(actor.org, (m) => listPage(m, req, q, list, view));
+    if (q.cursor === undefined) return this.db.transaction(actor.org, (m) => listPage(m, req, q, list, view));
     if (q.cursor) {
       const [date, loanId] = decodeCursor(q.cursor, [isIsoDate, isUuid]);
       where.and`(snapshot_date, loan_id) < (${date}::date, ${loanId}::uuid)`;
     }
-    return this.db.run(actor.org, (m) => keysetPage(m, req, q, list, view, (last: LoanSnapshotRow) => [last.snapshot_date, last.loan_id]));
+    return this.db.transaction(actor.org, (m) => keysetPage(m, req, q, list, view, (last: LoanSnapshotRow) => [last.snapshot_date, last.loan_id]));
   }
 }

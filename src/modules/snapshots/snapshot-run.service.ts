@@ -45,14 +45,14 @@ export class SnapshotRunService {
    * Loans go in chunks of uuid ranges (about SNAPSHOT_RUN_CHUNK_LOANS each), progress after every chunk:
    * a loan's id never changes, so each loan falls in exactly one chunk even while loans change.
    */
-  async run(
+  async snapshotDay(
     org: string,
     date: string,
     meta: { requestId?: string; actorSubject?: string } = {},
     progress: ReportProgress = () => undefined,
   ): Promise<SnapshotRunResult> {
     // Its own short transaction: creating a partition locks the parent, so do it before the work.
-    await this.db.run(org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions($1::date, ($1::date + 40))`, [date]));
+    await this.db.transaction(org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions($1::date, ($1::date + 40))`, [date]));
     return this.db.withClient(org, async (client, m) => {
       // Serialises a manual and a scheduled run of one organization instead of letting them collide.
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('snapshot-run.' || $1, 0))`, [org]);

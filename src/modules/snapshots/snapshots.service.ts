@@ -30,7 +30,7 @@ export class SnapshotsService {
 
   list(actor: Actor, portfolioId: string, q: SnapshotListQuery, req: FastifyRequest) {
     assertDateRange(q.date_from, q.date_to);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       const where = new Where().and`organization_id = ${actor.org}`.and`portfolio_id = ${portfolioId}`;
       if (q.date_from) where.and`snapshot_date >= ${q.date_from}::date`;
@@ -43,7 +43,7 @@ export class SnapshotsService {
   /** Every snapshot in the date range, newest first (the exports: one file, no pages). */
   listAll(actor: Actor, portfolioId: string, q: SnapshotListQuery) {
     assertDateRange(q.date_from, q.date_to);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       const found = await m.rows<PortfolioSnapshotRow>(`SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots
           WHERE organization_id = $1 AND portfolio_id = $2 AND ($3::date IS NULL OR snapshot_date >= $3) AND ($4::date IS NULL OR snapshot_date <= $4)
@@ -59,7 +59,7 @@ export class SnapshotsService {
    * that day's loan snapshots, in one statement (created or replaced; a retry changes nothing).
    */
   recomputeDates(org: string, dates: string[]): Promise<{ portfolio_snapshots: number; dates: number }> {
-    return this.db.run(org, async (m) => {
+    return this.db.transaction(org, async (m) => {
       const written = await m.rows<{ n: number }>(`WITH up AS (${RECOMPUTE_DATES_SQL} RETURNING 1) SELECT count(*)::int AS n FROM up`,
         [org, dates],
       );
@@ -72,7 +72,7 @@ export class SnapshotsService {
     if (date > today) {
       throw futureSnapshotDate(date, today);
     }
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       const source =
         date === today

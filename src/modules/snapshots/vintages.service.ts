@@ -9,7 +9,7 @@ import { METRIC_EXPRS } from './snapshot-sql';
 import { todayUtc } from '../../common/time/today';
 import { div, loanMonthsCte, RATE_SELECT } from '../analytics/analytics-sql';
 import { monthIndex, monthLabel } from '../analytics/loan-month';
-import { MIN_ORIGINATION_DATE } from '../loans/loan.dto';
+import { MIN_ORIGINATION_DATE } from '../loans/loans.dto';
 import { Basis, CurvePoint, curvePointView, Period, Vintage } from './vintage-curves';
 
 const LABEL: Record<Period, string> = {
@@ -68,7 +68,7 @@ export class VintagesService {
   ) {}
 
   get(actor: Actor, portfolioId: string, period: Period, basis: Basis = 'months_on_book') {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       // The plan's cost crosses the JIT threshold, and compiling takes longer than running it.
       await m.exec(`SET LOCAL jit = off`);

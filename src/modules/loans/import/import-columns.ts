@@ -1,6 +1,6 @@
 import type { FieldError } from '../../../common/errors/domain-error';
 import { isMoneyString } from '../../../common/money/decimal';
-import { BORROWER_NAME_RE, CURRENCY_RE, LOAN_NUMBER_RE, MAX_DAYS_PAST_DUE, MAX_TERM_MONTHS, MIN_ORIGINATION_DATE } from '../loan.dto';
+import { BORROWER_NAME_RE, CURRENCY_RE, LOAN_NUMBER_RE, MAX_DAYS_PAST_DUE, MAX_TERM_MONTHS, MIN_ORIGINATION_DATE } from '../loans.dto';
 import { isZeroDecimal } from '../loan-rules';
 import { isUuid } from '../../../common/ids/uuid';
 import { LOAN_STATUSES } from '../loan-states';

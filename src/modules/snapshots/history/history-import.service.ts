@@ -55,7 +55,7 @@ export class HistoryImportService {
   ) {}
 
   import(actor: Actor, body: Readable, declaredBytes?: string): Promise<HistoryImportResult> {
-    return this.runner.run(actor, body, declaredBytes, async (file) => {
+    return this.runner.spoolThenLoad(actor, body, declaredBytes, async (file) => {
       const { imported, dates } = await this.loadCreatingPartitions(actor, file);
       const job = await this.producer.enqueue('snapshots', 'history', actor, { dates });
       return { imported, dates: dates.length, ...job };
@@ -72,7 +72,7 @@ export class HistoryImportService {
       return await this.load(actor, file);
     } catch (err) {
       if (!(err instanceof MissingPartitions)) throw err;
-      await this.db.run(actor.org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions(d, d) FROM unnest($1::date[]) d`, [err.months]));
+      await this.db.transaction(actor.org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions(d, d) FROM unnest($1::date[]) d`, [err.months]));
       return this.load(actor, file);
     }
   }
