@@ -7,7 +7,7 @@ import { Big, formatMoney } from '../../common/money/decimal';
 import { todayUtc } from '../../common/time/today';
 import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
-import { Sql, setClause } from '../../database/sql';
+import { Sql, updateVersioned } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './investors.dto';
@@ -90,11 +90,8 @@ export class AssignmentsService {
       if (patch.ownership_pct !== undefined && patch.status !== 'terminated') {
         await assertOwnershipFits(m, actor.org, before.loan_id, patch.ownership_pct as string, id);
       }
-      const set = setClause(patch, 2);
-      const terminate = patch.status === 'terminated' ? ', terminated_at = now()' : '';
-      const after = (await m.one<AssignmentRow>(`UPDATE loan_assignments SET ${set.sql}${terminate} WHERE id = $1 RETURNING ${ASSIGNMENT_COLUMNS}`,
-        [id, ...set.params],
-      )) as AssignmentRow;
+      const terminate = patch.status === 'terminated' ? 'terminated_at = now()' : '';
+      const after = await updateVersioned<AssignmentRow>(m, 'loan_assignments', id, patch, ASSIGNMENT_COLUMNS, terminate);
       await recordAudit(m, actor, {
         action: patch.status === 'terminated' ? 'loan_assignment.terminate' : 'loan_assignment.update',
         resourceType: 'loan_assignment',

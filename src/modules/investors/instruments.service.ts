@@ -7,7 +7,7 @@ import { FieldCipher, last4 } from '../../common/crypto/field-cipher';
 import { badRequest, notFound } from '../../common/errors/common.errors';
 import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
-import { Sql, setClause } from '../../database/sql';
+import { Sql, updateVersioned } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import { BankDetails, BankField, checkBankDetails, InstrumentType } from './bank-details';
@@ -108,10 +108,7 @@ export class InstrumentsService {
       if (!Object.keys(patch).length) return instrumentView(before);
 
       if (patch.is_default === true) await this.clearDefault(m, before.investor_id, before.currency);
-      const set = setClause(patch, 2);
-      const after = (await m.one<InstrumentRow>(`UPDATE settlement_instruments SET ${set.sql} WHERE id = $1 RETURNING ${INSTRUMENT_COLUMNS}`,
-        [id, ...set.params],
-      )) as InstrumentRow;
+      const after = await updateVersioned<InstrumentRow>(m, 'settlement_instruments', id, patch, INSTRUMENT_COLUMNS);
       const audited = Object.fromEntries(Object.keys(patch).map((k) => [k.replace(/_enc$/, ''), k.endsWith('_enc') ? 'changed' : patch[k]]));
       await recordAudit(m, actor, {
         action: 'settlement_instrument.update',

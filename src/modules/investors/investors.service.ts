@@ -5,7 +5,7 @@ import { changedFields, recordAudit } from '../../common/audit/audit';
 import { notFound } from '../../common/errors/common.errors';
 import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
-import { Sql, setClause } from '../../database/sql';
+import { Sql, updateVersioned } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import type { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './investors.dto';
@@ -67,8 +67,7 @@ export class InvestorsService {
       assertVersion(before.version, ifMatch);
       const patch = differing(before as unknown as Record<string, unknown>, { ...dto, country: upper(dto.country) });
       if (!Object.keys(patch).length) return investorView(before);
-      const set = setClause(patch, 2);
-      const after = (await m.one<InvestorRow>(`UPDATE investors SET ${set.sql} WHERE id = $1 RETURNING ${INVESTOR_COLUMNS}`, [id, ...set.params])) as InvestorRow;
+      const after = await updateVersioned<InvestorRow>(m, 'investors', id, patch, INVESTOR_COLUMNS);
       await recordAudit(m, actor, {
         action: 'investor.update',
         resourceType: 'investor',

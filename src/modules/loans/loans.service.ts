@@ -8,7 +8,7 @@ import { Big } from '../../common/money/decimal';
 import { keysetPage, listPage } from '../../common/pagination/list-page';
 import { decodeCursor, Page } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { Sql, setClause } from '../../database/sql';
+import { Sql, updateVersioned } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { PortfoliosRepository } from '../portfolios/portfolios.repository';
 import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loans.dto';
@@ -114,9 +114,7 @@ export class LoansService {
       assertLoanRules(merged);
       const changed = given.filter((c) => !sameValue(c, current[c], dto[c]));
       if (!changed.length) return loanView(current);
-      const set = setClause(pick(dto, changed), 2);
-      const row = await m.one<LoanRow>(`UPDATE loans SET ${set.sql} WHERE id = $1 RETURNING ${LOAN_COLUMNS}`, [id, ...set.params]);
-      const after = loanView(row as LoanRow);
+      const after = loanView(await updateVersioned<LoanRow>(m, 'loans', id, pick(dto, changed), LOAN_COLUMNS));
       await recordAudit(m, actor, {
         action: 'loan.update',
         resourceType: 'loan',

@@ -146,14 +146,7 @@ export class PortfoliosService {
       if (before.status !== 'active') {
         throw portfolioNotActive(id, before.status, 'archive');
       }
-      const row = await this.setStatus(m, id, 'archived');
-      await recordAudit(m, actor, {
-        action: 'portfolio.archive',
-        resourceType: 'portfolio',
-        resourceId: id,
-        changes: { status: { from: 'active', to: 'archived' } },
-      });
-      return row;
+      return this.setStatus(m, actor, id, 'archived');
     });
   }
 
@@ -164,14 +157,7 @@ export class PortfoliosService {
         if (before.status !== 'archived') {
           throw portfolioNotArchived(id, before.status);
         }
-        const row = await this.setStatus(m, id, 'active');
-        await recordAudit(m, actor, {
-          action: 'portfolio.unarchive',
-          resourceType: 'portfolio',
-          resourceId: id,
-          changes: { status: { from: 'archived', to: 'active' } },
-        });
-        return row;
+        return await this.setStatus(m, actor, id, 'active');
       });
     } catch (err) {
       if (isUniqueViolation(err, 'portfolios_name_live')) {
@@ -181,12 +167,20 @@ export class PortfoliosService {
     }
   }
 
-  private async setStatus(m: Sql, id: string, status: 'active' | 'archived'): Promise<PortfolioView> {
+  /** Archive or unarchive (the caller has checked the current status), audited as one event. */
+  private async setStatus(m: Sql, actor: Actor, id: string, status: 'active' | 'archived'): Promise<PortfolioView> {
     const row = await m.one<PortfolioRow>(`UPDATE portfolios SET status = $2, archived_at = CASE WHEN $2 = 'archived' THEN now() END,
               version = version + 1, updated_at = now()
         WHERE id = $1 RETURNING ${PORTFOLIO_COLUMNS}`,
       [id, status],
     );
+    const from = status === 'archived' ? 'active' : 'archived';
+    await recordAudit(m, actor, {
+      action: status === 'archived' ? 'portfolio.archive' : 'portfolio.unarchive',
+      resourceType: 'portfolio',
+      resourceId: id,
+      changes: { status: { from, to: status } },
+    });
     return portfolioView(row as PortfolioRow);
   }
 
