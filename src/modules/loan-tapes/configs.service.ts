@@ -67,7 +67,7 @@ export class TapeConfigsService {
         changes: changedFields(null, pick(row)),
       });
       // Inside the transaction: when Redis refuses the schedule, the config is not created either.
-      if (row.schedule !== 'none' && row.is_active) await this.schedules.apply(actor.org, row);
+      if (row.schedule !== 'none' && row.is_active) await this.schedules.apply(m, actor.org, row);
       return configView(row);
     });
   }
@@ -88,7 +88,7 @@ export class TapeConfigsService {
         [id, next.name, next.portfolio_id, next.format, next.columns, next.schedule, next.schedule_hour, next.is_active],
       )) as ConfigRow;
       await recordAudit(m, actor, { action: 'loan_tape_config.update', resourceType: 'loan_tape_config', resourceId: id, changes });
-      if (['schedule', 'schedule_hour', 'is_active'].some((k) => k in changes)) await this.schedules.apply(actor.org, row);
+      if (['schedule', 'schedule_hour', 'is_active'].some((k) => k in changes)) await this.schedules.apply(m, actor.org, row);
       return configView(row);
     });
   }
