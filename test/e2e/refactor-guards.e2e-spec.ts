@@ -76,6 +76,16 @@ describe('refactor guards: membership and sale problems (e2e)', () => {
     expect({ count: members.body.count, ids: members.body.results.map((r: { id: string }) => r.id) }).toEqual({ count: 1, ids: [l1] });
   });
 
+  it('an upper-case uuid names the same resource everywhere, as Postgres reads it', async () => {
+    const [a, b] = [await portfolio('UA'), await portfolio('UB')];
+    const l = await loan(9);
+    expect((await call('post', `/portfolios/${a.toUpperCase()}/loans`, { loan_ids: [l.toUpperCase()] })).body).toEqual({ assigned: 1 });
+    const moved = await call('post', `/portfolios/${a.toUpperCase()}/transfer-loans`, { target_portfolio_id: b.toUpperCase() });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toEqual({ transferred: 1 });
+    expect((await call('get', `/loans/${l.toUpperCase()}`)).body.portfolio_id).toBe(b);
+  });
+
   it('a sale and an assignment answer as before', async () => {
     const [full, empty] = [await portfolio('GS'), await portfolio('GE')];
     const l3 = await loan(3);

@@ -14,7 +14,7 @@ export const COMMON_ERRORS = defineErrors('common', {
   'bad-url': { status: 400, title: 'Invalid request' },
   'path-parameter-too-long': { status: 400, title: 'Invalid request' },
   'body-incomplete': { status: 400, title: 'Invalid request' },
-  // The framework's own answer (`http-<status>`), e.g. a malformed id on a route whose pipe has no factory.
+  // The framework's own answer (`http-<status>`) to a 400 nothing here names (Nest's built-in pipes).
   'http-400': { status: 400, title: 'Invalid request' },
   unauthorized: { status: 401, title: 'Unauthorized' },
   forbidden: { status: 403, title: 'Forbidden' },

@@ -15,7 +15,8 @@ export class IdParam implements PipeTransform<string, string> {
 
   transform(value: string): string {
     if (!this.wellFormed(value)) throw notFound(this.resource, value);
-    return value;
+    // One spelling downstream: Postgres reads uuids case-blind, code comparing them in JS must not differ.
+    return this.wellFormed === isUuid ? value.toLowerCase() : value;
   }
 }
 

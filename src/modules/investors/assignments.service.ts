@@ -134,7 +134,7 @@ export function assertInvestorActive(status: string) {
 /** 422 unless the instrument exists, is active and belongs to the investor. */
 export async function assertInstrumentOf(m: Sql, instrumentId: string, investorId: string) {
   const row = await m.one<{ investor_id: string; status: string }>(`SELECT investor_id, status FROM settlement_instruments WHERE id = $1`, [instrumentId]);
-  if (!row || row.investor_id !== investorId) {
+  if (!row || row.investor_id !== investorId.toLowerCase()) {
     throw instrumentNotOfInvestor(instrumentId, investorId);
   }
   if (row.status !== 'active') {

@@ -75,8 +75,9 @@ export class MembershipService {
         loanMode: 'UPDATE',
         loansIn: sourceId,
       });
-      const source = locked.portfolios.find((r) => r.id === sourceId);
-      const target = locked.portfolios.find((r) => r.id === targetId);
+      // Postgres compares uuids case-blind; these JS comparisons must too.
+      const source = locked.portfolios.find((r) => r.id === sourceId.toLowerCase());
+      const target = locked.portfolios.find((r) => r.id === targetId.toLowerCase());
       if (!source) throw notFound('Portfolio', sourceId);
       if (!target) throw missingReference('target_portfolio_id', [targetId]);
       if (source.status !== 'active') {
