@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { isUuid, newApiKey, signToken } from '../src/common/auth/credentials';
+import { newApiKey, signToken } from '../src/common/auth/credentials';
+import { isUuid } from '../src/common/ids/uuid';
 import { loadDotEnv } from '../src/config/dotenv';
 import { loadConfig } from '../src/config/env';
 import { migrate } from '../src/database/migrate';

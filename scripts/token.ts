@@ -1,6 +1,7 @@
 /** `npm run token -- --org <uuid> --role admin [--sub me] [--hours 12]`: a token for local use. */
 import { isRole } from '../src/common/auth/actor';
-import { isUuid, signToken } from '../src/common/auth/credentials';
+import { signToken } from '../src/common/auth/credentials';
+import { isUuid } from '../src/common/ids/uuid';
 import { loadDotEnv } from '../src/config/dotenv';
 import { loadConfig } from '../src/config/env';
 

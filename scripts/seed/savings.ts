@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { todayUtc } from '../../src/common/time/today';
 import { ACCRUAL_SQL } from '../../src/modules/savings/accrual.sql';
 import type { SeedContext } from './context';
 
@@ -110,7 +111,7 @@ export async function seedSavings(
   opts.log?.(`savings: ${clients} clients, portfolios, accounts and settled deposits`);
   if (opts.accrue) {
     const { rows } = await client.query<{ org: string }>(`SELECT app_org()::text AS org`);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = todayUtc();
     const { rows: r } = await client.query(ACCRUAL_SQL, [rows[0].org, today, 'seed-accrual', null]);
     opts.log?.(`savings: interest accrued to ${today} on ${r[0].accounts} accounts, ${r[0].paid} paid`);
   }

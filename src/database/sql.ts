@@ -30,7 +30,7 @@ export class Sql {
  * `patch`: the SET list of a versioned partial update. Keys come from DTO classes
  * (whitelisted), never from raw input, so they are safe to splice into SQL.
  */
-export function setClause(patch: Record<string, unknown>, firstParam: number): { sql: string; params: unknown[] } {
+function setClause(patch: Record<string, unknown>, firstParam: number): { sql: string; params: unknown[] } {
   const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
   const sets = entries.map(([k], i) => `${k} = $${firstParam + i}`);
   return { sql: [...sets, 'version = version + 1', 'updated_at = now()'].join(', '), params: entries.map(([, v]) => v) };
@@ -47,4 +47,15 @@ export async function withSql<T>(ds: DataSource, work: (sql: Sql) => Promise<T>)
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * The versioned partial update every PUT/PATCH does: the defined keys of `patch`, plus
+ * `alsoSet` (a fixed SQL fragment such as `terminated_at = now()`), on the row `id`.
+ * `table`, `returning` and the keys are the caller's constants, never input.
+ */
+export async function updateVersioned<T>(m: Sql, table: string, id: string, patch: Record<string, unknown>, returning: string, alsoSet = ''): Promise<T> {
+  const set = setClause(patch, 2);
+  const extra = alsoSet ? `, ${alsoSet}` : '';
+  return (await m.one<T>(`UPDATE ${table} SET ${set.sql}${extra} WHERE id = $1 RETURNING ${returning}`, [id, ...set.params])) as T;
 }

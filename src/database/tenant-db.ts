@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { isUuid } from '../common/auth/credentials';
+import { isUuid } from '../common/ids/uuid';
 import { requestContext } from '../common/logging/logger';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { Sql } from './sql';
@@ -97,7 +97,7 @@ export class TenantDb implements OnApplicationShutdown {
   }
 
   /** A transaction: use it for writes and for reads that must share one snapshot. */
-  run<T>(org: string, work: TenantWork<T>): Promise<T> {
+  transaction<T>(org: string, work: TenantWork<T>): Promise<T> {
     return this.withClient(org, (_client, m) => work(m));
   }
 

@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { utcDay } from '../common/time/today';
 
 /** The latest time the UTC cron fired at or before `now`. */
 export function previousFire(cron: string, now: Date): Date {
@@ -19,7 +20,7 @@ export function missedFire(
   caughtUpFor: Date | null,
 ): Date | null {
   const fire = previousFire(cron, now);
-  if (fire.toISOString().slice(0, 10) !== now.toISOString().slice(0, 10)) return null;
+  if (utcDay(fire) !== utcDay(now)) return null;
   if (now.getTime() < fire.getTime() + graceMs) return null;
   if (lastSuccess && lastSuccess >= fire) return null;
   if (caughtUpFor && caughtUpFor >= fire) return null;

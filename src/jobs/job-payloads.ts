@@ -1,4 +1,4 @@
-import { isUuid } from '../common/auth/credentials';
+import { isUuid } from '../common/ids/uuid';
 import { isIsoDate } from '../common/money/validators';
 import { hasValidSignature, SIGNATURE_FIELD, signPayload } from './job-signature';
 import { JobName, QueueName } from './queues';

@@ -84,7 +84,7 @@ export class JobProducer implements OnModuleDestroy {
     opts: { dedupKey?: string; jobOptions?: JobsOptions } = {},
   ): Promise<EnqueuedJob> {
     this.assertReady();
-    const job = await this.db.run(actor.org, (m) => this.record(m, queue, name, actor, data, opts));
+    const job = await this.db.transaction(actor.org, (m) => this.record(m, queue, name, actor, data, opts));
     return this.submit(job);
   }
 

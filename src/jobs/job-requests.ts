@@ -60,7 +60,7 @@ export class JobRequests {
 
   /** A request whose job was never added (Redis refused it): nothing was promised after all. */
   async forget(org: string, id: string): Promise<void> {
-    await this.db.run(org, (m) => m.exec(`DELETE FROM job_requests WHERE id = $1 AND status = 'pending'`, [id]));
+    await this.db.transaction(org, (m) => m.exec(`DELETE FROM job_requests WHERE id = $1 AND status = 'pending'`, [id]));
   }
 
   find(org: string, id: string): Promise<JobRequestRow | undefined> {

@@ -1,7 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
-import { todayUtc } from '../common/money/validators';
+import { todayUtc } from '../common/time/today';
 import { APP_CONFIG, AppConfig } from '../config/env';
 import { jobDuration, jobFailures, jobsTotal } from '../ops/metrics';
 import { handlerFor, JobHandlers } from './job-handlers';

@@ -3,10 +3,13 @@ import { bearer, newOrg, startApp, TestApp, tokenFor } from '../support/app';
 describe('HTTP conventions (e2e)', () => {
   let t: TestApp;
   let admin: string;
+  let owner: string;
 
   beforeAll(async () => {
     t = await startApp();
-    admin = tokenFor(t.config, newOrg(), 'admin');
+    const org = newOrg();
+    admin = tokenFor(t.config, org, 'admin');
+    owner = tokenFor(t.config, org, 'owner');
   });
   afterAll(async () => {
     await t.close();
@@ -57,5 +60,51 @@ describe('HTTP conventions (e2e)', () => {
     const bad = await t.http().get('/portfolios?portfolio_type=static,bogus').set(bearer(admin));
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('portfolio_type');
+  });
+
+  // One answer for a path id that cannot name a row: the 404 a well-formed id naming no row gets
+  // (the sub-resources of /portfolios/{id} once answered it with a 400).
+  const MISSING = '00000000-0000-4000-8000-00000000abcd';
+  it.each([
+    ['get', '/portfolios/{id}', 'Portfolio'],
+    ['get', '/portfolios/{id}/snapshots', 'Portfolio'],
+    ['get', '/portfolios/{id}/vintages', 'Portfolio'],
+    ['get', '/portfolios/{id}/performance', 'Portfolio'],
+    ['get', '/portfolios/{id}/transitions', 'Portfolio'],
+    ['get', '/portfolios/{id}/loans', 'Portfolio'],
+    ['get', '/loans/{id}', 'Loan'],
+    ['get', '/investors/{id}', 'Investor'],
+    ['get', '/investors/{id}/settlement-instruments', 'Investor'],
+    ['get', '/settlement-instruments/{id}', 'Settlement instrument'],
+    ['get', '/loan-assignments/{id}', 'Loan assignment'],
+    ['get', '/loan-tapes/{id}', 'Loan tape'],
+    ['get', '/loan-tape-configs/{id}', 'Loan tape config'],
+    ['delete', '/api-keys/{id}', 'API key'],
+    ['get', '/financial-partners/products/{id}', 'Product'],
+  ] as const)('%s %s: a malformed id is the 404 of a missing %s', async (method, path, resource) => {
+    const answer = async (id: string) => {
+      const res = await t.http()[method](path.replace('{id}', id)).set(bearer(owner));
+      return { status: res.status, type: res.headers['content-type'], body: res.body };
+    };
+    const missingId = resource === 'Product' ? '987654321' : MISSING;
+    const malformed = await answer('not-an-id');
+    expect(malformed).toMatchObject({ status: 404, type: expect.stringMatching(/application\/problem\+json/) });
+    expect(malformed.body.detail).toBe(`${resource} not-an-id was not found`);
+    const missing = await answer(missingId);
+    expect({ ...missing, body: { ...missing.body, detail: missing.body.detail.replace(missingId, 'not-an-id') } }).toEqual(malformed);
+  });
+
+  it.each([
+    ['post', '/portfolios/{id}/sell', { investor_id: MISSING, sale_date: '2026-01-02', price_pct: '98.5' }],
+    ['post', '/portfolios/{id}/snapshots', {}],
+    ['post', '/portfolios/{id}/loans', { loan_ids: [MISSING] }],
+    ['put', '/investors/{id}', { name: 'X' }],
+    ['post', '/loan-tape-configs/{id}/generate', {}],
+  ] as const)('%s %s with a malformed id is a 404 too, whatever the body', async (method, path, body) => {
+    for (const sent of [body, { unknown_field: true }]) {
+      const res = await t.http()[method](path.replace('{id}', 'not-an-id')).set(bearer(admin)).send(sent);
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ status: 404, title: 'Not found' });
+    }
   });
 });

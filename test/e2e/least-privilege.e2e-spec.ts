@@ -155,9 +155,9 @@ describe('least privilege in Postgres (e2e)', () => {
     );
     // Through the parent organization B sees none of A's snapshots; the partition itself is closed.
     const db = t.app.get(TenantDb);
-    expect(await db.run(orgB, (m) => m.rows('SELECT count(*)::int AS n FROM loan_snapshots'))).toEqual([{ n: 0 }]);
-    expect(await db.run(orgA, (m) => m.rows('SELECT count(*)::int AS n FROM loan_snapshots'))).toEqual([{ n: 1 }]);
-    await expect(db.run(orgB, (m) => m.rows(`SELECT count(*)::int AS n FROM ${partition}`))).rejects.toThrow(/permission denied/);
+    expect(await db.transaction(orgB, (m) => m.rows('SELECT count(*)::int AS n FROM loan_snapshots'))).toEqual([{ n: 0 }]);
+    expect(await db.transaction(orgA, (m) => m.rows('SELECT count(*)::int AS n FROM loan_snapshots'))).toEqual([{ n: 1 }]);
+    await expect(db.transaction(orgB, (m) => m.rows(`SELECT count(*)::int AS n FROM ${partition}`))).rejects.toThrow(/permission denied/);
   });
 
   it('every tenant table and partition enables and forces row-level security', async () => {
@@ -173,7 +173,7 @@ describe('least privilege in Postgres (e2e)', () => {
     expect(tables.length).toBeGreaterThan(20); // 19 tenant tables and the snapshot partitions
     expect(tables.filter((r) => !r.forced).map((r) => r.relname)).toEqual([]);
     // A partition made after migration (a snapshot run far in the future) is locked too.
-    const made = await t.app.get(TenantDb).run(orgA, (m) => m.rows(`SELECT ensure_loan_snapshot_partitions('2099-01-01', '2099-01-01') AS n`));
+    const made = await t.app.get(TenantDb).transaction(orgA, (m) => m.rows(`SELECT ensure_loan_snapshot_partitions('2099-01-01', '2099-01-01') AS n`));
     expect(made).toEqual([{ n: 1 }]);
     const [future] = await asOwner(async (c) => (await c.query(`SELECT relrowsecurity AND relforcerowsecurity AS forced, relacl FROM pg_class WHERE relname = 'loan_snapshots_2099_01'`)).rows);
     expect(future).toEqual({ forced: true, relacl: null });

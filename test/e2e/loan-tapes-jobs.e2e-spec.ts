@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { TenantDb } from '../../src/database/tenant-db';
 import { JobProducer } from '../../src/jobs/job-producer';
 import { TapeSchedules } from '../../src/modules/loan-tapes/tape-schedules.service';
 import { insertLoans } from '../factories/loans';
@@ -39,6 +40,23 @@ describe('loan tape schedules and failures (e2e)', () => {
     expect(await scheduler(weekly.id)).toBeUndefined();
     const off = (await createConfig({ name: 'Off', format: 'csv', columns: ['loan_number'], schedule: 'daily', is_active: false })).body;
     expect(await scheduler(off.id)).toBeUndefined();
+  });
+
+  it('a schedule check waits for a config write in flight, so it never removes that config\'s new scheduler', async () => {
+    const schedules = t.app.get(TapeSchedules);
+    let check: Promise<unknown> = Promise.resolve();
+    const id = await t.app.get(TenantDb).transaction(org, async (m) => {
+      const row = await m.one<{ id: string }>(
+        `INSERT INTO loan_tape_configs (name, format, columns, schedule, schedule_hour) VALUES ('In flight', 'csv', '{loan_number}', 'daily', 7) RETURNING id`,
+      );
+      await schedules.apply(m, org, { id: row!.id, schedule: 'daily', schedule_hour: 7, is_active: true });
+      // The scheduler is in Redis, the row not yet visible: a check now must wait, not remove it.
+      check = schedules.registerAll();
+      await sleep(300);
+      return row!.id;
+    });
+    expect(await check).toEqual({ registered: 0, removed: 0 });
+    expect(await scheduler(id)).toMatchObject({ pattern: '0 7 * * *' });
   });
 
   it('re-registers active schedules at worker boot (a Redis that lost them loses nothing)', async () => {

@@ -2,7 +2,7 @@ import { monthLabel, monthIndex } from '../../src/modules/analytics/loan-month';
 import { performanceSeries } from '../../src/modules/analytics/pool-figures';
 import { transitionSeries } from '../../src/modules/analytics/transitions';
 import { computeVintages, monthEndObservations, VintageLoan, VintageSnapshot } from '../../src/modules/snapshots/vintage-curves';
-import { todayUtc } from '../../src/common/money/validators';
+import { todayUtc } from '../../src/common/time/today';
 import { withOrgSql } from '../factories/db';
 import { PROGRAM_A } from '../factories/loans';
 import { bearer, newOrg, startApp, TestApp, tokenFor, waitForJob } from '../support/app';

@@ -37,6 +37,7 @@ describe('security headers and rate limits (e2e)', () => {
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.body).toMatchObject({ status: 429, title: 'Too many requests' });
+    expect(limited.body.type).toMatch(/\/rate-limited$/);
     // Another caller has its own budget; health checks are never limited.
     expect((await t.http().get('/portfolios').set(bearer(b))).status).toBe(200);
     for (let i = 0; i < 8; i++) expect((await t.http().get('/health/live')).status).toBe(200);

@@ -43,7 +43,7 @@ describe('tenant pool with one connection (e2e)', () => {
   it('read, run and the shared pool each see exactly the organization they were given', async () => {
     const current = `SELECT coalesce(current_setting('app.org_id', true), '') AS org, (SELECT count(*)::int FROM loans) AS n`;
     expect(await db.read(orgA, (m) => m.rows(current))).toEqual([{ org: orgA, n: 1 }]);
-    expect(await db.run(orgB, (m) => m.rows(current))).toEqual([{ org: orgB, n: 1 }]);
+    expect(await db.transaction(orgB, (m) => m.rows(current))).toEqual([{ org: orgB, n: 1 }]);
     // After B's transaction the connection is back to A's session setting, and read() checks it.
     expect(await db.read(orgA, (m) => m.rows(current))).toEqual([{ org: orgA, n: 1 }]);
     expect(await db.read(orgB, (m) => m.rows(current))).toEqual([{ org: orgB, n: 1 }]);

@@ -1,4 +1,4 @@
-import { bucketOf } from '../../src/modules/snapshots/snapshot-metrics';
+import { bucketOf } from '../../src/modules/loans/loan-states';
 import { computeVintages, VintageLoan, VintageSnapshot } from '../../src/modules/snapshots/vintage-curves';
 import { withOrgSql } from '../factories/db';
 import { insertLoans, insertPortfolio } from '../factories/loans';

@@ -14,7 +14,7 @@ export const COMMON_ERRORS = defineErrors('common', {
   'bad-url': { status: 400, title: 'Invalid request' },
   'path-parameter-too-long': { status: 400, title: 'Invalid request' },
   'body-incomplete': { status: 400, title: 'Invalid request' },
-  // The framework's own answer (`http-<status>`), e.g. a malformed id on a route whose pipe has no factory.
+  // The framework's own answer (`http-<status>`) to a 400 nothing here names (Nest's built-in pipes).
   'http-400': { status: 400, title: 'Invalid request' },
   unauthorized: { status: 401, title: 'Unauthorized' },
   forbidden: { status: 403, title: 'Forbidden' },
@@ -29,7 +29,7 @@ export const COMMON_ERRORS = defineErrors('common', {
   'unknown-reference': { status: 422, title: 'Unprocessable entity' },
   'idempotency-key-reused': { status: 422, title: 'Unprocessable entity' },
   // The rate limiter's answer goes through the framework fallback, so its type is the generic one.
-  'http-429': { status: 429, title: 'Too many requests' },
+  'rate-limited': { status: 429, title: 'Too many requests' },
   'internal-error': { status: 500, title: 'Internal server error' },
   'dependency-unavailable': { status: 503, title: 'Service unavailable' },
   'query-timeout': { status: 503, title: 'Service unavailable' },

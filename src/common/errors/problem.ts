@@ -119,6 +119,9 @@ function fromFastify(fe: FastifyLikeError): RenderedProblem {
     case 'FST_ERR_MAX_PARAM_LENGTH':
       // Fastify says 414; a parameter no id could be that long is simply invalid input here.
       return simple('path-parameter-too-long', 'A path parameter is longer than any valid value', 'path');
+    case 'rate-limited':
+      // The limiter's own answer (src/ops/rate-limit.ts): its type, not a generic http-429.
+      return simple('rate-limited', fe.message ?? 'Rate limit exceeded');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return simple('malformed-json', 'The body is empty but Content-Type says JSON', 'body');
     default:

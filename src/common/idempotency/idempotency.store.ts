@@ -42,7 +42,7 @@ export class IdempotencyStore {
    * for a streamed body, whose hash is known only once it is read: the caller compares it then.
    */
   claim(ref: KeyRef, route: string, hash: string | null): Promise<Stored | null> {
-    return this.db.run(ref.org, async (m) => {
+    return this.db.transaction(ref.org, async (m) => {
       const inserted = await m.rows(`INSERT INTO idempotency_keys (caller, key, method, route, request_hash, state, expires_at)
          VALUES ($1, $2, 'POST', $3, $4, 'running', now() + interval '${KEEP_HOURS} hours')
          ON CONFLICT (organization_id, caller, key) DO NOTHING RETURNING key`,
@@ -80,7 +80,7 @@ export class IdempotencyStore {
 
   /** Stores the answer; `answer` has already had its secrets withheld. */
   finish(ref: KeyRef, hash: string, status: number, answer: Storable): Promise<void> {
-    return this.db.run(ref.org, async (m) => {
+    return this.db.transaction(ref.org, async (m) => {
       await m.exec(
         `UPDATE idempotency_keys SET state = 'done', request_hash = $3, response_status = $4, response_body = $5,
                 response_headers = $6
@@ -92,7 +92,7 @@ export class IdempotencyStore {
 
   /** Lets a retry run again (a 5xx, or a body that never arrived whole). */
   release(ref: KeyRef): Promise<void> {
-    return this.db.run(ref.org, async (m) => {
+    return this.db.transaction(ref.org, async (m) => {
       await m.exec(`DELETE FROM idempotency_keys WHERE organization_id = $1 AND caller = $2 AND key = $3 AND state = 'running'`,
         [ref.org, ref.caller, ref.key],
       );

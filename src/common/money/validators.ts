@@ -1,4 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
+import { utcDay } from '../time/today';
 import { Big, isDecimalString, isMoneyString } from './decimal';
 
 /** A loan-side money field: a decimal string with at most 2 decimals (JSON numbers are refused). */
@@ -63,7 +64,5 @@ export function IsIsoDateFrom(min: string, validationOptions?: ValidationOptions
 export function isIsoDate(v: unknown): v is string {
   if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
   const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+  return !Number.isNaN(d.getTime()) && utcDay(d) === v;
 }
-
-export const todayUtc = (): string => new Date().toISOString().slice(0, 10);

@@ -1,3 +1,4 @@
+// Read model: the month-end sums (owned by analytics), read only; see month-end-sql.ts for how they are kept.
 /**
  * §11 in SQL on numeric: the same definitions as loan-month.ts, pool-figures.ts and
  * transitions.ts, which the e2e tests hold these queries to. The per-loan figures are stored

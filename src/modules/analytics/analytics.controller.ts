@@ -1,8 +1,9 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
+import { IdOf } from '../../common/ids/id-param';
 import { EXPORT_MEDIA_TYPES, exportFormat } from '../../common/export/export-format';
 import { exportAnswer } from '../../common/export/export-response';
 import { performanceTable, transitionsTable } from './analytics-exports';
@@ -25,7 +26,7 @@ export class AnalyticsController {
   @ApiOkResponse({ type: PerformanceResponse, description: 'Pool figures per month-end (CSV or XLSX with Accept or ?format=: one row per point)' })
   async performance(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', IdOf('Portfolio')) id: string,
     @Query() q: MonthRangeQuery,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -43,7 +44,7 @@ export class AnalyticsController {
   @ApiOkResponse({ type: TransitionsResponse, description: 'One period per pair of consecutive months' })
   async transitions(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', IdOf('Portfolio')) id: string,
     @Query() q: MonthRangeQuery,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,3 +1,5 @@
+// Read model: reads this module's month-end sums (analytics-sql.ts); ensureMonthEnds may first
+// bring them up to date (month-ends.ts, the only writer of the analytics tables).
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';
@@ -32,7 +34,7 @@ export class AnalyticsService {
   ) {}
 
   performance(actor: Actor, portfolioId: string, range: MonthRange): Promise<{ portfolio_id: string; points: PerformancePoint[] }> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       await ensureMonthEnds(managerExec(m), actor.org);
       const found = await m.rows<RawPoint & { mi: number }>(performanceFromSumsSql, [actor.org, portfolioId, range.from, range.to]);
@@ -41,7 +43,7 @@ export class AnalyticsService {
   }
 
   transitions(actor: Actor, portfolioId: string, range: MonthRange) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       await ensureMonthEnds(managerExec(m), actor.org);
       const cells = await m.rows<CellRow>(transitionsFromSumsSql, [actor.org, portfolioId, range.from + 1, range.to]);

@@ -1,4 +1,5 @@
 import type { MetricLoan } from '../snapshots/snapshot-metrics';
+import { isInDefault } from '../loans/loan-states';
 import { annualised, Exact, ONE, powRounded, ZERO } from './exact';
 
 /**
@@ -28,10 +29,6 @@ export const monthLabel = (index: number) => {
 export const monthsOnBook = (o: Pick<Observation, 'origination_date' | 'month'>) => monthIndex(o.month) - monthIndex(o.origination_date);
 
 export const remainingTerm = (o: Pick<Observation, 'origination_date' | 'month' | 'term_months'>) => Math.max(o.term_months - monthsOnBook(o), 0);
-
-/** §3: in default when defaulted, charged off, or 120+ days past due. */
-export const inDefault = (o: Pick<Observation, 'status' | 'days_past_due'>) =>
-  o.status === 'defaulted' || o.status === 'charged_off' || o.days_past_due >= 120;
 
 /**
  * §11 scheduled principal S from the M−1 observation: the level-payment principal of a loan of
@@ -72,10 +69,10 @@ export function loanMonth(prev: Observation | undefined, cur: Observation): Loan
   const b1 = new Exact(cur.principal_balance);
   const adjacent = prev !== undefined && monthIndex(prev.month) === monthIndex(cur.month) - 1;
   const b0 = adjacent ? new Exact(prev.principal_balance) : ZERO;
-  const active = adjacent && b0.gt(0) && !inDefault(prev) && prev.status !== 'paid_off';
+  const active = adjacent && b0.gt(0) && !isInDefault(prev) && prev.status !== 'paid_off';
   if (!active) return { active, newlyDefaulted: false, b0, b1, s: null, u: null };
   const s = scheduledPrincipal(prev);
-  const newlyDefaulted = inDefault(cur);
+  const newlyDefaulted = isInDefault(cur);
   if (newlyDefaulted) return { active, newlyDefaulted, b0, b1, s, u: null };
   const u = b0.minus(s).minus(b1);
   return { active, newlyDefaulted, b0, b1, s, u: u.gt(0) ? u : ZERO };

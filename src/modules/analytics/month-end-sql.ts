@@ -1,4 +1,5 @@
-import { bucketSql, inDefaultSql } from '../snapshots/snapshot-sql';
+// Read model: reads loans and loan_snapshots (owned by loans and snapshots) and writes only the analytics tables it owns.
+import { bucketSql, inDefaultSql } from '../loans/loan-states';
 import { MONTH_INDEX } from './analytics-sql';
 import { scheduledPrincipalSql } from './scheduled-principal-sql';
 

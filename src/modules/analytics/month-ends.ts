@@ -1,5 +1,5 @@
 import type { Sql } from '../../database/sql';
-import { inDefaultSql } from '../snapshots/snapshot-sql';
+import { inDefaultSql } from '../loans/loan-states';
 import { monthIndex } from './loan-month';
 import {
   APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, MOVED_SQL,

@@ -1,5 +1,5 @@
 import { badRequest } from '../../common/errors/common.errors';
-import { todayUtc } from '../../common/money/validators';
+import { todayUtc } from '../../common/time/today';
 import { monthIndex } from './loan-month';
 
 /** §11: at most this many months in one answer. */

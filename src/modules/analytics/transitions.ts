@@ -1,7 +1,7 @@
 import { formatMoney, formatRate } from '../../common/money/decimal';
 import { Exact, ZERO } from './exact';
-import { inDefault, monthIndex, monthLabel, Observation } from './loan-month';
-import { bucketOf } from '../snapshots/snapshot-metrics';
+import { monthIndex, monthLabel, Observation } from './loan-month';
+import { bucketOf, isInDefault } from '../loans/loan-states';
 
 /** §11 transition states, in the order the spec names them. */
 export const STATES = ['paid_off', 'default', 'current', 'dpd_1_29', 'dpd_30_59', 'dpd_60_89', 'dpd_90_119'] as const;
@@ -10,7 +10,7 @@ export type State = (typeof STATES)[number];
 /** paid_off (status), else default (§3), else the delinquency bucket (120+ is always in default). */
 export function stateOf(o: Pick<Observation, 'status' | 'days_past_due'>): State {
   if (o.status === 'paid_off') return 'paid_off';
-  if (inDefault(o)) return 'default';
+  if (isInDefault(o)) return 'default';
   return bucketOf(o.days_past_due) as State;
 }
 

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import { Actor, Role, ROLES } from '../../common/auth/actor';
 import { CurrentActor, MinRole } from '../../common/auth/decorators';
+import { IdOf } from '../../common/ids/id-param';
 import { WithheldOnReplay } from '../../common/idempotency/withheld';
 import { PageQuery } from '../../common/pagination/pagination';
 import { ApiKeysService } from './api-keys.service';
@@ -44,7 +45,7 @@ export class ApiKeysController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key, effective at once (owner)' })
   @ApiNoContentResponse({ description: 'Revoked' })
-  async revoke(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string) {
+  async revoke(@CurrentActor() actor: Actor, @Param('id', IdOf('API key')) id: string) {
     await this.keys.revoke(actor, id);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientCredentials, OAuthError, parseTokenRequest } from '../../common/auth/client-credentials';
-import { isUuid, signToken } from '../../common/auth/credentials';
+import { signToken } from '../../common/auth/credentials';
+import { isUuid } from '../../common/ids/uuid';
 import { IdentityStore } from '../../common/auth/identity.store';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 

@@ -4,28 +4,26 @@ import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { missingReference, notFound } from '../../common/errors/common.errors';
 import { Big, formatMoney } from '../../common/money/decimal';
-import { todayUtc } from '../../common/money/validators';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { todayUtc } from '../../common/time/today';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
-import { Sql, setClause } from '../../database/sql';
+import { Sql, updateVersioned } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
-import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './dto';
+import { Where } from '../../database/where';
+import type { AssignmentQuery, CreateAssignmentDto, UpdateAssignmentDto } from './investors.dto';
+import type { MembershipLoan } from '../loans/loans.repository';
+import { MembershipLocks } from '../portfolios/membership-locks';
 import { assignmentTerminated, instrumentInactive, instrumentNotOfInvestor, investorInactive, loanMoving, ownershipExceeded } from './investors.errors';
 import { InvestorsService } from './investors.service';
 import { differing } from './patch';
-import { ASSIGNMENT_COLUMNS, AssignmentRow, assignmentView } from './views';
-
-interface LockedLoan {
-  id: string;
-  portfolio_id: string | null;
-  principal_balance: string;
-}
+import { ASSIGNMENT_COLUMNS, AssignmentRow, assignmentView } from './investors.views';
 
 @Injectable()
 export class AssignmentsService {
   constructor(
     private readonly db: TenantDb,
     private readonly investors: InvestorsService,
+    private readonly locks: MembershipLocks,
   ) {}
 
   async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<AssignmentRow> {
@@ -36,11 +34,11 @@ export class AssignmentsService {
   }
 
   create(actor: Actor, investorId: string, dto: CreateAssignmentDto) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const investor = await this.investors.require(m, investorId);
       assertInvestorActive(investor.status);
       if (dto.settlement_instrument_id) await assertInstrumentOf(m, dto.settlement_instrument_id, investorId);
-      const loan = await lockLoan(m, dto.loan_id);
+      const loan = await lockLoan(this.locks, m, actor.org, dto.loan_id);
       await assertOwnershipFits(m, actor.org, loan.id, dto.ownership_pct, null);
       // Without a price, the buyer pays par for its share of today's balance.
       const price = dto.purchase_price ?? formatMoney(new Big(loan.principal_balance).times(dto.ownership_pct).div(100));
@@ -56,30 +54,24 @@ export class AssignmentsService {
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => assignmentView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => assignmentView(await this.require(m, id)));
   }
 
   list(actor: Actor, investorId: string, q: AssignmentQuery, req: FastifyRequest) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.investors.require(m, investorId);
-      const params: unknown[] = [actor.org, investorId];
-      const where = ['organization_id = $1', 'investor_id = $2'];
-      if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
-      if (q.loan_id) where.push(`loan_id = $${params.push(q.loan_id)}`);
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_assignments WHERE ${where.join(' AND ')}`, params);
-      const page = await m.rows<AssignmentRow>(`SELECT ${ASSIGNMENT_COLUMNS} FROM loan_assignments WHERE ${where.join(' AND ')}
-          ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, q.page_size, offsetOf(q)],
-      );
-      return pageOf(req, q, count, page.map(assignmentView));
+      const where = new Where().and`organization_id = ${actor.org}`.and`investor_id = ${investorId}`;
+      if (q.status) where.and`status = ANY(${q.status})`;
+      if (q.loan_id) where.and`loan_id = ${q.loan_id}`;
+      return listPage(m, req, q, { columns: ASSIGNMENT_COLUMNS, from: 'loan_assignments', where, orderBy: 'created_at, id' }, assignmentView);
     });
   }
 
   update(actor: Actor, id: string, dto: UpdateAssignmentDto, ifMatch: number | undefined) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const peek = await this.require(m, id);
       // Loan first (as create does), so an ownership change is checked against a stable sum.
-      await lockLoan(m, peek.loan_id);
+      await lockLoan(this.locks, m, actor.org, peek.loan_id);
       const before = await this.require(m, id, { lock: true });
       assertVersion(before.version, ifMatch);
       const current = { ...before, ownership_pct: new Big(before.ownership_pct).toFixed(2), purchase_price: formatMoney(before.purchase_price) };
@@ -98,11 +90,8 @@ export class AssignmentsService {
       if (patch.ownership_pct !== undefined && patch.status !== 'terminated') {
         await assertOwnershipFits(m, actor.org, before.loan_id, patch.ownership_pct as string, id);
       }
-      const set = setClause(patch, 2);
-      const terminate = patch.status === 'terminated' ? ', terminated_at = now()' : '';
-      const after = (await m.one<AssignmentRow>(`UPDATE loan_assignments SET ${set.sql}${terminate} WHERE id = $1 RETURNING ${ASSIGNMENT_COLUMNS}`,
-        [id, ...set.params],
-      )) as AssignmentRow;
+      const terminate = patch.status === 'terminated' ? 'terminated_at = now()' : '';
+      const after = await updateVersioned<AssignmentRow>(m, 'loan_assignments', id, patch, ASSIGNMENT_COLUMNS, terminate);
       await recordAudit(m, actor, {
         action: patch.status === 'terminated' ? 'loan_assignment.terminate' : 'loan_assignment.update',
         resourceType: 'loan_assignment',
@@ -115,21 +104,15 @@ export class AssignmentsService {
 }
 
 /**
- * Locks the loan row so ownership sums on it are serialized, after share-locking its portfolio:
- * a sale holds the portfolio row FOR UPDATE, so a manual assignment on one of its loans waits
- * for the sale to finish (and then sees its 100 % assignments) or runs first (and the sale then
- * sees it). Portfolio before loan is the order membership changes use too, so no deadlock.
+ * Locks the loan row so ownership sums on it are serialized, after its portfolio (in the one
+ * order `MembershipLocks` keeps): a sale of that portfolio either finishes first, and this
+ * request then sees its 100 % assignments, or waits for this one.
  */
-export async function lockLoan(m: Sql, loanId: string): Promise<LockedLoan> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const peek = await m.one<{ portfolio_id: string | null }>(`SELECT portfolio_id FROM loans WHERE id = $1`, [loanId]);
-    if (!peek) throw missingReference('loan_id', [loanId]);
-    if (peek.portfolio_id) await m.rows(`SELECT 1 FROM portfolios WHERE id = $1 FOR KEY SHARE`, [peek.portfolio_id]);
-    const loan = await m.one<LockedLoan>(`SELECT id, portfolio_id, principal_balance FROM loans WHERE id = $1 FOR NO KEY UPDATE`, [loanId]);
-    if (!loan) throw missingReference('loan_id', [loanId]);
-    if (loan.portfolio_id === peek.portfolio_id) return loan;
-  }
-  throw loanMoving(loanId);
+async function lockLoan(locks: MembershipLocks, m: Sql, org: string, loanId: string): Promise<MembershipLoan> {
+  const loan = await locks.lockLoan(m, org, loanId);
+  if (loan === 'missing') throw missingReference('loan_id', [loanId]);
+  if (loan === 'moving') throw loanMoving(loanId);
+  return loan;
 }
 
 async function assertOwnershipFits(m: Sql, org: string, loanId: string, pct: string, exceptId: string | null) {
@@ -151,7 +134,7 @@ export function assertInvestorActive(status: string) {
 /** 422 unless the instrument exists, is active and belongs to the investor. */
 export async function assertInstrumentOf(m: Sql, instrumentId: string, investorId: string) {
   const row = await m.one<{ investor_id: string; status: string }>(`SELECT investor_id, status FROM settlement_instruments WHERE id = $1`, [instrumentId]);
-  if (!row || row.investor_id !== investorId) {
+  if (!row || row.investor_id !== investorId.toLowerCase()) {
     throw instrumentNotOfInvestor(instrumentId, investorId);
   }
   if (row.status !== 'active') {

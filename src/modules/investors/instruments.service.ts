@@ -5,15 +5,16 @@ import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { FieldCipher, last4 } from '../../common/crypto/field-cipher';
 import { badRequest, notFound } from '../../common/errors/common.errors';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
-import { Sql, setClause } from '../../database/sql';
+import { Sql, updateVersioned } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { BankDetails, BankField, checkBankDetails, InstrumentType } from './bank-details';
-import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './dto';
+import type { CreateInstrumentDto, InstrumentQuery, UpdateInstrumentDto } from './investors.dto';
 import { defaultMustBeActive } from './investors.errors';
 import { InvestorsService } from './investors.service';
-import { INSTRUMENT_COLUMNS, InstrumentRow, instrumentView } from './views';
+import { INSTRUMENT_COLUMNS, InstrumentRow, instrumentView } from './investors.views';
 
 /** AAD columns: with the organization and row id, a ciphertext only decrypts where it was written. */
 export const ACCOUNT_CONTEXT = 'settlement_instrument.account_number';
@@ -35,7 +36,7 @@ export class InstrumentsService {
   }
 
   create(actor: Actor, investorId: string, dto: CreateInstrumentDto) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.investors.require(m, investorId, { lock: true });
       const status = dto.status ?? 'active';
       const isDefault = dto.is_default ?? false;
@@ -63,27 +64,21 @@ export class InstrumentsService {
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => instrumentView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => instrumentView(await this.require(m, id)));
   }
 
   list(actor: Actor, investorId: string, q: InstrumentQuery, req: FastifyRequest) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.investors.require(m, investorId);
-      const params: unknown[] = [actor.org, investorId];
-      const where = ['organization_id = $1', 'investor_id = $2'];
-      if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
-      if (q.currency) where.push(`currency = $${params.push(q.currency.toUpperCase())}`);
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM settlement_instruments WHERE ${where.join(' AND ')}`, params);
-      const page = await m.rows<InstrumentRow>(`SELECT ${INSTRUMENT_COLUMNS} FROM settlement_instruments WHERE ${where.join(' AND ')}
-          ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, q.page_size, offsetOf(q)],
-      );
-      return pageOf(req, q, count, page.map(instrumentView));
+      const where = new Where().and`organization_id = ${actor.org}`.and`investor_id = ${investorId}`;
+      if (q.status) where.and`status = ANY(${q.status})`;
+      if (q.currency) where.and`currency = ${q.currency.toUpperCase()}`;
+      return listPage(m, req, q, { columns: INSTRUMENT_COLUMNS, from: 'settlement_instruments', where, orderBy: 'created_at, id' }, instrumentView);
     });
   }
 
   update(actor: Actor, id: string, dto: UpdateInstrumentDto, ifMatch: number | undefined) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       // Investor first, then instrument: the same lock order as create, so the two never deadlock.
       const peek = await this.require(m, id);
       await this.investors.require(m, peek.investor_id, { lock: true });
@@ -113,10 +108,7 @@ export class InstrumentsService {
       if (!Object.keys(patch).length) return instrumentView(before);
 
       if (patch.is_default === true) await this.clearDefault(m, before.investor_id, before.currency);
-      const set = setClause(patch, 2);
-      const after = (await m.one<InstrumentRow>(`UPDATE settlement_instruments SET ${set.sql} WHERE id = $1 RETURNING ${INSTRUMENT_COLUMNS}`,
-        [id, ...set.params],
-      )) as InstrumentRow;
+      const after = await updateVersioned<InstrumentRow>(m, 'settlement_instruments', id, patch, INSTRUMENT_COLUMNS);
       const audited = Object.fromEntries(Object.keys(patch).map((k) => [k.replace(/_enc$/, ''), k.endsWith('_enc') ? 'changed' : patch[k]]));
       await recordAudit(m, actor, {
         action: 'settlement_instrument.update',

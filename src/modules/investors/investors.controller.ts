@@ -1,14 +1,13 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
+import { IdOf } from '../../common/ids/id-param';
 import { parseIfMatch } from '../../common/versioning/versioning';
-import { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './dto';
+import { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './investors.dto';
 import { InvestorsService } from './investors.service';
 import { InvestorPage, InvestorResponse } from './investors.responses';
-
-const uuid = new ParseUUIDPipe();
 
 @ApiTags('investors')
 @Controller('investors')
@@ -25,7 +24,7 @@ export class InvestorsController {
   @Get(':id')
   @ApiOperation({ summary: 'Get an investor' })
   @ApiOkResponse({ type: InvestorResponse, description: 'The investor' })
-  get(@CurrentActor() actor: Actor, @Param('id', uuid) id: string) {
+  get(@CurrentActor() actor: Actor, @Param('id', IdOf('Investor')) id: string) {
     return this.investors.get(actor, id);
   }
 
@@ -39,7 +38,7 @@ export class InvestorsController {
   @Put(':id')
   @ApiOperation({ summary: 'Update an investor (partial; If-Match honoured → 412) (admin)' })
   @ApiOkResponse({ type: InvestorResponse, description: 'The investor after the update' })
-  update(@CurrentActor() actor: Actor, @Param('id', uuid) id: string, @Body() dto: UpdateInvestorDto, @Headers('if-match') ifMatch?: string) {
+  update(@CurrentActor() actor: Actor, @Param('id', IdOf('Investor')) id: string, @Body() dto: UpdateInvestorDto, @Headers('if-match') ifMatch?: string) {
     return this.investors.update(actor, id, dto, parseIfMatch(ifMatch));
   }
 }

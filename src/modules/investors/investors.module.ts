@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FieldCipher } from '../../common/crypto/field-cipher';
 import { APP_CONFIG, AppConfig } from '../../config/env';
+import { LoansModule } from '../loans/loans.module';
 import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
@@ -13,7 +14,7 @@ import { SalesService } from './sales.service';
 
 /** Investors, settlement instruments, loan assignments and portfolio sales. Exports its service only. */
 @Module({
-  imports: [PortfoliosModule],
+  imports: [PortfoliosModule, LoansModule],
   controllers: [InvestorsController, InstrumentsController, AssignmentsController, SalesController],
   providers: [
     InvestorsService,

@@ -1,6 +1,6 @@
 import { Bool, DateOnly, DateTime, Money, OneOf, PageOf, Text, Uuid, VersionedResponse } from '../../common/openapi/properties';
 import { INSTRUMENT_TYPES } from './bank-details';
-import { INVESTOR_TYPES } from './dto';
+import { INVESTOR_TYPES } from './investors.dto';
 
 const ACTIVE_INACTIVE = ['active', 'inactive'] as const;
 

@@ -3,13 +3,14 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { notFound } from '../../common/errors/common.errors';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
-import { Sql, setClause } from '../../database/sql';
+import { Sql, updateVersioned } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
-import type { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './dto';
+import { Where } from '../../database/where';
+import type { CreateInvestorDto, InvestorQuery, UpdateInvestorDto } from './investors.dto';
 import { differing } from './patch';
-import { INVESTOR_COLUMNS, InvestorRow, investorView } from './views';
+import { INVESTOR_COLUMNS, InvestorRow, investorView } from './investors.views';
 
 const upper = (v: string | null | undefined) => (typeof v === 'string' ? v.toUpperCase() : v);
 
@@ -23,14 +24,19 @@ export class InvestorsService {
    * without blocking the foreign-key checks of assignments being inserted for it.
    */
   async require(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<InvestorRow> {
-    const lock = opts.lock ? ' FOR NO KEY UPDATE' : '';
-    const row = await m.one<InvestorRow>(`SELECT ${INVESTOR_COLUMNS} FROM investors WHERE id = $1${lock}`, [id]);
+    const row = await this.find(m, id, opts);
     if (!row) throw notFound('Investor', id);
     return row;
   }
 
+  /** The investor, or undefined (for callers that answer a missing reference, not a 404). */
+  find(m: Sql, id: string, opts: { lock?: boolean } = {}): Promise<InvestorRow | undefined> {
+    const lock = opts.lock ? ' FOR NO KEY UPDATE' : '';
+    return m.one<InvestorRow>(`SELECT ${INVESTOR_COLUMNS} FROM investors WHERE id = $1${lock}`, [id]);
+  }
+
   create(actor: Actor, dto: CreateInvestorDto) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const row = await m.one<InvestorRow>(`INSERT INTO investors (name, legal_name, investor_type, email, country, status)
          VALUES ($1, $2, $3, $4, $5, coalesce($6, 'active')) RETURNING ${INVESTOR_COLUMNS}`,
         [dto.name, dto.legal_name ?? null, dto.investor_type, dto.email ?? null, upper(dto.country) ?? null, dto.status ?? null],
@@ -43,33 +49,25 @@ export class InvestorsService {
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => investorView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => investorView(await this.require(m, id)));
   }
 
   list(actor: Actor, q: InvestorQuery, req: FastifyRequest) {
-    return this.db.run(actor.org, async (m) => {
-      const params: unknown[] = [actor.org];
-      const where = ['organization_id = $1'];
-      for (const [col, val] of [['status', q.status], ['investor_type', q.investor_type]] as const) {
-        if (val !== undefined) where.push(`${col} = ANY($${params.push(val)})`);
-      }
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM investors WHERE ${where.join(' AND ')}`, params);
-      const page = await m.rows<InvestorRow>(`SELECT ${INVESTOR_COLUMNS} FROM investors WHERE ${where.join(' AND ')}
-          ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, q.page_size, offsetOf(q)],
-      );
-      return pageOf(req, q, count, page.map(investorView));
+    return this.db.transaction(actor.org, async (m) => {
+      const where = new Where().and`organization_id = ${actor.org}`;
+      if (q.status !== undefined) where.and`status = ANY(${q.status})`;
+      if (q.investor_type !== undefined) where.and`investor_type = ANY(${q.investor_type})`;
+      return listPage(m, req, q, { columns: INVESTOR_COLUMNS, from: 'investors', where, orderBy: 'created_at DESC, id' }, investorView);
     });
   }
 
   update(actor: Actor, id: string, dto: UpdateInvestorDto, ifMatch: number | undefined) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const before = await this.require(m, id, { lock: true });
       assertVersion(before.version, ifMatch);
       const patch = differing(before as unknown as Record<string, unknown>, { ...dto, country: upper(dto.country) });
       if (!Object.keys(patch).length) return investorView(before);
-      const set = setClause(patch, 2);
-      const after = (await m.one<InvestorRow>(`UPDATE investors SET ${set.sql} WHERE id = $1 RETURNING ${INVESTOR_COLUMNS}`, [id, ...set.params])) as InvestorRow;
+      const after = await updateVersioned<InvestorRow>(m, 'investors', id, patch, INVESTOR_COLUMNS);
       await recordAudit(m, actor, {
         action: 'investor.update',
         resourceType: 'investor',

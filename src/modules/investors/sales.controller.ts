@@ -1,8 +1,9 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
-import { SellPortfolioDto } from './dto';
+import { IdOf } from '../../common/ids/id-param';
+import { SellPortfolioDto } from './investors.dto';
 import { SalesService } from './sales.service';
 import { PortfolioResponse } from '../portfolios/portfolios.responses';
 
@@ -21,7 +22,7 @@ export class SalesController {
       'Empty portfolio → 422; loans already assigned → 409 naming them; archived or sold → 409.',
   })
   @ApiOkResponse({ type: PortfolioResponse, description: 'The sold portfolio' })
-  sell(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: SellPortfolioDto) {
+  sell(@CurrentActor() actor: Actor, @Param('id', IdOf('Portfolio')) id: string, @Body() dto: SellPortfolioDto) {
     return this.sales.sell(actor, id, dto);
   }
 }

@@ -3,10 +3,12 @@ import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { missingReference } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
+import { LoansRepository } from '../loans/loans.repository';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import { assertInstrumentOf, assertInvestorActive } from './assignments.service';
-import type { SellPortfolioDto } from './dto';
+import type { SellPortfolioDto } from './investors.dto';
 import { loansAlreadyAssigned, portfolioEmpty } from './investors.errors';
+import { InvestorsService } from './investors.service';
 
 const NAMED_LIMIT = 100;
 
@@ -15,6 +17,8 @@ export class SalesService {
   constructor(
     private readonly db: TenantDb,
     private readonly portfolios: PortfoliosService,
+    private readonly investors: InvestorsService,
+    private readonly loans: LoansRepository,
   ) {}
 
   /**
@@ -24,18 +28,18 @@ export class SalesService {
    * away from zero, which is half-up for these non-negative amounts.
    */
   sell(actor: Actor, portfolioId: string, dto: SellPortfolioDto) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const portfolio = await this.portfolios.requireActive(m, portfolioId, 'sell');
-      const investor = await m.one<{ status: string }>(`SELECT status FROM investors WHERE id = $1`, [dto.investor_id]);
+      const investor = await this.investors.find(m, dto.investor_id);
       if (!investor) throw missingReference('investor_id', [dto.investor_id]);
       assertInvestorActive(investor.status);
       if (dto.settlement_instrument_id) await assertInstrumentOf(m, dto.settlement_instrument_id, dto.investor_id);
       if (portfolio.loan_count === 0) throw portfolioEmpty(portfolioId);
 
       // Membership cannot change under us: the portfolio row is locked by requireActive.
-      const taken = await m.rows<{ id: string }>(`SELECT l.id FROM loans l
-          WHERE l.organization_id = $1 AND l.portfolio_id = $2
-            AND EXISTS (SELECT 1 FROM loan_assignments a
+      const members = this.loans.ofPortfolio('$1', '$2');
+      const taken = await m.rows<{ id: string }>(`SELECT l.id FROM ${members} l
+          WHERE EXISTS (SELECT 1 FROM loan_assignments a
                          WHERE a.organization_id = $1 AND a.loan_id = l.id AND a.status = 'active')
           ORDER BY l.id LIMIT ${NAMED_LIMIT + 1}`,
         [actor.org, portfolioId],
@@ -48,7 +52,7 @@ export class SalesService {
       const sold = (await m.one<{ n: number; total: string }>(`WITH ins AS (
            INSERT INTO loan_assignments (loan_id, investor_id, ownership_pct, purchase_price, effective_date, settlement_instrument_id)
            SELECT l.id, $3, 100, round(l.principal_balance * $4::numeric / 100, 2), $5, $6
-             FROM loans l WHERE l.organization_id = $1 AND l.portfolio_id = $2
+             FROM ${members} l
            RETURNING purchase_price)
          SELECT count(*)::int AS n, coalesce(sum(purchase_price), 0)::text AS total FROM ins`,
         [actor.org, portfolioId, dto.investor_id, dto.price_pct, dto.sale_date, dto.settlement_instrument_id ?? null],

@@ -4,15 +4,17 @@ import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { badRequest, missingReference, notFound } from '../../common/errors/common.errors';
 import type { FieldError } from '../../common/errors/domain-error';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
-import { CreateTapeConfigDto, ListConfigsQuery, UpdateTapeConfigDto } from './dto';
+import { Where } from '../../database/where';
+import { PortfoliosRepository } from '../portfolios/portfolios.repository';
+import { CreateTapeConfigDto, ListConfigsQuery, UpdateTapeConfigDto } from './loan-tapes.dto';
 import { COLUMN_NAMES, columnListProblems } from './tape-columns';
 import { DEFAULT_SCHEDULE_HOUR } from './tape-rules';
 import { TapeSchedules } from './tape-schedules.service';
-import { CONFIG_COLUMNS, ConfigRow, configView } from './views';
+import { CONFIG_COLUMNS, ConfigRow, configView } from './loan-tapes.views';
 
 function checkColumns(columns: string[]): void {
   const { unknown, duplicates } = columnListProblems(columns);
@@ -36,32 +38,23 @@ export class TapeConfigsService {
   constructor(
     private readonly db: TenantDb,
     private readonly schedules: TapeSchedules,
+    private readonly portfolios: PortfoliosRepository,
   ) {}
 
   list(actor: Actor, q: ListConfigsQuery, req: FastifyRequest) {
-    const params: unknown[] = [actor.org];
-    let where = 'organization_id = $1';
-    if (q.is_active !== undefined) {
-      params.push(q.is_active);
-      where += ` AND is_active = $2`;
-    }
-    return this.db.run(actor.org, async (m) => {
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_tape_configs WHERE ${where}`, params);
-      const found = await m.rows<ConfigRow>(`SELECT ${CONFIG_COLUMNS} FROM loan_tape_configs WHERE ${where}
-          ORDER BY created_at DESC, id LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
-        params,
-      );
-      return pageOf(req, q, count, found.map(configView));
-    });
+    const where = new Where().and`organization_id = ${actor.org}`;
+    if (q.is_active !== undefined) where.and`is_active = ${q.is_active}`;
+    const list = { columns: CONFIG_COLUMNS, from: 'loan_tape_configs', where, orderBy: 'created_at DESC, id' };
+    return this.db.transaction(actor.org, (m) => listPage(m, req, q, list, configView));
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => configView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => configView(await this.require(m, id)));
   }
 
   create(actor: Actor, dto: CreateTapeConfigDto) {
     checkColumns(dto.columns);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       if (dto.portfolio_id) await this.checkPortfolio(m, dto.portfolio_id);
       const row = (await m.one<ConfigRow>(`INSERT INTO loan_tape_configs (name, portfolio_id, format, columns, schedule, schedule_hour, is_active)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${CONFIG_COLUMNS}`,
@@ -74,14 +67,14 @@ export class TapeConfigsService {
         changes: changedFields(null, pick(row)),
       });
       // Inside the transaction: when Redis refuses the schedule, the config is not created either.
-      if (row.schedule !== 'none' && row.is_active) await this.schedules.apply(actor.org, row);
+      if (row.schedule !== 'none' && row.is_active) await this.schedules.apply(m, actor.org, row);
       return configView(row);
     });
   }
 
   update(actor: Actor, id: string, dto: UpdateTapeConfigDto, ifMatch: number | undefined) {
     if (dto.columns) checkColumns(dto.columns);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const before = await this.require(m, id, true);
       assertVersion(before.version, ifMatch);
       if (dto.portfolio_id) await this.checkPortfolio(m, dto.portfolio_id);
@@ -95,7 +88,7 @@ export class TapeConfigsService {
         [id, next.name, next.portfolio_id, next.format, next.columns, next.schedule, next.schedule_hour, next.is_active],
       )) as ConfigRow;
       await recordAudit(m, actor, { action: 'loan_tape_config.update', resourceType: 'loan_tape_config', resourceId: id, changes });
-      if (['schedule', 'schedule_hour', 'is_active'].some((k) => k in changes)) await this.schedules.apply(actor.org, row);
+      if (['schedule', 'schedule_hour', 'is_active'].some((k) => k in changes)) await this.schedules.apply(m, actor.org, row);
       return configView(row);
     });
   }
@@ -108,7 +101,6 @@ export class TapeConfigsService {
 
   /** RLS hides other organizations' portfolios, so theirs read as missing: 422 naming the field. */
   private async checkPortfolio(m: Sql, portfolioId: string): Promise<void> {
-    const found = await m.one(`SELECT 1 FROM portfolios WHERE id = $1`, [portfolioId]);
-    if (!found) throw missingReference('portfolio_id', [portfolioId]);
+    if (!(await this.portfolios.exists(m, portfolioId))) throw missingReference('portfolio_id', [portfolioId]);
   }
 }

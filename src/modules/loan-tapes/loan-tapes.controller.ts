@@ -1,18 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
-import { notFound } from '../../common/errors/common.errors';
+import { IdOf } from '../../common/ids/id-param';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { TapeConfigsService } from './configs.service';
-import { CreateTapeConfigDto, GenerateTapeDto, ListConfigsQuery, ListTapesQuery, UpdateTapeConfigDto } from './dto';
+import { CreateTapeConfigDto, GenerateTapeDto, ListConfigsQuery, ListTapesQuery, UpdateTapeConfigDto } from './loan-tapes.dto';
 import { catalogView } from './tape-columns';
 import { TapesService } from './tapes.service';
 import { TAPE_MEDIA_TYPES, TapeAcceptedResponse, TapeColumnResponse, TapeConfigPage, TapeConfigResponse, TapePage, TapeResponse } from './loan-tapes.responses';
-
-/** A malformed id cannot name an existing resource: 404, like any other missing one. */
-const IdOf = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => notFound(what) });
 
 @ApiTags('loan-tapes')
 @Controller()

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/env';
+import { PortfoliosRepositoryModule } from '../portfolios/portfolios.repository';
+import { SnapshotsModule } from '../snapshots/snapshots.module';
 import { TapeConfigsService } from './configs.service';
 import { LoanTapesController } from './loan-tapes.controller';
 import { TapeGenerator } from './tape-generator.service';
@@ -30,6 +32,7 @@ import { TapesService } from './tapes.service';
  * - A scheduled tick's tape carries the scheduler's job id, which /jobs cannot show (it holds ':').
  */
 @Module({
+  imports: [PortfoliosRepositoryModule, SnapshotsModule],
   controllers: [LoanTapesController],
   providers: [
     TapeConfigsService,

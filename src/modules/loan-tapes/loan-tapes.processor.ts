@@ -38,7 +38,7 @@ export class LoanTapesProcessor extends JobWorker<'loan-tapes'> {
 
   private async generate(actor: Actor, tapeId: string, job: Job): Promise<unknown> {
     try {
-      return await this.generator.run(actor, tapeId, {
+      return await this.generator.generate(actor, tapeId, {
         finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         progress: (pct) => job.updateProgress(pct),
       });

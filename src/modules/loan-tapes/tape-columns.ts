@@ -1,3 +1,5 @@
+import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from '../loans/loan-states';
+
 /**
  * The loan-tape column catalog: each column's wire type, description and the SQL that reads it,
  * once for a live tape (today's loans) and once for a past tape (that date's loan snapshots,
@@ -7,6 +9,8 @@
  * loan's portfolio, `a` the loan's largest active assignment. `:asof_month` is the as-of date's
  * month index (year × 12 + month) and `:asof` the as-of date literal; the query builder fills both.
  */
+const oneOf = (values: readonly string[]) => `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+
 export type TapeColumnType = 'uuid' | 'string' | 'enum' | 'date' | 'datetime' | 'money' | 'rate' | 'decimal' | 'integer';
 
 export interface TapeColumn {
@@ -38,8 +42,8 @@ export const TAPE_COLUMNS: readonly TapeColumn[] = [
   { name: 'interest_rate', type: 'rate', description: 'Interest rate as a decimal fraction (0.078 = 7.8 %)', live: 'l.interest_rate', snapshot: 's.interest_rate' },
   { name: 'term_months', type: 'integer', description: 'Term in months', live: 'l.term_months', snapshot: 's.term_months' },
   { name: 'days_past_due', type: 'integer', description: 'Days past due on the as-of date', live: 'l.days_past_due', snapshot: 's.days_past_due' },
-  { name: 'delinquency_bucket', type: 'enum', description: 'current, dpd_1_29, dpd_30_59, dpd_60_89, dpd_90_119 or dpd_120_plus', live: 'l.delinquency_bucket', snapshot: 's.delinquency_bucket' },
-  { name: 'status', type: 'enum', description: 'active, defaulted, charged_off or paid_off', live: 'l.status', snapshot: 's.status' },
+  { name: 'delinquency_bucket', type: 'enum', description: oneOf(DELINQUENCY_BUCKETS), live: 'l.delinquency_bucket', snapshot: 's.delinquency_bucket' },
+  { name: 'status', type: 'enum', description: oneOf(LOAN_STATUSES), live: 'l.status', snapshot: 's.status' },
   { name: 'next_payment_date', type: 'date', description: 'Next payment date (empty when none)', live: 'l.next_payment_date', snapshot: 's.next_payment_date' },
   { name: 'portfolio_id', type: 'uuid', description: "The loan's portfolio on the as-of date (empty when none)", live: 'l.portfolio_id', snapshot: 's.portfolio_id' },
   { name: 'created_at', type: 'datetime', description: 'When the loan was first recorded (UTC)', ...both('l.created_at') },

@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { TenantDb } from '../../database/tenant-db';
+import { LoanSnapshotsRepository } from '../snapshots/loan-snapshots.repository';
 import { tapeCountSql, tapeSelectSql } from './tape-sql';
 import { storageKey, TapeFailure, xlsxRowLimitProblem } from './tape-rules';
 import { TAPE_STORAGE, TapeStorage } from './tape-storage';
 import { Meter, WriteResult, writeTape } from './tape-writers';
-import { TAPE_COLUMNS_SQL, TapeRow } from './views';
+import { TAPE_COLUMNS_SQL, TapeRow } from './loan-tapes.views';
 import { percentOf, Progress } from '../../jobs/progress';
 
 export interface RunContext {
@@ -34,9 +35,10 @@ export class TapeGenerator {
   constructor(
     private readonly db: TenantDb,
     @Inject(TAPE_STORAGE) private readonly storage: TapeStorage,
+    private readonly snapshots: LoanSnapshotsRepository,
   ) {}
 
-  async run(actor: Actor, tapeId: string, ctx: RunContext): Promise<TapeSummary | { tape_id: string; status: string }> {
+  async generate(actor: Actor, tapeId: string, ctx: RunContext): Promise<TapeSummary | { tape_id: string; status: string }> {
     const tape = await this.start(actor, tapeId);
     if (!tape) return { tape_id: tapeId, status: 'missing' };
     if (tape.status === 'completed' || tape.status === 'failed') return this.summary(tape);
@@ -57,7 +59,7 @@ export class TapeGenerator {
         await this.storage.removeTemporaries(key).catch(() => undefined);
         await this.fail(actor, tape.id, reasonOf(err));
       } else {
-        await this.db.run(actor.org, (m) => m.exec(`UPDATE loan_tapes SET status = 'queued' WHERE id = $1 AND status = 'running'`, [tape.id]));
+        await this.db.transaction(actor.org, (m) => m.exec(`UPDATE loan_tapes SET status = 'queued' WHERE id = $1 AND status = 'running'`, [tape.id]));
       }
       throw err;
     }
@@ -65,7 +67,7 @@ export class TapeGenerator {
 
   /** Moves the tape to running; a tape already finished by an earlier attempt is left as it is. */
   private start(actor: Actor, tapeId: string): Promise<TapeRow | undefined> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const tape = await m.one<TapeRow>(`SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE id = $1 FOR UPDATE`, [tapeId]);
       if (!tape || tape.status === 'completed' || tape.status === 'failed') return tape;
       await m.exec(
@@ -78,13 +80,9 @@ export class TapeGenerator {
 
   private async write(actor: Actor, tape: TapeRow, tmpKey: string, ctx: RunContext): Promise<WriteResult> {
     const input = { org: actor.org, asOf: tape.as_of_date, source: tape.source, portfolioId: tape.portfolio_id, columns: tape.columns };
-    return this.db.withClient(actor.org, async (client) => {
-      if (tape.source === 'snapshot') {
-        const { rows } = await client.query(
-          `SELECT 1 FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2 LIMIT 1`,
-          [actor.org, tape.as_of_date],
-        );
-        if (!rows.length) throw new TapeFailure(`No loan snapshots exist for ${tape.as_of_date}; a past tape reads that date's snapshots`);
+    return this.db.withClient(actor.org, async (client, m) => {
+      if (tape.source === 'snapshot' && !(await this.snapshots.existOn(m, actor.org, tape.as_of_date))) {
+        throw new TapeFailure(`No loan snapshots exist for ${tape.as_of_date}; a past tape reads that date's snapshots`);
       }
       const { rows } = await client.query<{ count: string }>(tapeCountSql(input));
       const expected = Number(rows[0].count);
@@ -106,7 +104,7 @@ export class TapeGenerator {
   }
 
   private finish(actor: Actor, tape: TapeRow, key: string, r: WriteResult): Promise<void> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await m.exec(
         `UPDATE loan_tapes SET status = 'completed', storage_key = $2, row_count = $3, byte_size = $4, sha256 = $5,
                 failed_reason = NULL, completed_at = now()
@@ -123,7 +121,7 @@ export class TapeGenerator {
   }
 
   private fail(actor: Actor, tapeId: string, reason: string): Promise<void> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await m.exec(`UPDATE loan_tapes SET status = 'failed', failed_reason = $2, completed_at = now() WHERE id = $1`, [tapeId, reason]);
       await recordAudit(m, actor, { action: 'loan_tape.fail', resourceType: 'loan_tape', resourceId: tapeId, details: { reason } });
     });

@@ -55,7 +55,7 @@ export class TapeRetention {
    * retries; a crash after the removals leaves rows whose download answers 410, deleted next time.
    */
   private deleteBatch(actor: Actor, days: number): Promise<number> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const gone = await m.rows<{ storage_key: string | null }>(`DELETE FROM loan_tapes WHERE id IN (
            SELECT id FROM loan_tapes
             WHERE organization_id = $1 AND status IN ('completed', 'failed') AND created_at < now() - make_interval(days => $2)

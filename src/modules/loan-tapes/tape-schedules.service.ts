@@ -1,10 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { serviceUnavailable } from '../../common/errors/common.errors';
+import { Sql, withSql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
 import { ScheduleRuns } from '../../jobs/schedule-runs';
 import { configIdOfScheduler, schedulerId, scheduleCron, TapeSchedule } from './tape-rules';
+
+/** One advisory-lock key for all tape schedules: config writes share it, the reconcile takes it alone. */
+const SCHEDULES_LOCK = 'loan-tape-schedules';
 
 export interface ScheduledConfig {
   id: string;
@@ -27,8 +31,13 @@ export class TapeSchedules {
     private readonly runs: ScheduleRuns,
   ) {}
 
-  /** Registers or removes the config's scheduler to match the config; 503 when Redis is down. */
-  async apply(org: string, c: ScheduledConfig): Promise<void> {
+  /**
+   * Registers or removes the config's scheduler to match the config; 503 when Redis is down.
+   * Called inside the config's transaction, which holds the schedules lock shared until it
+   * ends, so `registerAll` never judges Redis against configs that are still being written.
+   */
+  async apply(m: Sql, org: string, c: ScheduledConfig): Promise<void> {
+    await m.exec(`SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))`, [SCHEDULES_LOCK]);
     const cron = c.is_active ? scheduleCron(c.schedule, c.schedule_hour) : null;
     try {
       if (cron) await this.upsert(org, c.id, cron);
@@ -59,8 +68,22 @@ export class TapeSchedules {
    * alone), and schedulers whose config no longer wants one are removed.
    */
   async registerAll(): Promise<{ registered: number; removed: number }> {
-    const wanted: { organization_id: string; id: string; schedule: TapeSchedule; schedule_hour: number }[] =
-      await this.db.unscoped.query(`SELECT organization_id, id, schedule, schedule_hour FROM loan_tape_schedules()`);
+    // Exclusive: waits for config transactions in flight (their scheduler may be in Redis before
+    // their row is visible) and holds new ones back until Redis matches what it read.
+    return withSql(this.db.unscoped, async (sql) => {
+      await sql.exec(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [SCHEDULES_LOCK]);
+      try {
+        return await this.reconcile(sql);
+      } finally {
+        await sql.exec(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [SCHEDULES_LOCK]);
+      }
+    });
+  }
+
+  private async reconcile(sql: Sql): Promise<{ registered: number; removed: number }> {
+    const wanted = await sql.rows<{ organization_id: string; id: string; schedule: TapeSchedule; schedule_hour: number }>(
+      `SELECT organization_id, id, schedule, schedule_hour FROM loan_tape_schedules()`,
+    );
     const existing = await this.producer.queue(QUEUES.loanTapes).getJobSchedulers(0, -1);
     const patterns = new Map(existing.map((s) => [s.key, s.pattern]));
     let registered = 0;

@@ -1,3 +1,6 @@
+// Read model: reads loans (owned by loans), loan_snapshots (snapshots), portfolios (portfolios),
+// loan_assignments and investors (investors) in one COPY query per tape. It writes nothing.
+import { isUuid } from '../../common/ids/uuid';
 import { formattedSql, tapeColumn } from './tape-columns';
 import { monthIndex } from './tape-rules';
 
@@ -9,13 +12,12 @@ export interface TapeQueryInput {
   columns: string[];
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 // COPY takes no bind parameters, so the few values a tape query needs are inlined as literals;
 // each is checked against a strict shape first, so nothing else can reach the SQL text.
 const uuidLit = (v: string) => {
-  if (!UUID_RE.test(v)) throw new Error(`not a uuid: ${v}`);
+  if (!isUuid(v)) throw new Error(`not a uuid: ${v}`);
   return `'${v}'::uuid`;
 };
 const dateLit = (v: string) => {

@@ -5,19 +5,21 @@ import type { Readable } from 'node:stream';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { notFound, serviceUnavailable } from '../../common/errors/common.errors';
-import { todayUtc } from '../../common/money/validators';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { todayUtc } from '../../common/time/today';
+import { listPage } from '../../common/pagination/list-page';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
+import { LoanSnapshotsRepository } from '../snapshots/loan-snapshots.repository';
 import { noLoanSnapshots } from '../snapshots/snapshots.errors';
 import { asOfDateInFuture, tapeConfigInactive, tapeFileMissing, tapeNotReady } from './loan-tapes.errors';
 import { TapeConfigsService } from './configs.service';
-import { ListTapesQuery } from './dto';
+import { ListTapesQuery } from './loan-tapes.dto';
 import { CONTENT_TYPES, tapeFileName } from './tape-rules';
 import { TAPE_STORAGE, TapeStorage } from './tape-storage';
-import { ConfigRow, TAPE_COLUMNS_SQL, TapeRow, tapeView } from './views';
+import { ConfigRow, TAPE_COLUMNS_SQL, TapeRow, tapeView } from './loan-tapes.views';
 
 @Injectable()
 export class TapesService {
@@ -26,6 +28,7 @@ export class TapesService {
     private readonly configs: TapeConfigsService,
     private readonly producer: JobProducer,
     @Inject(TAPE_STORAGE) private readonly storage: TapeStorage,
+    private readonly snapshots: LoanSnapshotsRepository,
   ) {}
 
   /**
@@ -40,13 +43,13 @@ export class TapesService {
       throw asOfDateInFuture(asOf, today);
     }
     this.producer.assertReady();
-    const claimed = await this.db.run(actor.org, async (m) => {
+    const claimed = await this.db.transaction(actor.org, async (m) => {
       // The config's row lock makes requests for one config take turns, so two never both insert.
       const config = await this.configs.require(m, configId, true);
       if (!config.is_active) throw tapeConfigInactive(configId);
       const queued = await this.queuedTape(m, configId, asOf);
       if (queued) return { merged: queued };
-      if (asOf < today && !(await this.hasSnapshots(m, actor.org, asOf))) {
+      if (asOf < today && !(await this.snapshots.existOn(m, actor.org, asOf))) {
         throw noLoanSnapshots(asOf, 'tape');
       }
       const id = await this.insertTape(m, actor, config, asOf, today, 'manual', null);
@@ -68,7 +71,7 @@ export class TapesService {
       job = await this.producer.submit(claimed.job);
     } catch (err) {
       // Nothing will ever run this tape: leave no queued row behind.
-      await this.db.run(actor.org, (m) => m.exec(`DELETE FROM loan_tapes WHERE id = $1 AND status = 'queued'`, [tapeId]));
+      await this.db.transaction(actor.org, (m) => m.exec(`DELETE FROM loan_tapes WHERE id = $1 AND status = 'queued'`, [tapeId]));
       throw err;
     }
     return { tape_id: tapeId, ...job };
@@ -106,7 +109,7 @@ export class TapesService {
    * on a retry. Null when the config was deactivated or unscheduled since the tick was set.
    */
   async scheduledTape(actor: Actor, configId: string, jobId: string): Promise<string | null> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const existing = await m.one<{ id: string }>(`SELECT id FROM loan_tapes WHERE job_id = $1`, [jobId]);
       if (existing) return existing.id;
       const config = await m.one<ConfigRow>(`SELECT * FROM loan_tape_configs WHERE id = $1`, [configId]);
@@ -124,28 +127,20 @@ export class TapesService {
   }
 
   list(actor: Actor, q: ListTapesQuery, req: FastifyRequest) {
-    const params: unknown[] = [actor.org];
-    const where = ['organization_id = $1'];
-    if (q.config_id) where.push(`config_id = $${params.push(q.config_id)}`);
-    if (q.status) where.push(`status = ANY($${params.push(q.status)})`);
-    const clause = where.join(' AND ');
-    return this.db.run(actor.org, async (m) => {
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_tapes WHERE ${clause}`, params);
-      const found = await m.rows<TapeRow>(`SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE ${clause}
-          ORDER BY created_at DESC, id DESC LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
-        params,
-      );
-      return pageOf(req, q, count, found.map(tapeView));
-    });
+    const where = new Where().and`organization_id = ${actor.org}`;
+    if (q.config_id) where.and`config_id = ${q.config_id}`;
+    if (q.status) where.and`status = ANY(${q.status})`;
+    const list = { columns: TAPE_COLUMNS_SQL, from: 'loan_tapes', where, orderBy: 'created_at DESC, id DESC' };
+    return this.db.transaction(actor.org, (m) => listPage(m, req, q, list, tapeView));
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => tapeView(await this.require(m, id)));
+    return this.db.transaction(actor.org, async (m) => tapeView(await this.require(m, id)));
   }
 
   /** The completed tape's file, with the headers a download needs. */
   async download(actor: Actor, id: string): Promise<{ stream: Readable; type: string; fileName: string; size: number }> {
-    const tape = await this.db.run(actor.org, (m) => this.require(m, id));
+    const tape = await this.db.transaction(actor.org, (m) => this.require(m, id));
     if (tape.status !== 'completed' || !tape.storage_key) {
       throw tapeNotReady(id, tape.status);
     }
@@ -162,11 +157,6 @@ export class TapesService {
     const row = await m.one<TapeRow>(`SELECT ${TAPE_COLUMNS_SQL} FROM loan_tapes WHERE id = $1`, [id]);
     if (!row) throw notFound('Loan tape', id);
     return row;
-  }
-
-  private async hasSnapshots(m: Sql, org: string, date: string): Promise<boolean> {
-    const found = await m.one(`SELECT 1 FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2 LIMIT 1`, [org, date]);
-    return Boolean(found);
   }
 
   /** The tape freezes the config's format, columns and scope as they are now. */

@@ -4,7 +4,8 @@ import { badRequest } from '../../common/errors/common.errors';
 import { IsIsoDate } from '../../common/money/validators';
 import { AnyOf } from '../../common/pagination/list-filter';
 import { CursorPageQuery, toBool } from '../../common/pagination/pagination';
-import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from './loan.view';
+import { Where } from '../../database/where';
+import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from './loan-states';
 
 /** The `/loans` filters; `/portfolios/{id}/loans` takes the same query. */
 export class LoanListQuery extends CursorPageQuery {
@@ -20,38 +21,26 @@ export class LoanListQuery extends CursorPageQuery {
 
 export type LoanFilters = Omit<LoanListQuery, 'page' | 'page_size' | 'cursor'>;
 
-export interface FilterSql {
-  /** Conditions to AND together (never empty: the organization comes first so its indexes are used). */
-  conditions: string[];
-  params: unknown[];
-}
-
 /**
- * SQL conditions for the loan filters, with numbered parameters starting at `$1`
- * (the organization). `portfolioId` scopes to one portfolio on top of the query's filters.
+ * The loan filters as a WHERE, the organization first (so the indexes that lead with it are
+ * used). `portfolioId` scopes to one portfolio on top of the query's filters.
  */
-export function buildLoanFilters(org: string, q: LoanFilters, opts: { portfolioId?: string; alias?: string } = {}): FilterSql {
-  const a = opts.alias ? `${opts.alias}.` : '';
-  const params: unknown[] = [org];
-  const conditions = [`${a}organization_id = $1`];
-  const add = (sql: (p: string) => string, value: unknown) => {
-    params.push(value);
-    conditions.push(sql(`$${params.length}`));
-  };
+export function loanFilters(org: string, q: LoanFilters, opts: { portfolioId?: string } = {}): Where {
   if (q.unassigned === true && q.portfolio_id) {
     throw badRequest('portfolio_id and unassigned=true cannot both apply', [
       { field: 'unassigned', message: 'contradicts portfolio_id' },
     ]);
   }
-  if (opts.portfolioId) add((p) => `${a}portfolio_id = ${p}`, opts.portfolioId);
-  if (q.portfolio_id) add((p) => `${a}portfolio_id = ${p}`, q.portfolio_id);
-  if (q.unassigned === true) conditions.push(`${a}portfolio_id IS NULL`);
-  if (q.unassigned === false) conditions.push(`${a}portfolio_id IS NOT NULL`);
-  if (q.program_id) add((p) => `${a}program_id = ${p}`, q.program_id);
-  if (q.status?.length) add((p) => `${a}status = ANY(${p}::text[])`, q.status);
-  if (q.delinquency_bucket?.length) add((p) => `${a}delinquency_bucket = ANY(${p}::text[])`, q.delinquency_bucket);
-  if (q.origination_date_gte) add((p) => `${a}origination_date >= ${p}::date`, q.origination_date_gte);
-  if (q.origination_date_lte) add((p) => `${a}origination_date <= ${p}::date`, q.origination_date_lte);
-  if (q.loan_number !== undefined) add((p) => `${a}loan_number = ${p}`, q.loan_number);
-  return { conditions, params };
+  const w = new Where().and`organization_id = ${org}`;
+  if (opts.portfolioId) w.and`portfolio_id = ${opts.portfolioId}`;
+  if (q.portfolio_id) w.and`portfolio_id = ${q.portfolio_id}`;
+  if (q.unassigned === true) w.and`portfolio_id IS NULL`;
+  if (q.unassigned === false) w.and`portfolio_id IS NOT NULL`;
+  if (q.program_id) w.and`program_id = ${q.program_id}`;
+  if (q.status?.length) w.and`status = ANY(${q.status}::text[])`;
+  if (q.delinquency_bucket?.length) w.and`delinquency_bucket = ANY(${q.delinquency_bucket}::text[])`;
+  if (q.origination_date_gte) w.and`origination_date >= ${q.origination_date_gte}::date`;
+  if (q.origination_date_lte) w.and`origination_date <= ${q.origination_date_lte}::date`;
+  if (q.loan_number !== undefined) w.and`loan_number = ${q.loan_number}`;
+  return w;
 }

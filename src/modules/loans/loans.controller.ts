@@ -3,10 +3,11 @@ import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, Api
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
+import { IdOf } from '../../common/ids/id-param';
 import { csvBody } from './import/csv-import';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { LoanImportService } from './import/loan-import.service';
-import { CreateLoanDto, UpdateLoanDto } from './loan.dto';
+import { CreateLoanDto, UpdateLoanDto } from './loans.dto';
 import { LoanListQuery } from './loan-filters';
 import { LoansService } from './loans.service';
 import { LoanImportResponse, LoanPage, LoanResponse } from './loans.responses';
@@ -54,7 +55,7 @@ export class LoansController {
   @Get(':id')
   @ApiOperation({ summary: 'Get a loan' })
   @ApiOkResponse({ type: LoanResponse, description: 'The loan' })
-  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+  get(@CurrentActor() actor: Actor, @Param('id', IdOf('Loan')) id: string) {
     return this.loans.get(actor, id);
   }
 
@@ -69,7 +70,7 @@ export class LoansController {
   @ApiHeader({ name: 'If-Match', required: false, description: 'The version from ETag; 412 when it is not current' })
   @ApiOperation({ summary: 'Partial servicing update; portfolio_id and loan_number are not writable here' })
   @ApiOkResponse({ type: LoanResponse, description: 'The loan after the update' })
-  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() dto: UpdateLoanDto, @Req() req: FastifyRequest) {
+  update(@CurrentActor() actor: Actor, @Param('id', IdOf('Loan')) id: string, @Body() dto: UpdateLoanDto, @Req() req: FastifyRequest) {
     return this.loans.update(actor, id, dto, parseIfMatch(req.headers['if-match']));
   }
 }

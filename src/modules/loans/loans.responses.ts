@@ -1,5 +1,5 @@
 import { DateOnly, Int, Money, OneOf, PageOf, Rate, Text, Uuid, VersionedResponse } from '../../common/openapi/properties';
-import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from './loan.view';
+import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from './loan-states';
 
 /** The wire shape of `loanView` (§3). */
 export class LoanResponse extends VersionedResponse {

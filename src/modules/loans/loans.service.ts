@@ -2,17 +2,19 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { recordAudit, changedFields } from '../../common/audit/audit';
 import type { Actor } from '../../common/auth/actor';
-import { isUuid } from '../../common/auth/credentials';
 import { notFound } from '../../common/errors/common.errors';
+import { isUuid } from '../../common/ids/uuid';
 import { Big } from '../../common/money/decimal';
-import { cursorPageOf, decodeCursor, offsetOf, Page, pageOf } from '../../common/pagination/pagination';
+import { keysetPage, listPage } from '../../common/pagination/list-page';
+import { decodeCursor, Page } from '../../common/pagination/pagination';
 import { assertVersion } from '../../common/versioning/versioning';
-import { Sql, setClause } from '../../database/sql';
+import { Sql, updateVersioned } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
-import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loan.dto';
-import { buildLoanFilters, LoanListQuery } from './loan-filters';
+import { PortfoliosRepository } from '../portfolios/portfolios.repository';
+import { CreateLoanDto, UPDATABLE_COLUMNS, UpdateLoanDto } from './loans.dto';
+import { LoanListQuery, loanFilters } from './loan-filters';
 import { lossViolations, paidOffViolations } from './loan-rules';
-import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loan.view';
+import { LOAN_COLUMNS, LoanRow, loanView, LoanView } from './loans.views';
 import { duplicateLoanNumber, lossRule, paidOffRule } from './loans.errors';
 
 const CREATE_COLUMNS = ['loan_number', ...UPDATABLE_COLUMNS] as const;
@@ -28,7 +30,10 @@ function assertLoanRules(l: Parameters<typeof paidOffViolations>[0] & Parameters
 
 @Injectable()
 export class LoansService {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly portfolios: PortfoliosRepository,
+  ) {}
 
   /** `GET /loans`, and `GET /portfolios/{id}/loans` with `portfolioId`. */
   list(actor: Actor, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}): Promise<Page<LoanView>> {
@@ -37,33 +42,20 @@ export class LoansService {
 
   /** Same, inside a caller's transaction (e.g. after it has checked the portfolio exists). */
   async listIn(m: Sql, org: string, q: LoanListQuery, req: FastifyRequest, opts: { portfolioId?: string } = {}) {
-    const { conditions, params } = buildLoanFilters(org, q, opts);
+    const where = loanFilters(org, q, opts);
+    const list = { columns: LOAN_COLUMNS, from: 'loans', where, orderBy: 'loan_number' };
     if (q.cursor !== undefined) {
       // Keyset on loan_number (unique per organization, indexed with it): every page costs the same.
       if (q.cursor !== '') {
         const [after] = decodeCursor(q.cursor, [(v) => typeof v === 'string']);
-        params.push(after);
-        conditions.push(`loan_number > $${params.length}`);
+        where.and`loan_number > ${after}`;
       }
-      params.push(q.page_size + 1);
-      const found = await m.rows<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${conditions.join(' AND ')} ORDER BY loan_number LIMIT $${params.length}`,
-        params,
-      );
-      const page = found.slice(0, q.page_size);
-      const nextKey = found.length > q.page_size ? [page[page.length - 1].loan_number] : null;
-      return cursorPageOf(req, q, page.map(loanView), nextKey);
+      return keysetPage(m, req, q, list, loanView, (last: LoanRow) => [last.loan_number]);
     }
-    const where = conditions.join(' AND ');
     // A portfolio's loans, unfiltered: its kept loan_count answers without counting every row.
-    const wholePortfolio = conditions.length === 2 && (opts.portfolioId ?? q.portfolio_id) !== undefined;
-    const countSql = wholePortfolio
-      ? `SELECT coalesce((SELECT loan_count FROM portfolios WHERE organization_id = $1 AND id = $2), 0)::int AS count`
-      : `SELECT count(*)::int AS count FROM loans WHERE ${where}`;
-    const [{ count }] = await m.rows<{ count: number }>(countSql, params);
-    const found = await m.rows<LoanRow>(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY loan_number LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, q.page_size, offsetOf(q)],
-    );
-    return pageOf(req, q, count, found.map(loanView));
+    const portfolioId = opts.portfolioId ?? q.portfolio_id;
+    const counted = where.size === 2 && portfolioId !== undefined ? () => this.portfolios.loanCount(m, org, portfolioId) : undefined;
+    return listPage(m, req, q, { ...list, counted }, loanView);
   }
 
   get(actor: Actor, id: string): Promise<LoanView> {
@@ -91,7 +83,7 @@ export class LoansService {
       recovered_amount: dto.recovered_amount ?? '0.00',
     };
     assertLoanRules(values);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const row = await m.one<LoanRow>(`INSERT INTO loans (${CREATE_COLUMNS.join(', ')})
          VALUES (${CREATE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
          ON CONFLICT (organization_id, loan_number) DO NOTHING
@@ -114,7 +106,7 @@ export class LoansService {
 
   /** Partial servicing update. Nothing changed → the loan as it is, same version. */
   update(actor: Actor, id: string, dto: UpdateLoanDto, expectedVersion: number | undefined): Promise<LoanView> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const current = await this.require(m, id, { lock: true });
       assertVersion(current.version, expectedVersion);
       const given = UPDATABLE_COLUMNS.filter((c) => dto[c] !== undefined);
@@ -122,9 +114,7 @@ export class LoansService {
       assertLoanRules(merged);
       const changed = given.filter((c) => !sameValue(c, current[c], dto[c]));
       if (!changed.length) return loanView(current);
-      const set = setClause(pick(dto, changed), 2);
-      const row = await m.one<LoanRow>(`UPDATE loans SET ${set.sql} WHERE id = $1 RETURNING ${LOAN_COLUMNS}`, [id, ...set.params]);
-      const after = loanView(row as LoanRow);
+      const after = loanView(await updateVersioned<LoanRow>(m, 'loans', id, pick(dto, changed), LOAN_COLUMNS));
       await recordAudit(m, actor, {
         action: 'loan.update',
         resourceType: 'loan',

@@ -15,7 +15,7 @@ export class AutoAssignProcessor extends JobWorker<'auto-assign'> {
   }
 
   readonly handlers: JobHandlers<'auto-assign'> = {
-    'auto-assign': (data) => this.autoAssign.run(jobActor(data), data.portfolioId),
+    'auto-assign': (data) => this.autoAssign.assignPortfolio(jobActor(data), data.portfolioId),
     'auto-assign-dynamic': (data) => this.autoAssign.runDynamic(jobActor(data)),
     'fan-out': async () => ({
       organizations: await this.producer.enqueueForEveryOrganization(QUEUES.autoAssign, 'auto-assign-dynamic', {}, { dedupKey: 'dynamic' }),

@@ -5,6 +5,7 @@ import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { EnqueuedJob, JobProducer } from '../../jobs/job-producer';
 import { QUEUES } from '../../jobs/queues';
+import { LoansRepository } from '../loans/loans.repository';
 import { Criteria, criteriaSql, hasCriteria } from './criteria';
 import { portfolioNotActive, portfolioWithoutCriteria } from './portfolios.errors';
 import { PortfoliosService } from './portfolios.service';
@@ -36,12 +37,13 @@ export class AutoAssignService {
     private readonly db: TenantDb,
     private readonly portfolios: PortfoliosService,
     private readonly producer: JobProducer,
+    private readonly loans: LoansRepository,
   ) {}
 
   /** Checks the request now (404/409/422), then hands the work to a job. */
   async request(actor: Actor, portfolioId: string): Promise<EnqueuedJob> {
     this.producer.assertReady();
-    const job = await this.db.run(actor.org, async (m) => {
+    const job = await this.db.transaction(actor.org, async (m) => {
       const p = await this.portfolios.require(m, portfolioId);
       if (p.status !== 'active') {
         throw portfolioNotActive(portfolioId, p.status, 'auto-assign');
@@ -55,8 +57,8 @@ export class AutoAssignService {
   }
 
   /** The job: assign matching loans to one portfolio. Re-running is harmless. */
-  run(actor: Actor, portfolioId: string): Promise<{ assigned: number }> {
-    return this.db.run(actor.org, async (m) => {
+  assignPortfolio(actor: Actor, portfolioId: string): Promise<{ assigned: number }> {
+    return this.db.transaction(actor.org, async (m) => {
       const p = await m.one<{ status: string; criteria: Criteria | null }>(`SELECT status, criteria FROM portfolios WHERE id = $1 FOR SHARE`,
         [portfolioId],
       );
@@ -80,7 +82,7 @@ export class AutoAssignService {
    * and the others still assign. A lost connection is not a portfolio's fault and fails the job.
    */
   runDynamic(actor: Actor): Promise<{ portfolios: number; assigned: number; failed: PortfolioFailure[] }> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const dynamic = await m.rows<{ id: string; criteria: Criteria }>(`SELECT id, criteria FROM portfolios
           WHERE organization_id = $1 AND portfolio_type = 'dynamic' AND status = 'active'
           ORDER BY created_at, id FOR SHARE`,
@@ -112,16 +114,7 @@ export class AutoAssignService {
     });
   }
 
-  private async assignMatching(m: Sql, org: string, portfolioId: string, criteria: Criteria): Promise<number> {
-    const params: unknown[] = [org, portfolioId];
-    const predicate = criteriaSql(criteria, params);
-    const [{ count }] = await m.rows<{ count: number }>(`WITH moved AS (
-         UPDATE loans l SET portfolio_id = $2, version = l.version + 1, updated_at = now()
-          WHERE l.organization_id = $1 AND l.portfolio_id IS NULL AND ${predicate}
-         RETURNING 1)
-       SELECT count(*)::int AS count FROM moved`,
-      params,
-    );
-    return count;
+  private assignMatching(m: Sql, org: string, portfolioId: string, criteria: Criteria): Promise<number> {
+    return this.loans.assignWhere(m, org, portfolioId, (params) => criteriaSql(criteria, params));
   }
 }

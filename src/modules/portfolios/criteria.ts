@@ -1,3 +1,5 @@
+import { Where } from '../../database/where';
+
 /** Dynamic-portfolio criteria (§4), all optional, combined with AND, date bounds inclusive. */
 export interface Criteria {
   program_id?: string;
@@ -29,18 +31,14 @@ export const hasCriteria = (c: Criteria | null | undefined): c is Criteria =>
  * appended to `params`; nothing from the criteria is ever spliced into the SQL text.
  */
 export function criteriaSql(c: Criteria, params: unknown[]): string {
-  const parts: string[] = [];
-  const add = (sql: (p: string) => string, value: unknown) => {
-    params.push(value);
-    parts.push(sql(`$${params.length}`));
-  };
-  if (c.program_id !== undefined) add((p) => `l.program_id = ${p}::uuid`, c.program_id);
-  if (c.origination_date_start !== undefined) add((p) => `l.origination_date >= ${p}::date`, c.origination_date_start);
-  if (c.origination_date_end !== undefined) add((p) => `l.origination_date <= ${p}::date`, c.origination_date_end);
-  if (c.currency !== undefined) add((p) => `l.currency = ${p}`, c.currency);
-  if (c.min_interest_rate !== undefined) add((p) => `l.interest_rate >= ${p}::numeric`, c.min_interest_rate);
-  if (c.max_interest_rate !== undefined) add((p) => `l.interest_rate <= ${p}::numeric`, c.max_interest_rate);
-  if (c.statuses !== undefined) add((p) => `l.status = ANY(${p}::text[])`, c.statuses);
-  if (c.max_days_past_due !== undefined) add((p) => `l.days_past_due <= ${p}::int`, c.max_days_past_due);
-  return parts.length ? parts.join(' AND ') : 'TRUE';
+  const w = new Where(params);
+  if (c.program_id !== undefined) w.and`l.program_id = ${c.program_id}::uuid`;
+  if (c.origination_date_start !== undefined) w.and`l.origination_date >= ${c.origination_date_start}::date`;
+  if (c.origination_date_end !== undefined) w.and`l.origination_date <= ${c.origination_date_end}::date`;
+  if (c.currency !== undefined) w.and`l.currency = ${c.currency}`;
+  if (c.min_interest_rate !== undefined) w.and`l.interest_rate >= ${c.min_interest_rate}::numeric`;
+  if (c.max_interest_rate !== undefined) w.and`l.interest_rate <= ${c.max_interest_rate}::numeric`;
+  if (c.statuses !== undefined) w.and`l.status = ANY(${c.statuses}::text[])`;
+  if (c.max_days_past_due !== undefined) w.and`l.days_past_due <= ${c.max_days_past_due}::int`;
+  return w.sql;
 }

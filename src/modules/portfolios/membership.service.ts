@@ -3,8 +3,10 @@ import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { missingReference, notFound } from '../../common/errors/common.errors';
 import { TenantDb } from '../../database/tenant-db';
+import { LoansRepository } from '../loans/loans.repository';
+import { MembershipLocks } from './membership-locks';
 import { loansInAnotherPortfolio, loansNotInSource, portfolioDynamic, portfolioNotActive, transferToSelf } from './portfolios.errors';
-import { PortfoliosService } from './portfolios.service';
+import { assertActive, PortfoliosService } from './portfolios.service';
 
 /** Which loans are in which portfolio. Every change is one set-based statement under row locks. */
 @Injectable()
@@ -12,19 +14,20 @@ export class MembershipService {
   constructor(
     private readonly db: TenantDb,
     private readonly portfolios: PortfoliosService,
+    private readonly locks: MembershipLocks,
+    private readonly loans: LoansRepository,
   ) {}
 
   assign(actor: Actor, portfolioId: string, loanIds: string[]): Promise<{ assigned: number }> {
     const ids = [...new Set(loanIds.map((s) => s.toLowerCase()))];
-    return this.db.run(actor.org, async (m) => {
-      const p = await this.portfolios.requireActive(m, portfolioId, 'assign loans');
+    return this.db.transaction(actor.org, async (m) => {
+      const locked = await this.locks.lock(m, actor.org, { portfolios: [portfolioId], portfolioMode: 'UPDATE', loans: ids, loanMode: 'UPDATE' });
+      const p = assertActive(locked.portfolios[0], portfolioId, 'assign loans');
       if (p.portfolio_type === 'dynamic') {
         throw portfolioDynamic();
       }
-      // Lock the loans so a concurrent assignment cannot slip in between the check and the update.
-      const found = await m.rows<{ id: string; portfolio_id: string | null }>(`SELECT id, portfolio_id FROM loans WHERE organization_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE`,
-        [actor.org, ids],
-      );
+      // The loans are locked, so a concurrent assignment cannot slip in between the check and the update.
+      const found = locked.loans;
       const seen = new Set(found.map((r) => r.id));
       const missing = ids.filter((id) => !seen.has(id));
       if (missing.length) throw missingReference('loan_ids', missing);
@@ -32,28 +35,22 @@ export class MembershipService {
       if (elsewhere.length) {
         throw loansInAnotherPortfolio(elsewhere);
       }
-      const assigned = await m.rows(`UPDATE loans SET portfolio_id = $2, version = version + 1, updated_at = now()
-          WHERE organization_id = $1 AND id = ANY($3::uuid[]) AND portfolio_id IS NULL RETURNING id`,
-        [actor.org, portfolioId, ids],
-      );
+      const assigned = await this.loans.assign(m, actor.org, portfolioId, ids);
       await recordAudit(m, actor, {
         action: 'portfolio.assign_loans',
         resourceType: 'portfolio',
         resourceId: portfolioId,
-        details: { requested: ids.length, assigned: assigned.length },
+        details: { requested: ids.length, assigned },
       });
-      return { assigned: assigned.length };
+      return { assigned };
     });
   }
 
   unassign(actor: Actor, portfolioId: string, loanId: string): Promise<void> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.requireActive(m, portfolioId, 'unassign loans');
-      const done = await m.rows(`UPDATE loans SET portfolio_id = NULL, version = version + 1, updated_at = now()
-          WHERE organization_id = $1 AND id = $2 AND portfolio_id = $3 RETURNING id`,
-        [actor.org, loanId, portfolioId],
-      );
-      if (!done.length) throw notFound('Loan in this portfolio', loanId);
+      const done = await this.loans.unassign(m, actor.org, portfolioId, loanId);
+      if (!done) throw notFound('Loan in this portfolio', loanId);
       await recordAudit(m, actor, {
         action: 'portfolio.unassign_loan',
         resourceType: 'portfolio',
@@ -65,17 +62,22 @@ export class MembershipService {
 
   /** All or nothing: every named loan moves, or none does. */
   transfer(actor: Actor, sourceId: string, targetId: string, loanIds?: string[]): Promise<{ transferred: number }> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       if (sourceId.toLowerCase() === targetId.toLowerCase()) {
         throw transferToSelf();
       }
-      // Lock both portfolios in id order so two opposite transfers cannot deadlock.
-      const [first, second] = [sourceId, targetId].sort();
-      const locked = await m.rows<{ id: string; status: string }>(`SELECT id, status FROM portfolios WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-        [[first, second]],
-      );
-      const source = locked.find((r) => r.id === sourceId);
-      const target = locked.find((r) => r.id === targetId);
+      // Both portfolios, then the named loans still in the source, in the one lock order.
+      const ids = loanIds && [...new Set(loanIds.map((s) => s.toLowerCase()))];
+      const locked = await this.locks.lock(m, actor.org, {
+        portfolios: [sourceId, targetId],
+        portfolioMode: 'UPDATE',
+        loans: ids ?? [],
+        loanMode: 'UPDATE',
+        loansIn: sourceId,
+      });
+      // Postgres compares uuids case-blind; these JS comparisons must too.
+      const source = locked.portfolios.find((r) => r.id === sourceId.toLowerCase());
+      const target = locked.portfolios.find((r) => r.id === targetId.toLowerCase());
       if (!source) throw notFound('Portfolio', sourceId);
       if (!target) throw missingReference('target_portfolio_id', [targetId]);
       if (source.status !== 'active') {
@@ -84,34 +86,21 @@ export class MembershipService {
       if (target.status !== 'active') {
         throw portfolioNotActive(targetId, target.status, 'transfer-target');
       }
-      let moved: unknown[];
-      if (loanIds) {
-        const ids = [...new Set(loanIds.map((s) => s.toLowerCase()))];
-        const inSource = await m.rows<{ id: string }>(`SELECT id FROM loans WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND portfolio_id = $3 ORDER BY id FOR UPDATE`,
-          [actor.org, ids, sourceId],
-        );
-        const present = new Set(inSource.map((r) => r.id));
+      if (ids) {
+        const present = new Set(locked.loans.map((r) => r.id));
         const absent = ids.filter((id) => !present.has(id));
         if (absent.length) {
           throw loansNotInSource(absent);
         }
-        moved = await m.rows(`UPDATE loans SET portfolio_id = $3, version = version + 1, updated_at = now()
-            WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND portfolio_id = $4 RETURNING id`,
-          [actor.org, ids, targetId, sourceId],
-        );
-      } else {
-        moved = await m.rows(`UPDATE loans SET portfolio_id = $2, version = version + 1, updated_at = now()
-            WHERE organization_id = $1 AND portfolio_id = $3 RETURNING id`,
-          [actor.org, targetId, sourceId],
-        );
       }
+      const moved = await this.loans.move(m, actor.org, sourceId, targetId, ids);
       await recordAudit(m, actor, {
         action: 'portfolio.transfer_loans',
         resourceType: 'portfolio',
         resourceId: sourceId,
-        details: { target_portfolio_id: targetId, transferred: moved.length },
+        details: { target_portfolio_id: targetId, transferred: moved },
       });
-      return { transferred: moved.length };
+      return { transferred: moved };
     });
   }
 }

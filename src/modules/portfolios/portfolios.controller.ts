@@ -1,22 +1,18 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
-import { notFound } from '../../common/errors/common.errors';
+import { IdOf } from '../../common/ids/id-param';
 import { parseIfMatch } from '../../common/versioning/versioning';
 import { LoanListQuery } from '../loans/loan-filters';
 import { AutoAssignService } from './auto-assign.service';
-import { AssignLoansDto, CreatePortfolioDto, ListPortfoliosQuery, TransferLoansDto, UpdatePortfolioDto } from './dto';
+import { AssignLoansDto, CreatePortfolioDto, ListPortfoliosQuery, TransferLoansDto, UpdatePortfolioDto } from './portfolios.dto';
 import { MembershipService } from './membership.service';
 import { PortfoliosService } from './portfolios.service';
 import { JobAcceptedResponse } from '../../common/openapi/properties';
 import { LoanPage } from '../loans/loans.responses';
 import { LoansAssignedResponse, LoansTransferredResponse, PortfolioPage, PortfolioResponse } from './portfolios.responses';
-
-/** A malformed id cannot name an existing portfolio: 404, like any other missing one. */
-export const PortfolioId = () =>
-  new ParseUUIDPipe({ exceptionFactory: () => notFound('Portfolio') });
 
 @ApiTags('portfolios')
 @Controller('portfolios')
@@ -37,7 +33,7 @@ export class PortfoliosController {
   @Get(':id')
   @ApiOperation({ summary: 'Get a portfolio' })
   @ApiOkResponse({ type: PortfolioResponse, description: 'The portfolio' })
-  get(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
+  get(@CurrentActor() actor: Actor, @Param('id', IdOf('Portfolio')) id: string) {
     return this.portfolios.get(actor, id);
   }
 
@@ -53,7 +49,7 @@ export class PortfoliosController {
   @ApiOkResponse({ type: PortfolioResponse, description: 'The portfolio after the update' })
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', PortfolioId()) id: string,
+    @Param('id', IdOf('Portfolio')) id: string,
     @Body() dto: UpdatePortfolioDto,
     @Headers('if-match') ifMatch?: string,
   ) {
@@ -64,7 +60,7 @@ export class PortfoliosController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Archive (soft delete; loans stay assigned, frozen)' })
   @ApiOkResponse({ type: PortfolioResponse, description: 'The archived portfolio' })
-  archive(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string, @Headers('if-match') ifMatch?: string) {
+  archive(@CurrentActor() actor: Actor, @Param('id', IdOf('Portfolio')) id: string, @Headers('if-match') ifMatch?: string) {
     return this.portfolios.archive(actor, id, parseIfMatch(ifMatch));
   }
 
@@ -72,7 +68,7 @@ export class PortfoliosController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Unarchive: the portfolio is active again (409 when an active portfolio has taken its name)' })
   @ApiOkResponse({ type: PortfolioResponse, description: 'The active portfolio' })
-  unarchive(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
+  unarchive(@CurrentActor() actor: Actor, @Param('id', IdOf('Portfolio')) id: string) {
     return this.portfolios.unarchive(actor, id);
   }
 
@@ -81,7 +77,7 @@ export class PortfoliosController {
   @ApiOkResponse({ type: LoanPage, description: 'One page of the portfolio\'s loans' })
   loans(
     @CurrentActor() actor: Actor,
-    @Param('id', PortfolioId()) id: string,
+    @Param('id', IdOf('Portfolio')) id: string,
     @Query() q: LoanListQuery,
     @Req() req: FastifyRequest,
   ) {
@@ -92,7 +88,7 @@ export class PortfoliosController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign loans by id to a static portfolio (at most 10 000)' })
   @ApiOkResponse({ type: LoansAssignedResponse, description: 'How many loans were assigned' })
-  assign(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string, @Body() dto: AssignLoansDto) {
+  assign(@CurrentActor() actor: Actor, @Param('id', IdOf('Portfolio')) id: string, @Body() dto: AssignLoansDto) {
     return this.membership.assign(actor, id, dto.loan_ids);
   }
 
@@ -102,8 +98,8 @@ export class PortfoliosController {
   @ApiNoContentResponse({ description: 'The loan is in no portfolio now' })
   async unassign(
     @CurrentActor() actor: Actor,
-    @Param('id', PortfolioId()) id: string,
-    @Param('loanId', new ParseUUIDPipe({ exceptionFactory: () => notFound('Loan') })) loanId: string,
+    @Param('id', IdOf('Portfolio')) id: string,
+    @Param('loanId', IdOf('Loan in this portfolio')) loanId: string,
   ) {
     await this.membership.unassign(actor, id, loanId);
   }
@@ -112,7 +108,7 @@ export class PortfoliosController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move loans (all when loan_ids is omitted) to another portfolio, atomically' })
   @ApiOkResponse({ type: LoansTransferredResponse, description: 'How many loans moved' })
-  transfer(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string, @Body() dto: TransferLoansDto) {
+  transfer(@CurrentActor() actor: Actor, @Param('id', IdOf('Portfolio')) id: string, @Body() dto: TransferLoansDto) {
     return this.membership.transfer(actor, id, dto.target_portfolio_id, dto.loan_ids);
   }
 
@@ -120,7 +116,7 @@ export class PortfoliosController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Assign every matching unassigned loan, as a job (202 with job_id and status_url)' })
   @ApiAcceptedResponse({ type: JobAcceptedResponse, description: 'The job was queued' })
-  autoAssignLoans(@CurrentActor() actor: Actor, @Param('id', PortfolioId()) id: string) {
+  autoAssignLoans(@CurrentActor() actor: Actor, @Param('id', IdOf('Portfolio')) id: string) {
     return this.autoAssign.request(actor, id);
   }
 }

@@ -3,17 +3,18 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { changedFields, recordAudit } from '../../common/audit/audit';
 import { badRequest, notFound } from '../../common/errors/common.errors';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { listPage } from '../../common/pagination/list-page';
 import { assertVersion } from '../../common/versioning/versioning';
 import { isUniqueViolation } from '../../database/pg-errors';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { LoanListQuery } from '../loans/loan-filters';
 import { LoansService } from '../loans/loans.service';
 import { Criteria, hasCriteria } from './criteria';
 import { criteriaRangeErrors } from './criteria-rules';
-import { CreatePortfolioDto, ListPortfoliosQuery, UpdatePortfolioDto } from './dto';
-import { PORTFOLIO_COLUMNS, PortfolioRow, portfolioView, PortfolioView } from './portfolio.view';
+import { CreatePortfolioDto, ListPortfoliosQuery, UpdatePortfolioDto } from './portfolios.dto';
+import { PORTFOLIO_COLUMNS, PortfolioRow, portfolioView, PortfolioView } from './portfolios.views';
 import {
   MembershipAction,
   portfolioArchived,
@@ -41,6 +42,13 @@ function checkCriteria(type: 'static' | 'dynamic', criteria: Criteria | null): v
   if (errors.length) throw badRequest('criteria ranges are inverted', errors);
 }
 
+/** The portfolio, if it may change membership: 404 when it is not there, 409 when archived or sold. */
+export function assertActive(row: PortfolioRow | undefined, id: string, action: MembershipAction): PortfolioRow {
+  if (!row) throw notFound('Portfolio', id);
+  if (row.status !== 'active') throw portfolioNotActive(id, row.status, action);
+  return row;
+}
+
 @Injectable()
 export class PortfoliosService {
   constructor(
@@ -49,27 +57,12 @@ export class PortfoliosService {
   ) {}
 
   list(actor: Actor, q: ListPortfoliosQuery, req: FastifyRequest) {
-    const where = ['organization_id = $1'];
-    const params: unknown[] = [actor.org];
-    if (q.status) {
-      params.push(q.status);
-      where.push(`status = ANY($${params.length})`);
-    } else if (!q.include_archived) {
-      where.push(`status <> 'archived'`);
-    }
-    if (q.portfolio_type) {
-      params.push(q.portfolio_type);
-      where.push(`portfolio_type = ANY($${params.length})`);
-    }
-    const clause = where.join(' AND ');
-    return this.db.read(actor.org, async (m) => {
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM portfolios WHERE ${clause}`, params);
-      const found = await m.rows<PortfolioRow>(`SELECT ${PORTFOLIO_COLUMNS} FROM portfolios WHERE ${clause}
-          ORDER BY created_at DESC, id LIMIT ${q.page_size} OFFSET ${offsetOf(q)}`,
-        params,
-      );
-      return pageOf(req, q, count, found.map(portfolioView));
-    });
+    const where = new Where().and`organization_id = ${actor.org}`;
+    if (q.status) where.and`status = ANY(${q.status})`;
+    else if (!q.include_archived) where.and`status <> 'archived'`;
+    if (q.portfolio_type) where.and`portfolio_type = ANY(${q.portfolio_type})`;
+    const list = { columns: PORTFOLIO_COLUMNS, from: 'portfolios', where, orderBy: 'created_at DESC, id' };
+    return this.db.read(actor.org, (m) => listPage(m, req, q, list, portfolioView));
   }
 
   get(actor: Actor, id: string): Promise<PortfolioView> {
@@ -88,7 +81,7 @@ export class PortfoliosService {
     const criteria = cleanCriteria(dto.criteria);
     checkCriteria(dto.portfolio_type, criteria);
     try {
-      return await this.db.run(actor.org, async (m) => {
+      return await this.db.transaction(actor.org, async (m) => {
         const row = (await m.one<PortfolioRow>(`INSERT INTO portfolios (name, description, portfolio_type, criteria)
            VALUES ($1, $2, $3, $4) RETURNING ${PORTFOLIO_COLUMNS}`,
           [dto.name, dto.description ?? null, dto.portfolio_type, criteria ? JSON.stringify(criteria) : null],
@@ -109,7 +102,7 @@ export class PortfoliosService {
 
   async update(actor: Actor, id: string, dto: UpdatePortfolioDto, ifMatch: number | undefined): Promise<PortfolioView> {
     try {
-      return await this.db.run(actor.org, async (m) => {
+      return await this.db.transaction(actor.org, async (m) => {
         const before = await this.require(m, id, { lock: true });
         assertVersion(before.version, ifMatch);
         if (before.status === 'archived') {
@@ -147,38 +140,24 @@ export class PortfoliosService {
 
   /** Soft delete: loans stay assigned and frozen. */
   archive(actor: Actor, id: string, ifMatch: number | undefined): Promise<PortfolioView> {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const before = await this.require(m, id, { lock: true });
       assertVersion(before.version, ifMatch);
       if (before.status !== 'active') {
         throw portfolioNotActive(id, before.status, 'archive');
       }
-      const row = await this.setStatus(m, id, 'archived');
-      await recordAudit(m, actor, {
-        action: 'portfolio.archive',
-        resourceType: 'portfolio',
-        resourceId: id,
-        changes: { status: { from: 'active', to: 'archived' } },
-      });
-      return row;
+      return this.setStatus(m, actor, id, 'archived');
     });
   }
 
   async unarchive(actor: Actor, id: string): Promise<PortfolioView> {
     try {
-      return await this.db.run(actor.org, async (m) => {
+      return await this.db.transaction(actor.org, async (m) => {
         const before = await this.require(m, id, { lock: true });
         if (before.status !== 'archived') {
           throw portfolioNotArchived(id, before.status);
         }
-        const row = await this.setStatus(m, id, 'active');
-        await recordAudit(m, actor, {
-          action: 'portfolio.unarchive',
-          resourceType: 'portfolio',
-          resourceId: id,
-          changes: { status: { from: 'archived', to: 'active' } },
-        });
-        return row;
+        return await this.setStatus(m, actor, id, 'active');
       });
     } catch (err) {
       if (isUniqueViolation(err, 'portfolios_name_live')) {
@@ -188,12 +167,20 @@ export class PortfoliosService {
     }
   }
 
-  private async setStatus(m: Sql, id: string, status: 'active' | 'archived'): Promise<PortfolioView> {
+  /** Archive or unarchive (the caller has checked the current status), audited as one event. */
+  private async setStatus(m: Sql, actor: Actor, id: string, status: 'active' | 'archived'): Promise<PortfolioView> {
     const row = await m.one<PortfolioRow>(`UPDATE portfolios SET status = $2, archived_at = CASE WHEN $2 = 'archived' THEN now() END,
               version = version + 1, updated_at = now()
         WHERE id = $1 RETURNING ${PORTFOLIO_COLUMNS}`,
       [id, status],
     );
+    const from = status === 'archived' ? 'active' : 'archived';
+    await recordAudit(m, actor, {
+      action: status === 'archived' ? 'portfolio.archive' : 'portfolio.unarchive',
+      resourceType: 'portfolio',
+      resourceId: id,
+      changes: { status: { from, to: status } },
+    });
     return portfolioView(row as PortfolioRow);
   }
 
@@ -208,11 +195,7 @@ export class PortfoliosService {
 
   /** Locks the portfolio row and checks it may change membership (409 when archived or sold). */
   async requireActive(m: Sql, id: string, action: MembershipAction): Promise<PortfolioRow> {
-    const row = await this.require(m, id, { lock: true });
-    if (row.status !== 'active') {
-      throw portfolioNotActive(id, row.status, action);
-    }
-    return row;
+    return assertActive(await this.require(m, id, { lock: true }), id, action);
   }
 
   /** Records a sale on a portfolio already locked by `requireActive`; returns the new view. */

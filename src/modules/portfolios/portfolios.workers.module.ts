@@ -4,10 +4,11 @@ import { QUEUES } from '../../jobs/queues';
 import { ScheduleKeeper } from '../../jobs/schedule-keeper';
 import { AutoAssignProcessor } from './auto-assign.processor';
 import { AutoAssignService } from './auto-assign.service';
+import { LoansModule } from '../loans/loans.module';
 import { PortfoliosModule } from './portfolios.module';
 
 /** Auto-assign jobs, and the schedule that keeps dynamic portfolios filled. */
-@Module({ imports: [PortfoliosModule], providers: [AutoAssignService, AutoAssignProcessor] })
+@Module({ imports: [PortfoliosModule, LoansModule], providers: [AutoAssignService, AutoAssignProcessor] })
 export class PortfoliosWorkersModule implements OnModuleInit {
   constructor(
     private readonly keeper: ScheduleKeeper,

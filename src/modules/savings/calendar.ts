@@ -1,9 +1,10 @@
 /** UTC calendar arithmetic on 'YYYY-MM-DD' business dates (no local time anywhere). */
+import { utcDay } from '../../common/time/today';
 
 const DAY_MS = 86_400_000;
 
 const toMs = (d: string): number => Date.parse(`${d}T00:00:00Z`);
-const fromMs = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const fromMs = (ms: number): string => utcDay(new Date(ms));
 
 export const addDays = (d: string, n: number): string => fromMs(toMs(d) + n * DAY_MS);
 

@@ -30,7 +30,7 @@ export class SavingsClientsService {
   constructor(private readonly db: TenantDb) {}
 
   create(actor: Actor, dto: CreateClientDto) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const row = await m.one<ClientRow>(`INSERT INTO savings_clients (client_reference, client_type, name) VALUES ($1, $2, $3)
          ON CONFLICT (organization_id, client_reference) DO NOTHING RETURNING ${COLUMNS}`,
         [dto.clientReference, dto.clientType, dto.name],
@@ -49,7 +49,7 @@ export class SavingsClientsService {
   }
 
   get(actor: Actor, clientReference: string) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const row = await m.one<ClientRow>(`SELECT ${COLUMNS} FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`,
         [actor.org, clientReference],
       );

@@ -3,8 +3,10 @@ import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { badRequest, missingReference, notFound } from '../../common/errors/common.errors';
 import { Big } from '../../common/money/decimal';
+import { countedRows } from '../../common/pagination/list-page';
 import { Sql } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { decimalText } from './dto/decimal-input';
 import type { CloseAccountInstructionDto, DepositInstructionDto, InstructionBase, WithdrawalInstructionDto } from './dto/instruction.dto';
 import { InstructionListQuery, pageCountOf } from './dto/paging.dto';
@@ -113,7 +115,7 @@ export class SavingsInstructionsService {
     ]);
     const accepted = { instructionReference: dto.instructionReference, status: 'Created' };
 
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       // Two requests with one reference queue here, so the second sees the first's row.
       await lockReference(m, actor.org, dto.instructionReference);
       const existing = await m.one<{ request_fingerprint: string }>(`SELECT request_fingerprint FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
@@ -226,7 +228,7 @@ export class SavingsInstructionsService {
    */
   revert(actor: Actor, reference: string) {
     const reverted = { instructionReference: reference, status: 'Reverted' };
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await lockReference(m, actor.org, reference);
       // FOR UPDATE: a settlement run that holds the row finishes first, and then this sees its status.
       const row = await m.one<{ id: string; status: string; portfolio_id: string }>(`SELECT id, status, portfolio_id FROM savings_instructions
@@ -259,7 +261,7 @@ export class SavingsInstructionsService {
   }
 
   status(actor: Actor, reference: string) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const row = await m.one<{ status: string; reason: string | null }>(`SELECT status, reason FROM savings_instructions WHERE organization_id = $1 AND instruction_reference = $2`,
         [actor.org, reference],
       );
@@ -269,7 +271,7 @@ export class SavingsInstructionsService {
   }
 
   list(actor: Actor, q: InstructionListQuery) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       let clientId: string | null = null;
       if (q.clientReference !== undefined) {
         const c = await m.one<{ id: string }>(`SELECT id FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`, [
@@ -279,20 +281,21 @@ export class SavingsInstructionsService {
         if (!c) throw notFound('Client', q.clientReference);
         clientId = c.id;
       }
-      const params = [actor.org, clientId, q.status ? STATUS_OF[q.status] : null];
-      const where = `i.organization_id = $1 AND ($2::bigint IS NULL OR i.client_id = $2) AND ($3::text IS NULL OR i.status = $3)`;
-      const [{ total }] = await m.rows<{ total: number }>(`SELECT count(*)::int AS total FROM savings_instructions i WHERE ${where}`, params);
-      const found = await m.rows<InstructionRow>(`SELECT i.instruction_reference, i.pending_batch_item_id, i.kind, i.status, i.reason, c.client_reference, i.currency_code,
-                ${instructionAmountSql} AS amount, i.account_id, i.product_id, i.product_version,
-                ${utcText('i.date_added')} AS date_added, ${utcText('i.date_to_be_actioned')} AS date_to_be_actioned,
-                ${utcText('i.processed_at')} AS processed_at, i.interest_paid::text
-           FROM savings_instructions i
-           JOIN savings_clients c ON c.organization_id = i.organization_id AND c.id = i.client_id
-          WHERE ${where}
-          ORDER BY i.id DESC LIMIT $4 OFFSET $5`,
-        [...params, q.PageSize, (q.PageNumber - 1) * q.PageSize],
-      );
-      return { instructions: found.map(instructionView), pageNumber: q.PageNumber, pageCount: pageCountOf(total, q.PageSize) };
+      const where = new Where().and`i.organization_id = ${actor.org}`;
+      if (clientId !== null) where.and`i.client_id = ${clientId}`;
+      if (q.status) where.and`i.status = ${STATUS_OF[q.status]}`;
+      const list = {
+        columns: `i.instruction_reference, i.pending_batch_item_id, i.kind, i.status, i.reason, c.client_reference, i.currency_code,
+          ${instructionAmountSql} AS amount, i.account_id, i.product_id, i.product_version,
+          ${utcText('i.date_added')} AS date_added, ${utcText('i.date_to_be_actioned')} AS date_to_be_actioned,
+          ${utcText('i.processed_at')} AS processed_at, i.interest_paid::text`,
+        from: 'savings_instructions i JOIN savings_clients c ON c.organization_id = i.organization_id AND c.id = i.client_id',
+        countFrom: 'savings_instructions i',
+        where,
+        orderBy: 'i.id DESC',
+      };
+      const { count, rows } = await countedRows<InstructionRow>(m, list, q.PageSize, (q.PageNumber - 1) * q.PageSize);
+      return { instructions: rows.map(instructionView), pageNumber: q.PageNumber, pageCount: pageCountOf(count, q.PageSize) };
     });
   }
 }

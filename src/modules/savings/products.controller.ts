@@ -2,8 +2,10 @@ import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
+import { IdOf } from '../../common/ids/id-param';
 import { CreateProductDto, UpdateProductDto } from './dto/product.dto';
 import { SavingsProductsService } from './products.service';
+import { isSavingsId } from './savings-id';
 import { SavingsProductResponse } from './savings.responses';
 
 @ApiTags('savings')
@@ -28,7 +30,7 @@ export class SavingsProductsController {
   @Get(':productId')
   @ApiOperation({ summary: 'One savings product at its current version' })
   @ApiOkResponse({ type: SavingsProductResponse, description: 'The product' })
-  get(@CurrentActor() actor: Actor, @Param('productId') productId: string) {
+  get(@CurrentActor() actor: Actor, @Param('productId', IdOf('Product', isSavingsId)) productId: string) {
     return this.products.get(actor, productId);
   }
 
@@ -40,7 +42,7 @@ export class SavingsProductsController {
       'accounts keep the version they opened on. name and deposit limits change in place. productType and currencyCode are fixed.',
   })
   @ApiOkResponse({ type: SavingsProductResponse, description: 'The product after the change' })
-  update(@CurrentActor() actor: Actor, @Param('productId') productId: string, @Body() dto: UpdateProductDto) {
+  update(@CurrentActor() actor: Actor, @Param('productId', IdOf('Product', isSavingsId)) productId: string, @Body() dto: UpdateProductDto) {
     return this.products.update(actor, productId, dto);
   }
 }

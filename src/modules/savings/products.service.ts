@@ -87,7 +87,7 @@ export class SavingsProductsService {
       maximumDeposit: optionalDecimal(dto.maximumDeposit),
     };
     assertValid(terms);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const product = await m.one<{ id: string }>(`INSERT INTO savings_products (name, product_type, currency_code, minimum_deposit, maximum_deposit)
          VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [dto.name, terms.productType, dto.currencyCode, terms.minimumDeposit, terms.maximumDeposit],
@@ -105,23 +105,23 @@ export class SavingsProductsService {
   }
 
   list(actor: Actor) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const found = await m.rows<ProductRow>(`${SELECT} WHERE p.organization_id = $1 ORDER BY p.id`, [actor.org]);
       return { products: found.map(view) };
     });
   }
 
   get(actor: Actor, id: string) {
-    return this.db.run(actor.org, async (m) => {
-      const row = /^\d{1,18}$/.test(id) ? await this.load(m, actor.org, id) : undefined;
+    return this.db.transaction(actor.org, async (m) => {
+      const row = await this.load(m, actor.org, id);
       if (!row) throw notFound('Product', id);
       return view(row);
     });
   }
 
   update(actor: Actor, id: string, dto: UpdateProductDto) {
-    return this.db.run(actor.org, async (m) => {
-      const row = /^\d{1,18}$/.test(id) ? await this.load(m, actor.org, id, true) : undefined;
+    return this.db.transaction(actor.org, async (m) => {
+      const row = await this.load(m, actor.org, id, true);
       if (!row) throw notFound('Product', id);
       const before = termsOf(row);
       const after: ProductTerms = {

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { escapeLiteral } from 'pg';
 import { Actor, systemActor } from '../../common/auth/actor';
-import { isUuid } from '../../common/auth/credentials';
+import { isUuid } from '../../common/ids/uuid';
+import { todayUtc } from '../../common/time/today';
 import { recordAudit } from '../../common/audit/audit';
 import { JobProducer } from '../../jobs/job-producer';
 import { Sql } from '../../database/sql';
@@ -61,7 +62,7 @@ export class SavingsRunsService {
   async settle(org: string, runId: string, requestId?: string, progress: ReportProgress = () => undefined): Promise<SettlementResult> {
     if (!isUuid(org)) throw new Error(`not an organization id: ${org}`);
     // What is due when the run starts is this run's work; later instructions wait for the next.
-    const start = await this.db.run(org, async (m) => {
+    const start = await this.db.transaction(org, async (m) => {
       const [{ cutoff, today }] = await m.rows<{ cutoff: string; today: string }>(`SELECT clock_timestamp()::text AS cutoff, (clock_timestamp() AT TIME ZONE 'UTC')::date::text AS today`,
       );
       // An account closes with its interest up to the closing day: accrue it first, by the
@@ -111,7 +112,7 @@ export class SavingsRunsService {
       after = page[page.length - 1].id;
     }
     if (result.processed + result.rejected > 0) {
-      await this.db.run(org, (m) =>
+      await this.db.transaction(org, (m) =>
         recordAudit(m, systemActor(org, requestId), {
           action: 'savings_settlement.run',
           resourceType: 'savings_settlement',
@@ -135,7 +136,7 @@ export class SavingsRunsService {
     const date = businessDate ?? todayUtc();
     // One set-based statement: progress is by phase (started, recorded).
     await progress({ percent: 0, accounts: 0 });
-    const out = await this.db.run(org, async (m) => {
+    const out = await this.db.transaction(org, async (m) => {
       const result = { businessDate: date, ...(await this.catchUpAccrual(m, org, date, runId, null)) };
       if (result.accounts > 0) {
         await recordAudit(m, systemActor(org, requestId), {
@@ -162,4 +163,3 @@ export class SavingsRunsService {
   }
 }
 
-const todayUtc = (): string => new Date().toISOString().slice(0, 10);

@@ -155,7 +155,7 @@ export class SavingsViewsService {
 
   /** One client's portfolios, and when they last changed (for Last-Modified / If-Modified-Since). */
   client(actor: Actor, clientReference: string, baseUrl: string) {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       const client = await m.one<{ id: string; created_ms: string }>(`SELECT id, (extract(epoch FROM created_at) * 1000)::bigint::text AS created_ms
            FROM savings_clients WHERE organization_id = $1 AND client_reference = $2`,
         [actor.org, clientReference],

@@ -3,8 +3,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';
 import { isIsoDate } from '../../common/money/validators';
-import { cursorPageOf, decodeCursor, offsetOf, pageOf } from '../../common/pagination/pagination';
+import { isUuid } from '../../common/ids/uuid';
+import { keysetPage, listPage } from '../../common/pagination/list-page';
+import { decodeCursor } from '../../common/pagination/pagination';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import type { LoanSnapshotQuery } from './snapshots.dto';
 import { assertDateRange } from './snapshots.service';
 
@@ -38,7 +41,8 @@ const view = (r: LoanSnapshotRow) => ({
   recovered_amount: formatMoney(r.recovered_amount),
 });
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COLUMNS = `id, loan_id, portfolio_id, snapshot_date, principal_balance, days_past_due, delinquency_bucket, status,
+  interest_rate, next_payment_date, charged_off_amount, recovered_amount`;
 
 /**
  * `GET /loan-snapshots`, newest first. With `?cursor=` (empty for the first page) it pages by
@@ -50,40 +54,18 @@ export class LoanSnapshotsService {
 
   list(actor: Actor, q: LoanSnapshotQuery, req: FastifyRequest) {
     assertDateRange(q.date_from, q.date_to);
-    const params: unknown[] = [actor.org];
-    const where = ['organization_id = $1'];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (q.loan_id) add('loan_id = ?', q.loan_id);
-    if (q.portfolio_id) add('portfolio_id = ?', q.portfolio_id);
-    if (q.snapshot_date) add('snapshot_date = ?', q.snapshot_date);
-    if (q.date_from) add('snapshot_date >= ?', q.date_from);
-    if (q.date_to) add('snapshot_date <= ?', q.date_to);
-    const keyset = q.cursor !== undefined;
+    const where = new Where().and`organization_id = ${actor.org}`;
+    if (q.loan_id) where.and`loan_id = ${q.loan_id}`;
+    if (q.portfolio_id) where.and`portfolio_id = ${q.portfolio_id}`;
+    if (q.snapshot_date) where.and`snapshot_date = ${q.snapshot_date}`;
+    if (q.date_from) where.and`snapshot_date >= ${q.date_from}`;
+    if (q.date_to) where.and`snapshot_date <= ${q.date_to}`;
+    const list = { columns: COLUMNS, from: 'loan_snapshots', where, orderBy: 'snapshot_date DESC, loan_id DESC' };
+    if (q.cursor === undefined) return this.db.transaction(actor.org, (m) => listPage(m, req, q, list, view));
     if (q.cursor) {
-      const [date, loanId] = decodeCursor(q.cursor, [isIsoDate, (v) => typeof v === 'string' && UUID_RE.test(v)]);
-      params.push(date, loanId);
-      where.push(`(snapshot_date, loan_id) < ($${params.length - 1}::date, $${params.length}::uuid)`);
+      const [date, loanId] = decodeCursor(q.cursor, [isIsoDate, isUuid]);
+      where.and`(snapshot_date, loan_id) < (${date}::date, ${loanId}::uuid)`;
     }
-    const filter = where.join(' AND ');
-    return this.db.run(actor.org, async (m) => {
-      const page = await m.rows<LoanSnapshotRow>(`SELECT id, loan_id, portfolio_id, snapshot_date, principal_balance, days_past_due, delinquency_bucket, status,
-                interest_rate, next_payment_date, charged_off_amount, recovered_amount
-           FROM loan_snapshots WHERE ${filter}
-          ORDER BY snapshot_date DESC, loan_id DESC
-          LIMIT ${q.page_size + (keyset ? 1 : 0)} OFFSET ${keyset ? 0 : offsetOf(q)}`,
-        params,
-      );
-      if (keyset) {
-        const more = page.length > q.page_size;
-        const results = page.slice(0, q.page_size);
-        const last = results[results.length - 1];
-        return cursorPageOf(req, q, results.map(view), more ? [last.snapshot_date, last.loan_id] : null);
-      }
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM loan_snapshots WHERE ${filter}`, params);
-      return pageOf(req, q, count, page.map(view));
-    });
+    return this.db.transaction(actor.org, (m) => keysetPage(m, req, q, list, view, (last: LoanSnapshotRow) => [last.snapshot_date, last.loan_id]));
   }
 }

@@ -1,7 +1,7 @@
 import { ExportTable, INTEGER, MONEY, RATE, TEXT, DATE } from '../../common/export/table-export';
 import type { XlsxColumn, XlsxValue } from '../../common/xlsx/xlsx-writer';
 import { portfolioSnapshotView } from './snapshot-sql';
-import { BUCKETS } from './snapshot-metrics';
+import { DELINQUENCY_BUCKETS } from '../loans/loan-states';
 import type { Basis, CurvePoint, Vintage } from './vintage-curves';
 
 type Kind = Pick<XlsxColumn, 'kind' | 'format'>;
@@ -14,13 +14,13 @@ export const snapshotsTable = (snapshots: SnapshotView[]): ExportTable => ({
     { header: 'id', ...TEXT }, { header: 'portfolio_id', ...TEXT }, { header: 'snapshot_date', ...DATE }, { header: 'total_loans', ...INTEGER },
     { header: 'total_principal', ...MONEY }, { header: 'total_outstanding', ...MONEY }, { header: 'weighted_average_rate', ...RATE },
     { header: 'weighted_average_term', ...INTEGER }, { header: 'delinquency_rate', ...RATE }, { header: 'default_rate', ...RATE },
-    ...BUCKETS.map((b) => ({ header: `by_bucket_${b}`, ...INTEGER })),
-    ...BUCKETS.map((b) => ({ header: `by_bucket_balance_${b}`, ...MONEY })),
+    ...DELINQUENCY_BUCKETS.map((b) => ({ header: `by_bucket_${b}`, ...INTEGER })),
+    ...DELINQUENCY_BUCKETS.map((b) => ({ header: `by_bucket_balance_${b}`, ...MONEY })),
   ],
   rows: snapshots.map((s) => [
     s.id, s.portfolio_id, s.snapshot_date, s.total_loans, s.total_principal, s.total_outstanding, s.weighted_average_rate,
     s.weighted_average_term, s.delinquency_rate, s.default_rate,
-    ...BUCKETS.map((b) => s.by_bucket[b]), ...BUCKETS.map((b) => s.by_bucket_balance[b]),
+    ...DELINQUENCY_BUCKETS.map((b) => s.by_bucket[b]), ...DELINQUENCY_BUCKETS.map((b) => s.by_bucket_balance[b]),
   ]),
 });
 

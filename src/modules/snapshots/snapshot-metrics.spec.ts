@@ -1,4 +1,4 @@
-import { bucketOf, computeSnapshotMetrics, MetricLoan } from './snapshot-metrics';
+import { computeSnapshotMetrics, MetricLoan } from './snapshot-metrics';
 
 const loan = (p: Partial<MetricLoan>): MetricLoan => ({
   original_principal: '1000.00',
@@ -92,11 +92,5 @@ describe('computeSnapshotMetrics', () => {
       total_loans: 0, total_principal: '0.00', total_outstanding: '0.00',
       weighted_average_rate: null, weighted_average_term: null, delinquency_rate: null, default_rate: null,
     });
-  });
-
-  it('buckets days past due at the §3 boundaries', () => {
-    expect([0, 1, 29, 30, 59, 60, 89, 90, 119, 120, 400].map(bucketOf)).toEqual([
-      'current', 'dpd_1_29', 'dpd_1_29', 'dpd_30_59', 'dpd_30_59', 'dpd_60_89', 'dpd_60_89', 'dpd_90_119', 'dpd_90_119', 'dpd_120_plus', 'dpd_120_plus',
-    ]);
   });
 });

@@ -1,13 +1,11 @@
 import { Big, formatMoney, formatRate } from '../../common/money/decimal';
+import { Bucket, bucketOf, DELINQUENCY_BUCKETS, isInDefault } from '../loans/loan-states';
 
 /**
  * The §5 portfolio-snapshot metrics as plain functions on plain loan rows. The service computes
  * the same figures with one SQL aggregate; this file is the readable definition and the
  * reference the tests hold the SQL to.
  */
-
-export const BUCKETS = ['current', 'dpd_1_29', 'dpd_30_59', 'dpd_60_89', 'dpd_90_119', 'dpd_120_plus'] as const;
-export type Bucket = (typeof BUCKETS)[number];
 
 export interface MetricLoan {
   original_principal: string;
@@ -30,19 +28,6 @@ export interface SnapshotMetrics {
   by_bucket_balance: Record<Bucket, string>;
 }
 
-export function bucketOf(daysPastDue: number): Bucket {
-  if (daysPastDue === 0) return 'current';
-  if (daysPastDue < 30) return 'dpd_1_29';
-  if (daysPastDue < 60) return 'dpd_30_59';
-  if (daysPastDue < 90) return 'dpd_60_89';
-  if (daysPastDue < 120) return 'dpd_90_119';
-  return 'dpd_120_plus';
-}
-
-/** §3: defaulted or charged off, or 120+ days past due. */
-export const isInDefault = (l: Pick<MetricLoan, 'status' | 'days_past_due'>): boolean =>
-  l.status === 'defaulted' || l.status === 'charged_off' || l.days_past_due >= 120;
-
 const ratio = (num: Big, den: Big): string | null => (den.eq(0) ? null : formatRate(num.div(den)));
 
 export function computeSnapshotMetrics(loans: MetricLoan[]): SnapshotMetrics {
@@ -52,8 +37,8 @@ export function computeSnapshotMetrics(loans: MetricLoan[]): SnapshotMetrics {
   let termWeighted = new Big(0);
   let delinquent = new Big(0);
   let defaulted = new Big(0);
-  const byBucket = Object.fromEntries(BUCKETS.map((b) => [b, 0])) as Record<Bucket, number>;
-  const byBalance = Object.fromEntries(BUCKETS.map((b) => [b, new Big(0)])) as Record<Bucket, Big>;
+  const byBucket = Object.fromEntries(DELINQUENCY_BUCKETS.map((b) => [b, 0])) as Record<Bucket, number>;
+  const byBalance = Object.fromEntries(DELINQUENCY_BUCKETS.map((b) => [b, new Big(0)])) as Record<Bucket, Big>;
   for (const l of loans) {
     const balance = new Big(l.principal_balance);
     principal = principal.plus(l.original_principal);
@@ -76,6 +61,6 @@ export function computeSnapshotMetrics(loans: MetricLoan[]): SnapshotMetrics {
     delinquency_rate: ratio(delinquent, outstanding),
     default_rate: ratio(defaulted, principal),
     by_bucket: byBucket,
-    by_bucket_balance: Object.fromEntries(BUCKETS.map((b) => [b, formatMoney(byBalance[b])])) as Record<Bucket, string>,
+    by_bucket_balance: Object.fromEntries(DELINQUENCY_BUCKETS.map((b) => [b, formatMoney(byBalance[b])])) as Record<Bucket, string>,
   };
 }

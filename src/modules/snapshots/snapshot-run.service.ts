@@ -1,10 +1,14 @@
+// Read model: reads loans (owned by loans) and portfolios (owned by portfolios) in set-based
+// statements; it writes only this module's tables (loan_snapshots, portfolio_snapshots, …) and
+// hands the month-end aggregates to analytics (afterRun) in the same transaction.
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/env';
 import type { Actor } from '../../common/auth/actor';
 import { systemActor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
-import { todayUtc } from '../../common/money/validators';
+import { todayUtc } from '../../common/time/today';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { JobProducer } from '../../jobs/job-producer';
 import { percentOf, ReportProgress, uuidRanges } from '../../jobs/progress';
 import { afterRun, managerExec } from '../analytics/month-ends';
@@ -43,14 +47,14 @@ export class SnapshotRunService {
    * Loans go in chunks of uuid ranges (about SNAPSHOT_RUN_CHUNK_LOANS each), progress after every chunk:
    * a loan's id never changes, so each loan falls in exactly one chunk even while loans change.
    */
-  async run(
+  async snapshotDay(
     org: string,
     date: string,
     meta: { requestId?: string; actorSubject?: string } = {},
     progress: ReportProgress = () => undefined,
   ): Promise<SnapshotRunResult> {
     // Its own short transaction: creating a partition locks the parent, so do it before the work.
-    await this.db.run(org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions($1::date, ($1::date + 40))`, [date]));
+    await this.db.transaction(org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions($1::date, ($1::date + 40))`, [date]));
     return this.db.withClient(org, async (client, m) => {
       // Serialises a manual and a scheduled run of one organization instead of letting them collide.
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('snapshot-run.' || $1, 0))`, [org]);
@@ -60,12 +64,14 @@ export class SnapshotRunService {
       let written = 0;
       await progress({ percent: 0, loans_written: 0, loans_total: total, portfolios_done: 0 });
       for (const { lo, hi } of uuidRanges(Math.min(MAX_CHUNKS, Math.max(1, Math.round(total / this.config.durable.snapshotChunkLoans))))) {
-        const params: unknown[] = [org, date];
-        const range = [lo && `id >= $${params.push(lo)}`, hi && `id < $${params.push(hi)}`].filter(Boolean);
+        // $1 the organization, $2 the date (LOAN_SNAPSHOT_FROM_LOANS reads it); the chunk's bounds follow.
+        const where = new Where([org, date]).and`organization_id = $1`;
+        if (lo) where.and`id >= ${lo}`;
+        if (hi) where.and`id < ${hi}`;
         const chunk = await client.query(
           `INSERT INTO loan_snapshots (${LOAN_SNAPSHOT_COLUMNS})
-           SELECT ${LOAN_SNAPSHOT_FROM_LOANS} FROM loans WHERE ${['organization_id = $1', ...range].join(' AND ')}`,
-          params,
+           SELECT ${LOAN_SNAPSHOT_FROM_LOANS} FROM loans WHERE ${where.sql}`,
+          where.params,
         );
         written += chunk.rowCount ?? 0;
         await progress({ percent: percentOf(written, total, 0, LOANS_SHARE), loans_written: written, loans_total: total, portfolios_done: 0 });

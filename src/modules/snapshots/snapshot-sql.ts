@@ -1,27 +1,20 @@
+// Read model: its statements read loans (owned by loans) and portfolios (owned by portfolios)
+// beside this module's loan_snapshots; they write only this module's tables.
 import { formatMoney, formatRate } from '../../common/money/decimal';
-import { Bucket, BUCKETS, SnapshotMetrics } from './snapshot-metrics';
+import { Bucket, DELINQUENCY_BUCKETS, inBucketSql, inDefaultSql } from '../loans/loan-states';
+import { SnapshotMetrics } from './snapshot-metrics';
+
+const IN_DEFAULT = inDefaultSql('s');
+const BUCKET_WHERE = DELINQUENCY_BUCKETS.map((b) => inBucketSql('s.days_past_due', b));
+const OUTSTANDING = 'nullif(sum(s.principal_balance), 0)';
 
 /**
  * The §5 metrics as one SQL aggregate (the same definitions as snapshot-metrics.ts), over a row
  * source aliased `s` with original_principal, principal_balance, interest_rate, term_months,
  * days_past_due and status. Both `loans` and `loan_snapshots` have those columns, so live and
  * past snapshots share it. `count(s.original_principal)` (never null) keeps a LEFT JOIN from
- * an empty portfolio at zero.
+ * an empty portfolio at zero. Each stored metric column, and the aggregate that computes it.
  */
-/** §3 "in default" of a row aliased `a` with status and days_past_due. */
-export const inDefaultSql = (a: string) => `(${a}.status IN ('defaulted', 'charged_off') OR ${a}.days_past_due >= 120)`;
-const IN_DEFAULT = inDefaultSql('s');
-const BUCKET_WHERE = [
-  's.days_past_due = 0',
-  's.days_past_due BETWEEN 1 AND 29',
-  's.days_past_due BETWEEN 30 AND 59',
-  's.days_past_due BETWEEN 60 AND 89',
-  's.days_past_due BETWEEN 90 AND 119',
-  's.days_past_due >= 120',
-];
-const OUTSTANDING = 'nullif(sum(s.principal_balance), 0)';
-
-/** Each stored metric column and the aggregate that computes it. */
 export const METRIC_EXPRS = {
   total_loans: 'count(s.original_principal)::int',
   total_principal: 'coalesce(sum(s.original_principal), 0)',
@@ -47,10 +40,6 @@ export const LOAN_SNAPSHOT_COLUMNS = `loan_id, portfolio_id, snapshot_date, orig
 export const LOAN_SNAPSHOT_FROM_LOANS = `id, portfolio_id, $2::date, original_principal, principal_balance,
   interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, charged_off_amount, recovered_amount`;
 
-/** The §3 bucket of a days-past-due expression (the generated column of loans, for rows from elsewhere). */
-export const bucketSql = (dpd: string) => `CASE WHEN ${dpd} = 0 THEN 'current' WHEN ${dpd} < 30 THEN 'dpd_1_29'
-  WHEN ${dpd} < 60 THEN 'dpd_30_59' WHEN ${dpd} < 90 THEN 'dpd_60_89' WHEN ${dpd} < 120 THEN 'dpd_90_119' ELSE 'dpd_120_plus' END`;
-
 /**
  * Every active or sold portfolio's snapshot on each of the dates $2 (date[]), from that day's
  * loan snapshots, created or replaced: what a history import's job (and the seed) runs.
@@ -67,7 +56,7 @@ export const RECOMPUTE_DATES_SQL = `INSERT INTO portfolio_snapshots (portfolio_i
 export const RECORD_OBSERVED = `INSERT INTO loan_snapshot_dates (snapshot_date, source)
   SELECT d, $2 FROM unnest($1::date[]) d ON CONFLICT DO NOTHING`;
 
-/** A stored portfolio snapshot: the §5 metrics, with the buckets as arrays in BUCKETS order. */
+/** A stored portfolio snapshot: the §5 metrics, with the buckets as arrays in DELINQUENCY_BUCKETS order. */
 export interface PortfolioSnapshotRow extends Omit<SnapshotMetrics, 'by_bucket' | 'by_bucket_balance'> {
   id: string;
   portfolio_id: string;
@@ -79,7 +68,7 @@ export interface PortfolioSnapshotRow extends Omit<SnapshotMetrics, 'by_bucket' 
 export const PORTFOLIO_SNAPSHOT_COLUMNS = `id, portfolio_id, snapshot_date, total_loans, total_principal, total_outstanding,
   weighted_average_rate, weighted_average_term, delinquency_rate, default_rate, bucket_counts, bucket_balances::text[] AS bucket_balances`;
 
-const byBucket = <T>(values: T[]) => Object.fromEntries(BUCKETS.map((b, i) => [b, values[i]])) as Record<Bucket, T>;
+const byBucket = <T>(values: T[]) => Object.fromEntries(DELINQUENCY_BUCKETS.map((b, i) => [b, values[i]])) as Record<Bucket, T>;
 
 /** The §5 wire shape. */
 export function portfolioSnapshotView(r: PortfolioSnapshotRow) {

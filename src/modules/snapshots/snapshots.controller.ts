@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EXPORT_MEDIA_TYPES, exportFormat } from '../../common/export/export-format';
@@ -6,6 +6,7 @@ import { exportAnswer } from '../../common/export/export-response';
 import { snapshotsTable, vintageSheets, vintagesTable } from './snapshot-exports';
 import type { Actor } from '../../common/auth/actor';
 import { CurrentActor } from '../../common/auth/decorators';
+import { IdOf } from '../../common/ids/id-param';
 import { csvBody } from '../loans/import/csv-import';
 import { HistoryImportService } from './history/history-import.service';
 import { LoanSnapshotsService } from './loan-snapshots.service';
@@ -33,7 +34,7 @@ export class PortfolioSnapshotsController {
   @ApiOkResponse({ type: PortfolioSnapshotPage, description: 'One page of snapshots (JSON), or every snapshot in the range (CSV, XLSX)' })
   async list(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', IdOf('Portfolio')) id: string,
     @Query() q: SnapshotListQuery,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -53,7 +54,7 @@ export class PortfolioSnapshotsController {
       "a past date is computed from that day's loan snapshots (422 if there are none), a future date is 422",
   })
   @ApiCreatedResponse({ type: PortfolioSnapshotResponse, description: 'The computed snapshot' })
-  create(@CurrentActor() actor: Actor, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CreateSnapshotDto) {
+  create(@CurrentActor() actor: Actor, @Param('id', IdOf('Portfolio')) id: string, @Body() dto: CreateSnapshotDto) {
     return this.snapshots.create(actor, id, dto.snapshot_date);
   }
 
@@ -69,7 +70,7 @@ export class PortfolioSnapshotsController {
   @ApiOkResponse({ type: VintageAnalysisResponse, description: 'Cohorts with their curves' })
   async vintagesOf(
     @CurrentActor() actor: Actor,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', IdOf('Portfolio')) id: string,
     @Query() q: VintageQuery,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

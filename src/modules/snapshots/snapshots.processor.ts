@@ -1,4 +1,4 @@
-import { todayUtc } from '../../common/money/validators';
+import { todayUtc } from '../../common/time/today';
 import { JobProducer } from '../../jobs/job-producer';
 import { JobHandlers } from '../../jobs/job-handlers';
 import { JobProcessor, JobWorker } from '../../jobs/job-worker';
@@ -27,7 +27,7 @@ export class SnapshotsProcessor extends JobWorker<'snapshots'> {
     // JobWorker has refused a date other than today: a run that waited past midnight would
     // stamp live state into a day that has ended.
     'snapshot-run': (data, job) =>
-      this.runs.run(data.org, data.snapshotDate, { requestId: data.requestId, actorSubject: data.actorSubject }, progressOf(job)),
+      this.runs.snapshotDay(data.org, data.snapshotDate, { requestId: data.requestId, actorSubject: data.actorSubject }, progressOf(job)),
     history: (data) => this.snapshots.recomputeDates(data.org, data.dates),
   };
 }

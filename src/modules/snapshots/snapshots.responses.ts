@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { DateOnly, Int, ListOf, MapOf, Money, OneOf, PageOf, Rate, Text, Uuid } from '../../common/openapi/properties';
-import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from '../loans/loan.view';
-import { BUCKETS } from './snapshot-metrics';
+import { DELINQUENCY_BUCKETS, LOAN_STATUSES } from '../loans/loan-states';
 import { PERIODS } from './vintage-curves';
 
 /** The wire shape of `portfolioSnapshotView` (§5). */
@@ -16,8 +15,8 @@ export class PortfolioSnapshotResponse {
   @Int({ nullable: true, example: 36 }) weighted_average_term: number | null;
   @Rate({ nullable: true }) delinquency_rate: string | null;
   @Rate({ nullable: true }) default_rate: string | null;
-  @MapOf(BUCKETS, { type: 'integer' }, { description: 'Loan count per delinquency bucket' }) by_bucket: Record<string, number>;
-  @MapOf(BUCKETS, { type: 'string', example: '1234.50' }, { description: 'Outstanding balance per delinquency bucket (2 decimals)' })
+  @MapOf(DELINQUENCY_BUCKETS, { type: 'integer' }, { description: 'Loan count per delinquency bucket' }) by_bucket: Record<string, number>;
+  @MapOf(DELINQUENCY_BUCKETS, { type: 'string', example: '1234.50' }, { description: 'Outstanding balance per delinquency bucket (2 decimals)' })
   by_bucket_balance: Record<string, string>;
 }
 

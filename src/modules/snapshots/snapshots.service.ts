@@ -1,11 +1,14 @@
+// Read model: reads loans (owned by loans) for today's figures; it writes only this module's
+// portfolio_snapshots.
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { badRequest } from '../../common/errors/common.errors';
-import { todayUtc } from '../../common/money/validators';
-import { offsetOf, pageOf } from '../../common/pagination/pagination';
+import { todayUtc } from '../../common/time/today';
+import { listPage } from '../../common/pagination/list-page';
 import { TenantDb } from '../../database/tenant-db';
+import { Where } from '../../database/where';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import {
   METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES_SQL,
@@ -27,23 +30,20 @@ export class SnapshotsService {
 
   list(actor: Actor, portfolioId: string, q: SnapshotListQuery, req: FastifyRequest) {
     assertDateRange(q.date_from, q.date_to);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
-      const where = `organization_id = $1 AND portfolio_id = $2 AND ($3::date IS NULL OR snapshot_date >= $3) AND ($4::date IS NULL OR snapshot_date <= $4)`;
-      const params = [actor.org, portfolioId, q.date_from ?? null, q.date_to ?? null];
-      const [{ count }] = await m.rows<{ count: number }>(`SELECT count(*)::int AS count FROM portfolio_snapshots WHERE ${where}`, params);
-      const found = await m.rows<PortfolioSnapshotRow>(`SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots WHERE ${where}
-          ORDER BY snapshot_date DESC LIMIT $5 OFFSET $6`,
-        [...params, q.page_size, offsetOf(q)],
-      );
-      return pageOf(req, q, count, found.map(portfolioSnapshotView));
+      const where = new Where().and`organization_id = ${actor.org}`.and`portfolio_id = ${portfolioId}`;
+      if (q.date_from) where.and`snapshot_date >= ${q.date_from}::date`;
+      if (q.date_to) where.and`snapshot_date <= ${q.date_to}::date`;
+      const list = { columns: PORTFOLIO_SNAPSHOT_COLUMNS, from: 'portfolio_snapshots', where, orderBy: 'snapshot_date DESC' };
+      return listPage(m, req, q, list, portfolioSnapshotView);
     });
   }
 
   /** Every snapshot in the date range, newest first (the exports: one file, no pages). */
   listAll(actor: Actor, portfolioId: string, q: SnapshotListQuery) {
     assertDateRange(q.date_from, q.date_to);
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       const found = await m.rows<PortfolioSnapshotRow>(`SELECT ${PORTFOLIO_SNAPSHOT_COLUMNS} FROM portfolio_snapshots
           WHERE organization_id = $1 AND portfolio_id = $2 AND ($3::date IS NULL OR snapshot_date >= $3) AND ($4::date IS NULL OR snapshot_date <= $4)
@@ -59,7 +59,7 @@ export class SnapshotsService {
    * that day's loan snapshots, in one statement (created or replaced; a retry changes nothing).
    */
   recomputeDates(org: string, dates: string[]): Promise<{ portfolio_snapshots: number; dates: number }> {
-    return this.db.run(org, async (m) => {
+    return this.db.transaction(org, async (m) => {
       const written = await m.rows<{ n: number }>(`WITH up AS (${RECOMPUTE_DATES_SQL} RETURNING 1) SELECT count(*)::int AS n FROM up`,
         [org, dates],
       );
@@ -72,7 +72,7 @@ export class SnapshotsService {
     if (date > today) {
       throw futureSnapshotDate(date, today);
     }
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       const source =
         date === today

@@ -2,7 +2,8 @@ import { formatMoney, formatRate } from '../../common/money/decimal';
 import { Exact, ZERO } from '../analytics/exact';
 import { addLoanMonth, emptyRateSums, loanMonth, monthIndex, monthLabel, Observation, RateSums, rates } from '../analytics/loan-month';
 import { byLoanMonth, previousOf } from '../analytics/pool-figures';
-import { computeSnapshotMetrics, isInDefault, MetricLoan } from './snapshot-metrics';
+import { isInDefault } from '../loans/loan-states';
+import { computeSnapshotMetrics, MetricLoan } from './snapshot-metrics';
 
 /**
  * The §4 vintage analysis as plain functions: the readable definition and the reference for

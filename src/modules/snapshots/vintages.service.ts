@@ -1,3 +1,5 @@
+// Read model: reads loans (owned by loans) for today's cohort figures and the month-end sums
+// (owned by analytics) for the curves; it writes nothing itself (ensureMonthEnds is analytics').
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor';
 import { formatMoney, formatRate } from '../../common/money/decimal';
@@ -65,7 +67,7 @@ export class VintagesService {
   ) {}
 
   get(actor: Actor, portfolioId: string, period: Period, basis: Basis = 'months_on_book') {
-    return this.db.run(actor.org, async (m) => {
+    return this.db.transaction(actor.org, async (m) => {
       await this.portfolios.require(m, portfolioId);
       await ensureMonthEnds(managerExec(m), actor.org);
       const cohorts = await m.rows<Omit<Vintage, 'curve'>>(cohortsSql(period), [actor.org, portfolioId]);

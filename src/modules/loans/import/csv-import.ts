@@ -90,7 +90,7 @@ export class CsvImportRunner {
   }
 
   /** Spools `body`, then runs `load` on the file once a loading place is free; removes the file after. */
-  async run<T>(actor: Actor, body: Readable, declaredBytes: string | undefined, load: (file: Spooled) => Promise<T>): Promise<T> {
+  async spoolThenLoad<T>(actor: Actor, body: Readable, declaredBytes: string | undefined, load: (file: Spooled) => Promise<T>): Promise<T> {
     const release = this.running.tryTake(actor.org);
     if (!release) {
       throw tooManyImports(this.config.importMaxConcurrentPerOrg, RETRY_AFTER_SECONDS);

@@ -1,8 +1,9 @@
 import type { FieldError } from '../../../common/errors/domain-error';
 import { isMoneyString } from '../../../common/money/decimal';
-import { BORROWER_NAME_RE, CURRENCY_RE, LOAN_NUMBER_RE, MAX_DAYS_PAST_DUE, MAX_TERM_MONTHS, MIN_ORIGINATION_DATE } from '../loan.dto';
+import { BORROWER_NAME_RE, CURRENCY_RE, LOAN_NUMBER_RE, MAX_DAYS_PAST_DUE, MAX_TERM_MONTHS, MIN_ORIGINATION_DATE } from '../loans.dto';
 import { isZeroDecimal } from '../loan-rules';
-import { LOAN_STATUSES } from '../loan.view';
+import { isUuid } from '../../../common/ids/uuid';
+import { LOAN_STATUSES } from '../loan-states';
 
 /**
  * The CSV side of `POST /loans/import`, as pure functions: the header decides which columns
@@ -40,7 +41,6 @@ export const NOT_IMPORTABLE: Record<string, string> = {
 };
 
 const NULL = '\\N';
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RATE_RE = /^(0|0?\.\d{1,20}|0\.)$/;
 const INT_RE = /^\d{1,9}$/;
 const STATUSES = new Set<string>(LOAN_STATUSES);
@@ -124,7 +124,7 @@ export const emptyIsNull = (rule: ColumnRule): ColumnRule => ({
 export const RULES: Record<ImportColumn, ColumnRule> = {
   loan_number: { check: (v) => (LOAN_NUMBER_RE.test(v) ? null : v === '' ? 'is required' : 'must be 1 to 100 printable characters'), encode: copyText },
   borrower_name: { check: (v) => (BORROWER_NAME_RE.test(v) ? null : v === '' ? 'is required' : 'must be 1 to 200 characters'), encode: copyText },
-  program_id: { check: (v) => (UUID_RE.test(v) ? null : 'must be a UUID'), encode: same },
+  program_id: { check: (v) => (isUuid(v) ? null : 'must be a UUID'), encode: same },
   currency: { check: (v) => (v === '' || CURRENCY_RE.test(v) ? null : 'must be an ISO-4217 code such as USD'), encode: (v) => v || 'USD' },
   origination_date: date(true, MIN_ORIGINATION_DATE),
   maturity_date: date(false),

@@ -35,7 +35,7 @@ export class LoanImportService {
   ) {}
 
   import(actor: Actor, body: Readable, declaredBytes?: string): Promise<ImportResult> {
-    return this.runner.run(actor, body, declaredBytes, (file) => this.load(actor, file));
+    return this.runner.spoolThenLoad(actor, body, declaredBytes, (file) => this.load(actor, file));
   }
 
   private async load(actor: Actor, file: Spooled): Promise<ImportResult> {

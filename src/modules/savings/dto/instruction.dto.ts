@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { SAVINGS_ID } from '../savings-id';
 import { IsSavingsAmount } from './decimal-input';
 
-const ID = /^\d{1,18}$/;
 /** Ids are numeric strings; a caller that sends the number itself is understood too. */
 const idText = ({ value }: { value: unknown }) => (typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value);
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -25,7 +25,7 @@ class ClientInstruction extends RevertInstructionDto {
 
 /** Closing takes no amount or currency: it withdraws whatever the balance is at settlement. */
 export class CloseAccountInstructionDto extends ClientInstruction {
-  @Transform(idText) @IsString() @Matches(ID, { message: 'depositAccountId must be a numeric string' })
+  @Transform(idText) @IsString() @Matches(SAVINGS_ID, { message: 'depositAccountId must be a numeric string' })
   depositAccountId: string;
 }
 
@@ -41,16 +41,16 @@ export class InstructionBase extends ClientInstruction {
 export class DepositInstructionDto extends InstructionBase {
   @ValidateIf((o: DepositInstructionDto) => o.depositAccountId === undefined || o.productId !== undefined)
   @IsNotEmpty({ message: 'productId or depositAccountId is required' })
-  @Transform(idText) @IsString() @Matches(ID, { message: 'productId must be a numeric string' })
+  @Transform(idText) @IsString() @Matches(SAVINGS_ID, { message: 'productId must be a numeric string' })
   productId?: string;
 
   @ValidateIf((o: DepositInstructionDto) => o.productId === undefined || o.depositAccountId !== undefined)
   @IsNotEmpty({ message: 'productId or depositAccountId is required' })
-  @Transform(idText) @IsString() @Matches(ID, { message: 'depositAccountId must be a numeric string' })
+  @Transform(idText) @IsString() @Matches(SAVINGS_ID, { message: 'depositAccountId must be a numeric string' })
   depositAccountId?: string;
 }
 
 export class WithdrawalInstructionDto extends InstructionBase {
-  @Transform(idText) @IsString() @Matches(ID, { message: 'depositAccountId must be a numeric string' })
+  @Transform(idText) @IsString() @Matches(SAVINGS_ID, { message: 'depositAccountId must be a numeric string' })
   depositAccountId: string;
 }

@@ -1,5 +1,5 @@
-import { MAX_DAYS_PAST_DUE, MIN_ORIGINATION_DATE } from '../../loans/loan.dto';
-import { LOAN_STATUSES } from '../../loans/loan.view';
+import { MAX_DAYS_PAST_DUE, MIN_ORIGINATION_DATE } from '../../loans/loans.dto';
+import { LOAN_STATUSES } from '../../loans/loan-states';
 import { ColumnRule, CsvSchema, date, emptyIsNull, int, RULES } from '../../loans/import/import-columns';
 
 /**

@@ -1,9 +1,12 @@
+// Read model: reads loans (owned by loans) to match imported history to known loan numbers;
+// it writes only this module's loan_snapshots, then hands the month-end aggregates to analytics
+// (afterHistoryImport) in the same transaction.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { recordAudit } from '../../../common/audit/audit';
 import type { Actor } from '../../../common/auth/actor';
 import type { FieldError } from '../../../common/errors/domain-error';
-import { todayUtc } from '../../../common/money/validators';
+import { todayUtc } from '../../../common/time/today';
 import { APP_CONFIG, AppConfig } from '../../../config/env';
 import { Sql } from '../../../database/sql';
 import { TenantDb } from '../../../database/tenant-db';
@@ -13,7 +16,8 @@ import { MAX_IMPORT_ERRORS } from '../../loans/import/csv-to-copy';
 import { importRejected } from '../../loans/loans.errors';
 import type { Spooled } from '../../loans/import/spool';
 import { afterHistoryImport, managerExec } from '../../analytics/month-ends';
-import { bucketSql, LOAN_SNAPSHOT_COLUMNS, RECORD_OBSERVED } from '../snapshot-sql';
+import { bucketSql } from '../../loans/loan-states';
+import { LOAN_SNAPSHOT_COLUMNS, RECORD_OBSERVED } from '../snapshot-sql';
 import { HISTORY_IMPORT } from './history-columns';
 
 const STAGE = 'history_import_stage';
@@ -53,7 +57,7 @@ export class HistoryImportService {
   ) {}
 
   import(actor: Actor, body: Readable, declaredBytes?: string): Promise<HistoryImportResult> {
-    return this.runner.run(actor, body, declaredBytes, async (file) => {
+    return this.runner.spoolThenLoad(actor, body, declaredBytes, async (file) => {
       const { imported, dates } = await this.loadCreatingPartitions(actor, file);
       const job = await this.producer.enqueue('snapshots', 'history', actor, { dates });
       return { imported, dates: dates.length, ...job };
@@ -70,7 +74,7 @@ export class HistoryImportService {
       return await this.load(actor, file);
     } catch (err) {
       if (!(err instanceof MissingPartitions)) throw err;
-      await this.db.run(actor.org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions(d, d) FROM unnest($1::date[]) d`, [err.months]));
+      await this.db.transaction(actor.org, (m) => m.exec(`SELECT ensure_loan_snapshot_partitions(d, d) FROM unnest($1::date[]) d`, [err.months]));
       return this.load(actor, file);
     }
   }

@@ -20,8 +20,8 @@ import {
 import { IsIsoDate, IsRate } from '../../common/money/validators';
 import { PageQuery, toBool } from '../../common/pagination/pagination';
 import { AnyOf } from '../../common/pagination/list-filter';
+import { LOAN_STATUSES } from '../loans/loan-states';
 
-const LOAN_STATUSES = ['active', 'defaulted', 'charged_off', 'paid_off'];
 /** Far beyond any real delinquency (274 years), and well inside the Postgres int the SQL casts to. */
 export const MAX_DAYS_PAST_DUE = 100_000;
 

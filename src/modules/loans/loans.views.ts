@@ -1,9 +1,5 @@
 import { formatMoney, formatRate } from '../../common/money/decimal';
-
-export const LOAN_STATUSES = ['active', 'defaulted', 'charged_off', 'paid_off'] as const;
-export type LoanStatus = (typeof LOAN_STATUSES)[number];
-
-export const DELINQUENCY_BUCKETS = ['current', 'dpd_1_29', 'dpd_30_59', 'dpd_60_89', 'dpd_90_119', 'dpd_120_plus'] as const;
+import type { LoanStatus } from './loan-states';
 
 export interface LoanRow {
   id: string;

@@ -1,7 +1,7 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, registerDecorator, ValidateIf } from 'class-validator';
 import { IsIsoDate, IsIsoDateFrom, IsMoney, IsRate } from '../../common/money/validators';
-import { LOAN_STATUSES, LoanStatus } from './loan.view';
+import { LOAN_STATUSES, LoanStatus } from './loan-states';
 
 export const MAX_TERM_MONTHS = 1200;
 export const MAX_DAYS_PAST_DUE = 100_000;
