@@ -67,8 +67,11 @@ async function syncMembership(x: Exec, org: string): Promise<void> {
   await x(`DROP TABLE analytics_moved`);
 }
 
-/** Locks, then builds the organization if it never was (true) or applies flagged membership changes (false). */
-async function prepare(x: Exec, org: string): Promise<boolean> {
+/**
+ * Locks, then builds the organization if it never was (true) or applies membership changes
+ * (false): flagged ones only when `onlyIfFlagged`, else a full comparison of keys and loans.
+ */
+async function prepare(x: Exec, org: string, onlyIfFlagged = false): Promise<boolean> {
   await x(LOCK, [org]);
   // Compiling these plans takes longer than running them (this transaction only).
   await x(`SET LOCAL jit = off`);
@@ -77,7 +80,8 @@ async function prepare(x: Exec, org: string): Promise<boolean> {
     await buildMonthEnds(x, org);
     return true;
   }
-  await syncMembership(x, org);
+  // A reader that waited for the lock finds the changes applied by the one before it.
+  if (st.changed || !onlyIfFlagged) await syncMembership(x, org);
   return false;
 }
 
@@ -85,7 +89,7 @@ async function prepare(x: Exec, org: string): Promise<boolean> {
 export async function ensureMonthEnds(x: Exec, org: string): Promise<void> {
   const st = await state(x, org);
   if (st.built && !st.changed) return;
-  await prepare(x, org);
+  await prepare(x, org, true);
 }
 
 /**
