@@ -266,8 +266,13 @@ export const firstDefaultsFromSql = (scope: string) => `
       FROM analytics_loans k
      WHERE k.organization_id = $1 AND k.loan_id IN (${scope}) AND (k.first_default_mi IS NULL OR k.first_default_mi >= $2::int)
   ), found AS (
-    SELECT e.loan_id, min(e.mi) AS mi FROM loan_month_ends e JOIN cand c ON c.loan_id = e.loan_id
-     WHERE e.organization_id = $1 AND e.mi >= $2::int AND e.mi >= c.cohort_month AND ${inDefaultSql('e')}
+    -- Each (month, loan) probed exactly: a range over a month written in this transaction looks
+    -- empty to the planner, and scanning it once per candidate would be quadratic.
+    SELECT e.loan_id, min(e.mi) AS mi
+      FROM cand c
+      CROSS JOIN generate_series(greatest($2::int, c.cohort_month), ${MONTH_INDEX(`(now() AT TIME ZONE 'UTC')::date`)}) g(mi)
+      JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = g.mi AND e.loan_id = c.loan_id
+     WHERE ${inDefaultSql('e')}
      GROUP BY e.loan_id
   ), cand_new AS (
     SELECT c.loan_id, c.old, f.mi AS new FROM cand c LEFT JOIN found f USING (loan_id)
