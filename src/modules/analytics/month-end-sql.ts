@@ -127,9 +127,9 @@ const CELL_KEY = 'portfolio_id, mi, from_state, to_state';
  * the keys relation `keys` (columns loan_id, portfolio_id, cohort_month, loan_principal,
  * first_default_mi): two statements, month sums then transition cells.
  */
-export function applyContributions(keys: string, where: string, sign: 1 | -1): string[] {
+export function applyContributions(keys: string, where: string, sign: 1 | -1, rowsOf = 'loan_month_ends'): string[] {
   const signed = (expr: string) => (sign === 1 ? expr : `-(${expr})`);
-  const from = `FROM loan_month_ends e JOIN ${keys} k ON k.loan_id = e.loan_id
+  const from = `FROM ${rowsOf} e JOIN ${keys} k ON k.loan_id = e.loan_id
     WHERE e.organization_id = $1 AND k.portfolio_id IS NOT NULL AND ${where}`;
   return [
     `INSERT INTO portfolio_month_sums (${MONTH_KEY}, ${SUM_COLUMNS.join(', ')})
@@ -236,7 +236,14 @@ export const RUN_UPSERT_SQL = `
 
 /** The run's changed rows ($2 = month index), for subtracting before and adding after the upsert. */
 export const runChangedContributions = (sign: 1 | -1) =>
-  applyContributions(STORED_KEYS, 'e.mi = $2::int AND e.loan_id IN (SELECT loan_id FROM analytics_changed)', sign);
+  applyContributions(
+    STORED_KEYS,
+    'true',
+    sign,
+    // Driven by the changed loans, each row found by its full key: month M was written in this
+    // transaction, so the planner must never be left to range-scan it once per loan.
+    `(SELECT e.* FROM analytics_changed c JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = c.mi AND e.loan_id = c.loan_id)`,
+  );
 
 /**
  * The month-ends of the (loan, month) pairs in the temporary table analytics_pairs (loan_id,

@@ -111,7 +111,7 @@ export async function afterRun(x: Exec, org: string, date: string): Promise<void
     // Many changes: one pass over months M and M−1 beats as many index probes, cold.
     if (n > BULK_CHANGES) await x(`SET LOCAL enable_nestloop = off`);
     // Every path derives the rows it marks before it commits, so no other row of M is stale here.
-    await each(x, [...runChangedContributions(-1), RUN_UPSERT_SQL, ...runChangedContributions(1)], [org, mi]);
+    await each(x, [...runChangedContributions(-1), RUN_UPSERT_SQL, ...runChangedContributions(1)], [org]);
     // A first default can only have moved for a loan now in default at M, or whose first default was M.
     await x(firstDefaultsFromSql(`SELECT loan_id FROM analytics_changed c WHERE ${inDefaultSql('c')}
       UNION SELECT loan_id FROM analytics_loans WHERE organization_id = $1 AND first_default_mi = $2::int`), [org, mi]);
