@@ -68,6 +68,8 @@ export interface AppConfig {
   publicBaseUrl?: string;
   trustProxy: TrustProxy;
   tapeRetentionDays: number;
+  // Months of day-level loan history kept (issue #17.4); month-ends are kept for ever. 0 keeps every day.
+  snapshotDayRetentionMonths: number;
   tapeCleanupCron: string;
   // Savings side: OAuth client credentials and Flagstone-style double authentication.
   oauthTokenTtlSeconds: number;
@@ -329,6 +331,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // 0 keeps tapes forever.
     tapeRetentionDays: int(env, 'TAPE_RETENTION_DAYS', 0, 0, 36_500),
     tapeCleanupCron: cron(env, 'TAPE_CLEANUP_CRON', '15 3 * * *'),
+    // 0 keeps every day's loan snapshots.
+    snapshotDayRetentionMonths: int(env, 'SNAPSHOT_DAY_RETENTION_MONTHS', 0, 0, 1200),
     // Savings side: lifetime of a client-credentials token; whether savings routes demand both
     // the cdpapi-Subscription-Key and a Bearer token, as Flagstone does.
     oauthTokenTtlSeconds: int(env, 'OAUTH_TOKEN_TTL_SECONDS', 3600, 60, 86_400),

@@ -143,8 +143,8 @@ describe('a worker killed mid-job: the retried job leaves exactly one clean run'
 
     const res = await call('POST', '/snapshot-runs', {});
     expect(res.status).toBe(202);
-    await until(running('INSERT INTO loan_snapshots%'), 'the snapshot INSERT to run');
-    await crash(worker, 'INSERT INTO loan_snapshots%');
+    await until(running('/* snapshot-run chunk */%'), 'the snapshot INSERT to run');
+    await crash(worker, '/* snapshot-run chunk */%');
     const today = "(now() AT TIME ZONE 'UTC')::date";
     expect(num(`SELECT count(*) FROM loan_snapshots WHERE organization_id = '${org}' AND snapshot_date = ${today}`)).toBe(0);
 
@@ -217,7 +217,7 @@ describe('a worker killed mid-job: the retried job leaves exactly one clean run'
     const worker = await freshWorker({ SHUTDOWN_TIMEOUT_MS: '120000' });
     const res = await call('POST', '/snapshot-runs', {});
     expect(res.status).toBe(202);
-    await until(running('INSERT INTO loan_snapshots%'), 'the snapshot INSERT to run');
+    await until(running('/* snapshot-run chunk */%'), 'the snapshot INSERT to run');
     const exit = await worker.kill('SIGTERM');
     // Exit code 1 would be the shutdown-timeout guard cutting the job off.
     expect(exit).toEqual({ code: null, signal: 'SIGTERM' });

@@ -15,6 +15,7 @@ import { LoanSnapshotDates1763700000041 } from './1763700000041-loan-snapshot-da
 import { LeastPrivilege1763700001310 } from './1763700001310-least-privilege';
 import { ShortAccountMasks1764600000013 } from './1764600000013-short-account-masks';
 import { MonthEndAggregates1764600000030 } from './1764600000030-month-end-aggregates';
+import { SnapshotVersions1764600000050 } from './1764600000050-snapshot-versions';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   LeastPrivilege1763700001310,
   ShortAccountMasks1764600000013,
   MonthEndAggregates1764600000030,
+  SnapshotVersions1764600000050,
 ];

@@ -69,9 +69,11 @@ export const BUILD_SQL = [
   `DELETE FROM portfolio_month_sums WHERE organization_id = $1`,
   `DELETE FROM portfolio_transition_sums WHERE organization_id = $1`,
   `INSERT INTO analytics_loans (loan_id, portfolio_id, cohort_month, loan_principal) ${CURRENT_KEYS}`,
+  // Snapshots are versions (snapshot-sql.ts): a loan's last present row of a month is its state on
+  // the last observed date it was present; the month-end is dated by that row.
   `WITH obs AS MATERIALIZED (
      SELECT DISTINCT ON (s.loan_id, date_trunc('month', s.snapshot_date)) s.loan_id, ${MONTH_INDEX('s.snapshot_date')} AS mi, ${obsFrom('s')}
-       FROM loan_snapshots s WHERE s.organization_id = $1
+       FROM loan_snapshots s WHERE s.organization_id = $1 AND s.status IS NOT NULL
       ORDER BY s.loan_id, date_trunc('month', s.snapshot_date), s.snapshot_date DESC
    )
    INSERT INTO loan_month_ends (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
@@ -253,7 +255,7 @@ export const PAIRS_SQL = [
   `INSERT INTO loan_month_ends AS e (loan_id, mi, ${OBS.join(', ')}, needs_derive)
    SELECT DISTINCT ON (s.loan_id, p.mi) s.loan_id, p.mi, ${obsFrom('s')}, true
      FROM analytics_pairs p
-     JOIN loan_snapshots s ON s.organization_id = $1 AND s.loan_id = p.loan_id
+     JOIN loan_snapshots s ON s.organization_id = $1 AND s.loan_id = p.loan_id AND s.status IS NOT NULL
       AND s.snapshot_date >= make_date(p.mi / 12, p.mi % 12 + 1, 1) AND s.snapshot_date < (make_date(p.mi / 12, p.mi % 12 + 1, 1) + interval '1 month')
     ORDER BY s.loan_id, p.mi, s.snapshot_date DESC
    ON CONFLICT (organization_id, loan_id, mi) DO UPDATE SET ${SET_OBS}, needs_derive = true`,

@@ -1,6 +1,7 @@
 // Read model: reads loans (owned by loans), loan_snapshots (snapshots), portfolios (portfolios),
 // loan_assignments and investors (investors) in one COPY query per tape. It writes nothing.
 import { isUuid } from '../../common/ids/uuid';
+import { statesOnSql } from '../snapshots/snapshot-sql';
 import { formattedSql, tapeColumn } from './tape-columns';
 import { monthIndex } from './tape-rules';
 
@@ -49,7 +50,8 @@ function fromWhere(input: TapeQueryInput, joins: { portfolio: boolean; assignmen
   const parts = live
     ? [`FROM loans l`]
     : [
-        `FROM loan_snapshots s`,
+        // Snapshots are versions: the date's state of each loan (snapshot-sql.ts).
+        `FROM ${statesOnSql(org, `${dateLit(input.asOf)}::date`, input.portfolioId ? uuidLit(input.portfolioId) : undefined)} s`,
         `JOIN loans l ON l.organization_id = s.organization_id AND l.id = s.loan_id`,
       ];
   if (joins.portfolio) parts.push(`LEFT JOIN portfolios p ON p.organization_id = l.organization_id AND p.id = ${portfolioCol}`);

@@ -1,7 +1,7 @@
 // Read model: its statements read loans (owned by loans) and portfolios (owned by portfolios)
 // beside this module's loan_snapshots; they write only this module's tables.
 import { formatMoney, formatRate } from '../../common/money/decimal';
-import { Bucket, DELINQUENCY_BUCKETS, inBucketSql, inDefaultSql } from '../loans/loan-states';
+import { Bucket, bucketSql, DELINQUENCY_BUCKETS, inBucketSql, inDefaultSql } from '../loans/loan-states';
 import { SnapshotMetrics } from './snapshot-metrics';
 
 const IN_DEFAULT = inDefaultSql('s');
@@ -40,17 +40,62 @@ export const LOAN_SNAPSHOT_COLUMNS = `loan_id, portfolio_id, snapshot_date, orig
 export const LOAN_SNAPSHOT_FROM_LOANS = `id, portfolio_id, $2::date, original_principal, principal_balance,
   interest_rate, term_months, days_past_due, delinquency_bucket, status, next_payment_date, charged_off_amount, recovered_amount`;
 
+/** The state columns besides loan and portfolio (a head has them all, plus portfolio_id). */
+export const STATE_COLUMNS = ['original_principal', 'principal_balance', 'interest_rate', 'term_months', 'days_past_due',
+  'delinquency_bucket', 'status', 'next_payment_date', 'charged_off_amount', 'recovered_amount'];
+
+/**
+ * Loan snapshots are versions (README, "Loan history"): within a month a loan has a row on the
+ * month's first observed date and then only where its state changed; a null status says "not
+ * in that date's observation". A loan's state on an observed date D is its latest row in
+ * [first of D's month, D].
+ */
+export const monthStartSql = (d: string) => `date_trunc('month', ${d}::date)::date`;
+export const nextMonthSql = (d: string) => `(date_trunc('month', ${d}::date) + interval '1 month')::date`;
+
+/** Whether `d` was observed by organization `org` (SQL expressions). */
+export const observedSql = (org: string, d: string) =>
+  `EXISTS (SELECT 1 FROM loan_snapshot_dates od WHERE od.organization_id = ${org} AND od.snapshot_date = ${d}::date)`;
+
+/**
+ * Every loan's snapshot on date `d` as loan_snapshots rows (snapshot_date = d), for organization
+ * `org`, within portfolio `portfolio` when given: empty unless `d` was observed.
+ */
+export function statesOnSql(org: string, d: string, portfolio?: string): string {
+  const range = `s.organization_id = ${org} AND s.snapshot_date >= ${monthStartSql(d)} AND s.snapshot_date <= ${d}::date`;
+  // A loan in the portfolio on d has its row for d in the portfolio: candidates first, then their latest row.
+  const candidates = portfolio
+    ? ` AND s.loan_id IN (SELECT y.loan_id FROM loan_snapshots y WHERE y.organization_id = ${org} AND y.portfolio_id = ${portfolio}
+         AND y.snapshot_date >= ${monthStartSql(d)} AND y.snapshot_date < ${nextMonthSql(d)})`
+    : '';
+  // The bucket is derived from days past due (the run stores none).
+  const columns = STATE_COLUMNS.map((c) => (c === 'delinquency_bucket' ? `${bucketSql('v.days_past_due')} AS delinquency_bucket` : `v.${c}`));
+  return `(SELECT v.organization_id, v.loan_id, v.portfolio_id, ${d}::date AS snapshot_date, ${columns.join(', ')}
+     FROM (SELECT DISTINCT ON (s.loan_id) s.* FROM loan_snapshots s WHERE ${range}${candidates} AND ${observedSql(org, d)}
+            ORDER BY s.loan_id, s.snapshot_date DESC) v
+    WHERE v.status IS NOT NULL${portfolio ? ` AND v.portfolio_id = ${portfolio}` : ''})`;
+}
+
 /**
  * Every active or sold portfolio's snapshot on each of the dates $2 (date[]), from that day's
  * loan snapshots, created or replaced: what a history import's job (and the seed) runs.
  */
 export const RECOMPUTE_DATES_SQL = `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
   SELECT p.id, s.snapshot_date, ${METRIC_SELECT}
-    FROM portfolios p
-    JOIN loan_snapshots s ON s.organization_id = p.organization_id AND s.portfolio_id = p.id AND s.snapshot_date = ANY($2::date[])
+    FROM unnest($2::date[]) d(d)
+    CROSS JOIN LATERAL ${statesOnSql('$1', 'd.d')} s
+    JOIN portfolios p ON p.organization_id = s.organization_id AND p.id = s.portfolio_id
    WHERE p.organization_id = $1 AND p.status IN ('active', 'sold')
    GROUP BY p.id, s.snapshot_date
   ${METRIC_UPSERT}`;
+
+/** Replaces the kept per-portfolio loan counts of the dates $2 (date[]) with what they answer now. */
+export const RECOUNT_DATES_SQL = [
+  `DELETE FROM loan_snapshot_counts WHERE organization_id = $1 AND snapshot_date = ANY($2::date[])`,
+  `INSERT INTO loan_snapshot_counts (snapshot_date, portfolio_id, loans)
+   SELECT s.snapshot_date, s.portfolio_id, count(*) FROM unnest($2::date[]) d(d) CROSS JOIN LATERAL ${statesOnSql('$1', 'd.d')} s
+    GROUP BY 1, 2`,
+];
 
 /** Records that loan state on these dates was observed (§5), by a run or an import. */
 export const RECORD_OBSERVED = `INSERT INTO loan_snapshot_dates (snapshot_date, source)

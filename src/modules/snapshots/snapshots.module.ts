@@ -4,6 +4,7 @@ import { PortfoliosModule } from '../portfolios/portfolios.module';
 import { HistoryImportService } from './history/history-import.service';
 import { LoanSnapshotsRepository } from './loan-snapshots.repository';
 import { LoanSnapshotsService } from './loan-snapshots.service';
+import { SnapshotRetentionService } from './snapshot-retention.service';
 import { SnapshotRunService } from './snapshot-run.service';
 import { LoanSnapshotsController, PortfolioSnapshotsController } from './snapshots.controller';
 import { SnapshotsService } from './snapshots.service';
@@ -13,7 +14,9 @@ import { VintagesService } from './vintages.service';
 @Module({
   imports: [PortfoliosModule, LoansModule],
   controllers: [PortfolioSnapshotsController, LoanSnapshotsController],
-  providers: [SnapshotsService, SnapshotRunService, LoanSnapshotsService, VintagesService, HistoryImportService, LoanSnapshotsRepository],
-  exports: [SnapshotsService, SnapshotRunService, LoanSnapshotsRepository],
+  providers: [
+    SnapshotsService, SnapshotRunService, LoanSnapshotsService, VintagesService, HistoryImportService, LoanSnapshotsRepository, SnapshotRetentionService,
+  ],
+  exports: [SnapshotsService, SnapshotRunService, LoanSnapshotsRepository, SnapshotRetentionService],
 })
 export class SnapshotsModule {}

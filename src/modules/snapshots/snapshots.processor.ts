@@ -4,6 +4,7 @@ import { JobHandlers } from '../../jobs/job-handlers';
 import { JobProcessor, JobWorker } from '../../jobs/job-worker';
 import { progressOf } from '../../jobs/progress';
 import { QUEUES } from '../../jobs/queues';
+import { SnapshotRetentionService } from './snapshot-retention.service';
 import { SnapshotRunService } from './snapshot-run.service';
 import { SnapshotsService } from './snapshots.service';
 
@@ -14,6 +15,7 @@ export class SnapshotsProcessor extends JobWorker<'snapshots'> {
     private readonly runs: SnapshotRunService,
     private readonly snapshots: SnapshotsService,
     private readonly producer: JobProducer,
+    private readonly retention: SnapshotRetentionService,
   ) {
     super();
   }
@@ -22,7 +24,9 @@ export class SnapshotsProcessor extends JobWorker<'snapshots'> {
     'fan-out': async () => {
       const snapshotDate = todayUtc();
       const organizations = await this.producer.enqueueForEveryOrganization('snapshots', 'snapshot-run', { snapshotDate }, { dedupKey: snapshotDate });
-      return { organizations, snapshot_date: snapshotDate };
+      // Once a day for the whole platform (partitions are shared): months past retention keep their month-ends only.
+      const { months_compacted } = await this.retention.compact(snapshotDate);
+      return { organizations, snapshot_date: snapshotDate, months_compacted };
     },
     // JobWorker has refused a date other than today: a run that waited past midnight would
     // stamp live state into a day that has ended.

@@ -12,6 +12,7 @@ import { Where } from '../../database/where';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import {
   METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES_SQL,
+  statesOnSql,
 } from './snapshot-sql';
 import { futureSnapshotDate, noLoanSnapshots } from './snapshots.errors';
 import type { SnapshotListQuery } from './snapshots.dto';
@@ -77,7 +78,7 @@ export class SnapshotsService {
       const source =
         date === today
           ? `SELECT * FROM loans WHERE organization_id = $1 AND portfolio_id = $2`
-          : `SELECT * FROM loan_snapshots WHERE organization_id = $1 AND portfolio_id = $2 AND snapshot_date = $3`;
+          : `SELECT * FROM ${statesOnSql('$1', '$3::date', '$2::uuid')} v`;
       // A past date needs that day's loan snapshots; HAVING leaves nothing to insert without them.
       const row = await m.one<PortfolioSnapshotRow>(`INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
          SELECT $2, $3::date, ${METRIC_SELECT} FROM (${source}) s

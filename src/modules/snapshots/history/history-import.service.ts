@@ -16,9 +16,8 @@ import { MAX_IMPORT_ERRORS } from '../../loans/import/csv-to-copy';
 import { importRejected } from '../../loans/loans.errors';
 import type { Spooled } from '../../loans/import/spool';
 import { afterHistoryImport, managerExec } from '../../analytics/month-ends';
-import { bucketSql } from '../../loans/loan-states';
-import { LOAN_SNAPSHOT_COLUMNS, RECORD_OBSERVED } from '../snapshot-sql';
 import { HISTORY_IMPORT } from './history-columns';
+import { writeImported } from './history-versions';
 
 const STAGE = 'history_import_stage';
 
@@ -41,8 +40,8 @@ const KNOWN_LOAN = `JOIN loans l ON l.organization_id = $1 AND l.loan_number = s
 /**
  * `POST /loan-snapshots/import` (§5): past loan states from a CSV, through the loan import's
  * machinery (spool, parse, COPY into a temporary table), checked with SQL over the staged
- * rows, then one `INSERT … ON CONFLICT DO UPDATE` into `loan_snapshots` (a row for a loan and
- * date already stored is replaced whole). All or nothing. The affected portfolio snapshots are
+ * rows, then written as versions (history-versions.ts: a row for a loan and date already stored
+ * is replaced whole, and every other observed date answers as before). All or nothing. The affected portfolio snapshots are
  * recomputed by a job.
  */
 @Injectable()
@@ -96,8 +95,7 @@ export class HistoryImportService {
           [months],
         );
         if (missing.length) throw new MissingPartitions(missing.map((r) => r.month));
-        const imported = await this.upsert(m, actor.org);
-        await m.exec(RECORD_OBSERVED, [dates, 'import']);
+        const imported = await writeImported(m, actor.org, STAGE, dates);
         // The imported months and the month after each: curves and series answer from them once this commits.
         await afterHistoryImport(managerExec(m), actor.org, STAGE);
         await recordAudit(m, actor, {
@@ -127,24 +125,5 @@ export class HistoryImportService {
       [org, today],
     );
     if (errors.length) throw importRejected(errors);
-  }
-
-  /** One statement: staged rows joined to their loans, defaults filled in, existing rows replaced whole. */
-  private async upsert(m: Sql, org: string): Promise<number> {
-    const replaced = LOAN_SNAPSHOT_COLUMNS.split(',').map((c) => c.trim()).filter((c) => !['loan_id', 'snapshot_date'].includes(c));
-    const [{ n }] = await m.rows<{ n: number }>(`WITH up AS (
-         INSERT INTO loan_snapshots (organization_id, ${LOAN_SNAPSHOT_COLUMNS})
-         SELECT $1, l.id, l.portfolio_id, s.snapshot_date, coalesce(s.original_principal, l.original_principal), s.principal_balance,
-                coalesce(s.interest_rate, l.interest_rate), coalesce(s.term_months, l.term_months), s.days_past_due,
-                ${bucketSql('s.days_past_due')}, s.status, s.next_payment_date,
-                coalesce(s.charged_off_amount, 0), coalesce(s.recovered_amount, 0)
-           FROM ${STAGE} s ${KNOWN_LOAN}
-         ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE
-            SET ${replaced.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM up`,
-      [org],
-    );
-    return n;
   }
 }
