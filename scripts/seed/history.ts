@@ -1,9 +1,15 @@
-import { buildMonthEnds } from '../../src/modules/analytics/month-ends';
-import { RECOMPUTE_DATES_SQL, RECORD_OBSERVED } from '../../src/modules/snapshots/snapshot-sql';
+import type { PoolClient } from 'pg';
+import { Sql } from '../../src/database/sql';
+import { afterHistoryImport, managerExec } from '../../src/modules/analytics/month-ends';
+import { stageTableSql } from '../../src/modules/loans/import/csv-import';
+import { HISTORY_IMPORT } from '../../src/modules/snapshots/history/history-columns';
+import { writeImported } from '../../src/modules/snapshots/history/history-versions';
+import { RECOMPUTE_DATES_SQL } from '../../src/modules/snapshots/snapshot-sql';
 import type { SeedContext } from './context';
 import { byProgramSql, curtailmentSql, PROGRAM_BEHAVIOUR } from './loans';
 
 const MONTHS = 24;
+const STAGE = 'history_seed_stage';
 const monthIndexSql = (col: string) => `(date_part('year', ${col}) * 12 + date_part('month', ${col}))::int`;
 const monthIndex = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7));
 
@@ -14,7 +20,7 @@ const monthIndex = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date
  */
 const STORY_SQL = `
   CREATE TEMP TABLE history_story ON COMMIT DROP AS
-  SELECT id, portfolio_id, original_principal, principal_balance AS balance_now, interest_rate, term_months,
+  SELECT id, loan_number, original_principal, principal_balance AS balance_now, interest_rate, term_months,
          origination_date, status AS status_now, days_past_due AS dpd_now, orig_month, mob_now,
          charged_off_amount AS charged_off_now, recovered_amount AS recovered_now,
          ${curtailmentSql('loan_number', byProgramSql('program_id', PROGRAM_BEHAVIOUR.prepay))} AS curtail,
@@ -26,7 +32,7 @@ const STORY_SQL = `
    ORDER BY id`;
 
 /**
- * One month-end's loan snapshots, told backwards from each loan's current state: no row before
+ * One month-end's rows of the stage, told backwards from each loan's current state: no row before
  * origination; balances follow the loan's annuity schedule (never below today's balance);
  * today's delinquency built up 30 days a month (a loan 95 dpd now was 65 a month ago), so
  * defaulted and charged-off loans pass through the buckets and change status at 90 and 180 dpd;
@@ -37,18 +43,14 @@ const STORY_SQL = `
  * in OFFSET 0 so the planner does not inline it and re-evaluate a derived column at every use.
  */
 const MONTH_END_SQL = `
-  INSERT INTO loan_snapshots (loan_id, portfolio_id, snapshot_date, original_principal, principal_balance, interest_rate,
-                              term_months, days_past_due, delinquency_bucket, status, next_payment_date,
-                              charged_off_amount, recovered_amount)
-  SELECT id, portfolio_id, $1::date, original_principal,
+  INSERT INTO ${STAGE} (line, loan_number, snapshot_date, principal_balance, days_past_due, status, interest_rate, term_months,
+                        original_principal, next_payment_date, charged_off_amount, recovered_amount)
+  SELECT 0, loan_number, $1::date,
          CASE WHEN status IN ('paid_off', 'charged_off') THEN 0
               ELSE least(original_principal, greatest(balance_now, round((original_principal * CASE WHEN r = 0 THEN 1 - paid::float8 / term_months
                      ELSE (power(1 + r, term_months) - power(1 + r, paid)) / (power(1 + r, term_months) - 1) END
                      * CASE WHEN dpd = 0 THEN 1 - curtail * least(mob, term_months) ELSE 1 END)::numeric, 2))) END,
-         interest_rate, term_months, dpd,
-         CASE WHEN dpd = 0 THEN 'current' WHEN dpd < 30 THEN 'dpd_1_29' WHEN dpd < 60 THEN 'dpd_30_59'
-              WHEN dpd < 90 THEN 'dpd_60_89' WHEN dpd < 120 THEN 'dpd_90_119' ELSE 'dpd_120_plus' END,
-         status,
+         dpd, status, interest_rate, term_months, original_principal,
          CASE WHEN status IN ('active', 'defaulted') THEN (origination_date + make_interval(months => paid + 1))::date END,
          CASE WHEN status = 'charged_off' THEN charged_off_now ELSE 0 END,
          CASE WHEN status = 'charged_off' THEN round(recovered_now * (dpd - 150) / greatest(dpd_now - 150, 30), 2) ELSE 0 END
@@ -72,12 +74,14 @@ const MONTH_END_SQL = `
       OFFSET 0) schedule`;
 
 /**
- * Month-end history for the last 24 months: loan snapshots (one statement per month, each into
- * one partition in key order, so index inserts stay sequential) and the portfolio snapshots of
- * those month-ends, aggregated from them with the service's own metric SQL.
+ * Month-end history for the last 24 months, written as a history import writes a file: the
+ * rows staged in a table of the import's shape (one statement per month, in loan order), then
+ * the import's own writer and month-end upkeep, and the portfolio snapshots its job recomputes,
+ * all in one transaction.
  */
 export async function seed(ctx: SeedContext): Promise<void> {
   const c = ctx.client;
+  const m = new Sql(c as unknown as PoolClient);
   const { rows } = await c.query<{ d: string }>(
     `SELECT (date_trunc('month', current_date) - make_interval(months => k) - interval '1 day')::date::text AS d
        FROM generate_series(0, $1 - 1) k ORDER BY 1`,
@@ -88,29 +92,42 @@ export async function seed(ctx: SeedContext): Promise<void> {
   // Synthetic bulk data: JIT compiles these expressions for longer than they take to run.
   await c.query(`SET jit = off`);
   await c.query('BEGIN');
+  const step = timer(ctx);
   try {
-    // The dates are recorded below, as the import does: the trigger for rows written by hand stays quiet.
-    await c.query(`SET LOCAL app.snapshot_writer = 'on'`);
-    await c.query(`DELETE FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = ANY($2::date[])`, [ctx.org, dates]);
+    // As much memory as the import's transaction takes.
+    await c.query(`SET LOCAL work_mem = '128MB'`);
     await c.query(STORY_SQL, [ctx.org]);
     await c.query('ANALYZE history_story');
+    await c.query(stageTableSql(HISTORY_IMPORT, STAGE));
     let total = 0;
     for (const d of dates) total += (await c.query(MONTH_END_SQL, [d, monthIndex(d)])).rowCount ?? 0;
-    ctx.log(`history: ${total} month-end loan snapshots over ${dates.length} months`);
-    // What a history import records and its job recomputes, with the service's own statements.
-    await c.query(RECORD_OBSERVED, [dates, 'import']);
+    await c.query(`ANALYZE ${STAGE}`);
+    step(`history: ${total} month-end loan snapshots staged over ${dates.length} months`);
+    const imported = await writeImported(m, ctx.org, STAGE, dates);
+    step(`history: ${imported} written as an import writes them`);
+    // What the month-end upkeep and the recompute read, as a day's autovacuum would have it (the owner may, mid-transaction).
+    await c.query('ANALYZE loan_snapshots, portfolios');
+    step('history: analyzed');
+    await afterHistoryImport(managerExec(m), ctx.org, STAGE);
+    step('history: month-end aggregates built');
     const ps = await c.query(RECOMPUTE_DATES_SQL, [ctx.org, dates]);
-    ctx.log(`history: ${ps.rowCount} month-end portfolio snapshots`);
-    // What the import brings up to date, built whole: the month-end aggregates vintages and §11 read.
-    await c.query('ANALYZE loan_snapshots');
-    await buildMonthEnds((sql, params) => c.query(sql, params).then((r) => r.rows), ctx.org);
+    step(`history: ${ps.rowCount} month-end portfolio snapshots`);
     await c.query('COMMIT');
-    ctx.log('history: month-end aggregates built');
   } catch (err) {
     await c.query('ROLLBACK');
     throw err;
   } finally {
     await c.query(`RESET jit`);
   }
-  await c.query('ANALYZE loan_snapshots, loan_month_ends, analytics_loans, portfolio_month_sums');
+  await c.query('ANALYZE loan_month_ends, analytics_loans, portfolio_month_sums, portfolio_transition_sums');
+  step('history: analyzed');
+}
+
+/** Logs each step with the seconds it took. */
+function timer(ctx: SeedContext): (msg: string) => void {
+  let t = Date.now();
+  return (msg) => {
+    ctx.log(`${msg} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    t = Date.now();
+  };
 }

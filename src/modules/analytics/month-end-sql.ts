@@ -59,6 +59,9 @@ export const DERIVE_SQL = `
 const CURRENT_KEYS = `SELECT id AS loan_id, portfolio_id, ${MONTH_INDEX('origination_date')} AS cohort_month, original_principal AS loan_principal
   FROM loans WHERE organization_id = $1`;
 
+/** What the figures read of the M−1 row (see derivedSelect), carried to each month-end by lag. */
+const PREV = ['loan_id', 'mi', 'balance', 'interest_rate', 'term_months', 'days_past_due', 'status'];
+
 /**
  * A whole organization from its loan snapshots: keys, then each loan's last snapshot of every
  * calendar month with its figures (the M−1 row from the same observations), first defaults, sums.
@@ -70,19 +73,20 @@ export const BUILD_SQL = [
   `DELETE FROM portfolio_transition_sums WHERE organization_id = $1`,
   `INSERT INTO analytics_loans (loan_id, portfolio_id, cohort_month, loan_principal) ${CURRENT_KEYS}`,
   // Snapshots are versions (snapshot-sql.ts): a loan's last present row of a month is its state on
-  // the last observed date it was present; the month-end is dated by that row.
-  `WITH obs AS MATERIALIZED (
-     SELECT DISTINCT ON (s.loan_id, date_trunc('month', s.snapshot_date)) s.loan_id, ${MONTH_INDEX('s.snapshot_date')} AS mi, ${obsFrom('s')}
-       FROM loan_snapshots s WHERE s.organization_id = $1 AND s.status IS NOT NULL
-      ORDER BY s.loan_id, date_trunc('month', s.snapshot_date), s.snapshot_date DESC
-   )
-   INSERT INTO loan_month_ends (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
+  // the last observed date it was present; the month-end is dated by that row. One sort puts the
+  // month-ends in (loan, month) order: the M−1 row is the previous one when its month is M−1, and
+  // the rows reach the insert in key order.
+  `INSERT INTO loan_month_ends (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
    SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default, ${uFrom('d', 'd.balance')}, false
      FROM (SELECT x.*, ${derivedSelect('x', 'p', 'k')}
-             FROM obs x
+             FROM (SELECT o.*, ${PREV.map((c) => `CASE WHEN lag(o.mi) OVER w = o.mi - 1 THEN lag(o.${c}) OVER w END AS prev_${c}`).join(', ')}
+                     FROM (SELECT DISTINCT ON (s.loan_id, ${MONTH_INDEX('s.snapshot_date')}) s.loan_id, ${MONTH_INDEX('s.snapshot_date')} AS mi, ${obsFrom('s')}
+                             FROM loan_snapshots s WHERE s.organization_id = $1 AND s.status IS NOT NULL
+                            ORDER BY s.loan_id, ${MONTH_INDEX('s.snapshot_date')}, s.snapshot_date DESC) o
+                   WINDOW w AS (PARTITION BY o.loan_id ORDER BY o.mi)) x
+             CROSS JOIN LATERAL (SELECT ${PREV.map((c) => `x.prev_${c} AS ${c}`).join(', ')}) p
              JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = x.loan_id
-             LEFT JOIN obs p ON p.loan_id = x.loan_id AND p.mi = x.mi - 1) d
-    ORDER BY d.loan_id, d.mi`,
+            ORDER BY x.loan_id, x.mi OFFSET 0) d`,
 ];
 
 /**

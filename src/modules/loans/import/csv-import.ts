@@ -22,6 +22,12 @@ import { BadBytes, Spooled, spoolBody } from './spool';
 /** An import of 1 000 000 rows takes about half a minute; a few seconds is a fair first retry. */
 const RETRY_AFTER_SECONDS = 5;
 
+/** The temporary table `table` (dropped at commit) that `schema`'s rows are staged in, each with its file line. */
+export function stageTableSql<C extends string>(schema: CsvSchema<C>, table: string): string {
+  const types = schema.columns.map((c) => `${c} ${schema.types[c]}`).join(', ');
+  return `CREATE TEMP TABLE ${table} (line integer NOT NULL, ${types}) ON COMMIT DROP`;
+}
+
 /** The streamed text/csv body of an import route, or 415. */
 export function csvBody(req: FastifyRequest): Readable {
   if (!isStream(req.body)) {
@@ -122,8 +128,7 @@ export class CsvImportRunner {
 
   /** Streams the spooled file into a new temporary table `table` (dropped at commit); throws 422 with line-numbered errors. */
   async stage<C extends string>(client: PoolClient, file: Spooled, schema: CsvSchema<C>, table: string): Promise<Staged<C>> {
-    const types = schema.columns.map((c) => `${c} ${schema.types[c]}`).join(', ');
-    await client.query(`CREATE TEMP TABLE ${table} (line integer NOT NULL, ${types}) ON COMMIT DROP`);
+    await client.query(stageTableSql(schema, table));
     const csv = csvToCopy({ maxRecordBytes: this.config.importMaxRecordBytes, schema });
     const copy = client.query(copyFrom(`COPY ${table} (line, ${schema.columns.join(', ')}) FROM STDIN`));
     try {

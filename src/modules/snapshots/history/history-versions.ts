@@ -85,7 +85,7 @@ const headsSql = (scope: string): string[] => [
 
 /**
  * Writes the rows staged in `stage` (validated: known loans, past dates, one per loan and date)
- * and records its dates (`fileDates`) as observed. Answers how many rows the file imported.
+ * and records its dates (`fileDates`: the staged rows' distinct dates) as observed. Answers how many rows the file imported.
  */
 export async function writeImported(m: Sql, org: string, stage: string, fileDates: string[]): Promise<number> {
   await m.exec(`SET LOCAL app.snapshot_writer = 'on'`);
@@ -93,21 +93,22 @@ export async function writeImported(m: Sql, org: string, stage: string, fileDate
     [org],
   );
   await m.exec(datesSql(stage), [org]);
-  const [{ last, alone }] = await m.rows<{ last: string | null; alone: boolean }>(`SELECT (max(d) FILTER (WHERE is_new))::text AS last,
-            coalesce(bool_and(prev IS NULL AND next IS NULL), true) AS alone FROM hv_dates`,
+  const [{ last, alone, fresh }] = await m.rows<{ last: string | null; alone: boolean; fresh: string[] }>(`SELECT (max(d) FILTER (WHERE is_new))::text AS last,
+            coalesce(bool_and(prev IS NULL AND next IS NULL), true) AS alone,
+            coalesce(array_agg(d::text) FILTER (WHERE is_new), '{}') AS fresh FROM hv_dates`,
   );
-  let n: number;
+  let n = 0;
   if (alone) {
-    // Each month the file touches has just the one observed date (month-end tapes): nothing to cut, its rows go in as they are.
-    [{ n }] = await m.rows<{ n: number }>(`WITH up AS (
-         INSERT INTO loan_snapshots AS s (loan_id, snapshot_date, ${STATE.join(', ')})
-         SELECT loan_id, d, ${STATE.join(', ')} FROM (${rowsSelect(stage)}) r
-         ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${STATE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM up`,
-      [org],
-    );
-    await m.exec(`CREATE TEMP TABLE hv_want ON COMMIT DROP AS SELECT DISTINCT snapshot_date AS d, true AS decide, NULL::uuid AS loan_id FROM ${stage}`);
+    // Each month the file touches has just the one observed date (month-end tapes): nothing to cut, its rows go in as they
+    // are, in key order (a month is a partition: its indexes fill in sequence, not at random pages). A date never observed
+    // has no rows (the run, the import and the trigger record every date written), so only the others can conflict.
+    const insert = (dates: string, conflict = '') => `INSERT INTO loan_snapshots AS s (loan_id, snapshot_date, ${STATE.join(', ')})
+       SELECT loan_id, d, ${STATE.join(', ')} FROM (${rowsSelect(stage)}) r WHERE r.d ${dates} ORDER BY r.d, r.loan_id ${conflict}`;
+    if (fresh.length) n += await m.exec(insert('= ANY($2::date[])'), [org, fresh]);
+    if (fresh.length < fileDates.length) {
+      n += await m.exec(insert('<> ALL($2::date[])', `ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${STATE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`), [org, fresh]);
+    }
+    await m.exec(`CREATE TEMP TABLE hv_want ON COMMIT DROP AS SELECT d, true AS decide, NULL::uuid AS loan_id FROM unnest($1::date[]) d`, [fileDates]);
   } else {
     for (const s of statements(stage)) await m.exec(s, s.includes('$1') ? [org] : []);
     [{ n }] = await m.rows<{ n: number }>(`SELECT count(*)::int AS n FROM hv_rows`);

@@ -1,0 +1,299 @@
+// Read model: reads loans and loan_snapshots (owned by loans and snapshots) and writes only the analytics tables it owns.
+import { bucketSql, inDefaultSql } from '../../src/modules/loans/loan-states';
+import { MONTH_INDEX } from '../../src/modules/analytics/analytics-sql';
+import { scheduledPrincipalSql } from '../../src/modules/analytics/scheduled-principal-sql';
+
+/**
+ * The stored form of §11 (issue 17.3): each loan's month-end observation with its month
+ * figures (`loan_month_ends`), and additive sums of them per (portfolio, cohort month, month)
+ * and per (portfolio, month, from state, to state). Reads divide the sums; every Σ here is
+ * exact on numeric, so a quotient equals the one computed from the loan rows.
+ *
+ * `analytics_loans` is the portfolio, origination month and original principal each loan's
+ * rows are summed under, and its first month-end in default: the sums always equal
+ * Σ loan_month_ends grouped by these keys, so a membership change is a delta (subtract
+ * under the old keys, add under the new), never a recount of the portfolio.
+ *
+ * Every statement takes $1 = the organization.
+ */
+
+/** The month-end observation columns, in loan_snapshots' names where they differ. */
+const OBS = ['snapshot_date', 'original_principal', 'balance', 'interest_rate', 'term_months', 'days_past_due', 'status', 'charged_off_amount', 'recovered_amount'];
+const FROM_SNAPSHOT: Record<string, string> = { balance: 'principal_balance' };
+const obsFrom = (a: string) => OBS.map((c) => (FROM_SNAPSHOT[c] ? `${a}.${FROM_SNAPSHOT[c]} AS ${c}` : `${a}.${c}`)).join(', ');
+
+/** §11 transition state of a row aliased `a` (paid_off, else default, else its bucket). */
+export const stateSql = (a: string) =>
+  `CASE WHEN ${a}.status = 'paid_off' THEN 'paid_off' WHEN ${inDefaultSql(a)} THEN 'default' ELSE ${bucketSql(`${a}.days_past_due`)} END`;
+
+/** Active at the start of M: observed at M−1 (`p`) with a balance, not in default, not paid off. */
+const activeSql = (p: string) => `(${p}.loan_id IS NOT NULL AND ${p}.balance > 0 AND NOT ${inDefaultSql(p)} AND ${p}.status <> 'paid_off')`;
+
+/**
+ * The figures of row `x` from its M−1 row `p` and its keys `k` (the origination month gives
+ * months on book). S (a numeric power) is worked out only where `needed` holds.
+ */
+function derivedSelect(x: string, p: string, k: string, needed = 'true'): string {
+  const s = scheduledPrincipalSql(`${p}.balance`, `${p}.interest_rate`, `greatest(${p}.term_months - (${p}.mi - ${k}.cohort_month), 0)`);
+  const active = activeSql(p);
+  const inDefault = inDefaultSql(x);
+  return `${p}.balance AS b0, CASE WHEN ${p}.loan_id IS NOT NULL THEN ${stateSql(p)} END AS from_state, ${active} AS active,
+    CASE WHEN ${needed} AND ${active} THEN ${s} END AS s, ${inDefault} AS in_default`;
+}
+
+const uFrom = (d: string, balance: string) => `CASE WHEN ${d}.active AND NOT ${d}.in_default THEN greatest(${d}.b0 - ${d}.s - ${balance}, 0) END`;
+
+/** Recomputes the M−1-based figures of every row marked `needs_derive`. */
+export const DERIVE_SQL = `
+  UPDATE loan_month_ends e
+     SET b0 = d.b0, from_state = d.from_state, active = d.active, s = d.s, newly = d.active AND d.in_default,
+         u = ${uFrom('d', 'e.balance')}, needs_derive = false
+    FROM (SELECT x.loan_id, x.mi, ${derivedSelect('x', 'p', 'k')}
+            FROM loan_month_ends x
+            JOIN analytics_loans k ON k.organization_id = x.organization_id AND k.loan_id = x.loan_id
+            LEFT JOIN loan_month_ends p ON p.organization_id = x.organization_id AND p.loan_id = x.loan_id AND p.mi = x.mi - 1
+           WHERE x.organization_id = $1 AND x.needs_derive) d
+   WHERE e.organization_id = $1 AND e.loan_id = d.loan_id AND e.mi = d.mi`;
+
+/** Every loan's keys, from the loans as they are now. */
+const CURRENT_KEYS = `SELECT id AS loan_id, portfolio_id, ${MONTH_INDEX('origination_date')} AS cohort_month, original_principal AS loan_principal
+  FROM loans WHERE organization_id = $1`;
+
+/**
+ * A whole organization from its loan snapshots: keys, then each loan's last snapshot of every
+ * calendar month with its figures (the M−1 row from the same observations), first defaults, sums.
+ */
+export const BUILD_SQL = [
+  `DELETE FROM loan_month_ends WHERE organization_id = $1`,
+  `DELETE FROM analytics_loans WHERE organization_id = $1`,
+  `DELETE FROM portfolio_month_sums WHERE organization_id = $1`,
+  `DELETE FROM portfolio_transition_sums WHERE organization_id = $1`,
+  `INSERT INTO analytics_loans (loan_id, portfolio_id, cohort_month, loan_principal) ${CURRENT_KEYS}`,
+  // Snapshots are versions (snapshot-sql.ts): a loan's last present row of a month is its state on
+  // the last observed date it was present; the month-end is dated by that row.
+  `WITH obs AS MATERIALIZED (
+     SELECT DISTINCT ON (s.loan_id, date_trunc('month', s.snapshot_date)) s.loan_id, ${MONTH_INDEX('s.snapshot_date')} AS mi, ${obsFrom('s')}
+       FROM loan_snapshots s WHERE s.organization_id = $1 AND s.status IS NOT NULL
+      ORDER BY s.loan_id, date_trunc('month', s.snapshot_date), s.snapshot_date DESC
+   )
+   INSERT INTO loan_month_ends (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
+   SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default, ${uFrom('d', 'd.balance')}, false
+     FROM (SELECT x.*, ${derivedSelect('x', 'p', 'k')}
+             FROM obs x
+             JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = x.loan_id
+             LEFT JOIN obs p ON p.loan_id = x.loan_id AND p.mi = x.mi - 1) d
+    ORDER BY d.loan_id, d.mi`,
+];
+
+/**
+ * The first month-end in default at or after origination, of loans with none yet (of those
+ * `scope` selects, a relation of loan_id, when given): set, no sums touched.
+ */
+export const firstDefaultsSql = (scope?: string) => `
+  UPDATE analytics_loans k SET first_default_mi = f.mi
+    FROM (SELECT e.loan_id, min(e.mi) AS mi FROM loan_month_ends e
+            JOIN analytics_loans k2 ON k2.organization_id = e.organization_id AND k2.loan_id = e.loan_id
+           WHERE e.organization_id = $1 AND ${inDefaultSql('e')} AND e.mi >= k2.cohort_month AND k2.first_default_mi IS NULL
+             ${scope ? `AND e.loan_id IN (${scope})` : ''}
+           GROUP BY e.loan_id) f
+   WHERE k.organization_id = $1 AND k.loan_id = f.loan_id`;
+
+/** The sums columns and their aggregate over loan_month_ends `e` under keys `k`. */
+const SUMS: [string, string][] = [
+  ['n', 'count(*)::int'],
+  ['balance', 'sum(e.balance)'],
+  ['original_principal', 'sum(e.original_principal)'],
+  ['rate_balance', 'sum(e.interest_rate * e.balance)'],
+  ['remaining_balance', 'sum(greatest(e.term_months - (e.mi - k.cohort_month), 0) * e.balance)'],
+  ['dpd30', 'coalesce(sum(e.balance) FILTER (WHERE e.days_past_due >= 30), 0)'],
+  ['dpd60', 'coalesce(sum(e.balance) FILTER (WHERE e.days_past_due >= 60), 0)'],
+  ['dpd90', 'coalesce(sum(e.balance) FILTER (WHERE e.days_past_due >= 90), 0)'],
+  ['charged_off', 'sum(e.charged_off_amount)'],
+  ['recovered', 'sum(e.recovered_amount)'],
+  ['unscheduled', 'coalesce(sum(e.u), 0)'],
+  ['expected', 'coalesce(sum(e.b0 - e.s) FILTER (WHERE e.u IS NOT NULL), 0)'],
+  ['defaulted', 'coalesce(sum(e.b0) FILTER (WHERE e.newly), 0)'],
+  ['active_b0', 'coalesce(sum(e.b0) FILTER (WHERE e.active), 0)'],
+  ['first_default_principal', 'coalesce(sum(k.loan_principal) FILTER (WHERE k.first_default_mi = e.mi), 0)'],
+];
+const SUM_COLUMNS = SUMS.map(([c]) => c);
+const TRANSITION_COLUMNS = ['n', 'balance'];
+
+const addOnConflict = (table: string, key: string, columns: string[]) =>
+  `ON CONFLICT (organization_id, ${key}) DO UPDATE SET ${columns.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(', ')}`;
+const MONTH_KEY = 'portfolio_id, cohort_month, mi';
+const CELL_KEY = 'portfolio_id, mi, from_state, to_state';
+
+/**
+ * Adds (sign 1) or subtracts (−1) the contributions of the rows `where` selects, grouped under
+ * the keys relation `keys` (columns loan_id, portfolio_id, cohort_month, loan_principal,
+ * first_default_mi): two statements, month sums then transition cells.
+ */
+export function applyContributions(keys: string, where: string, sign: 1 | -1, rowsOf = 'loan_month_ends'): string[] {
+  const signed = (expr: string) => (sign === 1 ? expr : `-(${expr})`);
+  const from = `FROM ${rowsOf} e JOIN ${keys} k ON k.loan_id = e.loan_id
+    WHERE e.organization_id = $1 AND k.portfolio_id IS NOT NULL AND ${where}`;
+  return [
+    `INSERT INTO portfolio_month_sums (${MONTH_KEY}, ${SUM_COLUMNS.join(', ')})
+     SELECT k.portfolio_id, k.cohort_month, e.mi, ${SUMS.map(([, x]) => signed(x)).join(', ')} ${from}
+      GROUP BY k.portfolio_id, k.cohort_month, e.mi
+     ${addOnConflict('portfolio_month_sums', MONTH_KEY, SUM_COLUMNS)}`,
+    `INSERT INTO portfolio_transition_sums (${CELL_KEY}, n, balance)
+     SELECT k.portfolio_id, e.mi, e.from_state, ${stateSql('e')}, ${signed('count(*)::int')}, ${signed('sum(e.b0)')} ${from} AND e.from_state IS NOT NULL
+      GROUP BY 1, 2, 3, 4
+     ${addOnConflict('portfolio_transition_sums', CELL_KEY, TRANSITION_COLUMNS)}`,
+  ];
+}
+
+/** The organization's keys as stored (aliased for applyContributions: organization filtered). */
+const STORED_KEYS = `(SELECT * FROM analytics_loans WHERE organization_id = $1)`;
+
+/** Sums of the months $2 (int[]) recounted from their rows. */
+export const RECOUNT_MONTHS_SQL = [
+  `DELETE FROM portfolio_month_sums WHERE organization_id = $1 AND mi = ANY($2::int[])`,
+  `DELETE FROM portfolio_transition_sums WHERE organization_id = $1 AND mi = ANY($2::int[])`,
+  ...applyContributions(STORED_KEYS, 'e.mi = ANY($2::int[])', 1),
+];
+
+/** Every month's sums counted from the rows (BUILD; the sums are empty). */
+export const COUNT_ALL_SQL = applyContributions(STORED_KEYS, 'true', 1);
+
+/** Groups whose loans all left (a delta took them to zero). */
+export const DROP_EMPTY_SQL = [
+  `DELETE FROM portfolio_month_sums WHERE organization_id = $1 AND n = 0`,
+  `DELETE FROM portfolio_transition_sums WHERE organization_id = $1 AND n = 0`,
+];
+
+/**
+ * Loans whose keys differ from the loan as it is now (moved, re-originated, principal
+ * corrected) or that have none yet: into a temporary table `analytics_moved`, old keys beside new.
+ */
+export const MOVED_SQL = [
+  `CREATE TEMP TABLE analytics_moved ON COMMIT DROP AS
+   SELECT c.loan_id, c.portfolio_id, c.cohort_month, c.loan_principal,
+          CASE WHEN k.cohort_month = c.cohort_month THEN k.first_default_mi END AS first_default_mi,
+          k.loan_id IS NULL AS fresh, k.cohort_month IS DISTINCT FROM c.cohort_month AS reoriginated,
+          k.portfolio_id AS old_portfolio_id, k.cohort_month AS old_cohort_month, k.loan_principal AS old_loan_principal,
+          k.first_default_mi AS old_first_default_mi
+     FROM (${CURRENT_KEYS}) c
+     LEFT JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = c.loan_id
+    WHERE k.loan_id IS NULL OR (k.portfolio_id, k.cohort_month, k.loan_principal) IS DISTINCT FROM (c.portfolio_id, c.cohort_month, c.loan_principal)`,
+];
+
+/** Moves the sums of the loans in analytics_moved from their old keys to their new ones. */
+export const APPLY_MOVED_SQL = [
+  ...applyContributions(
+    `(SELECT loan_id, old_portfolio_id AS portfolio_id, old_cohort_month AS cohort_month, old_loan_principal AS loan_principal,
+             old_first_default_mi AS first_default_mi FROM analytics_moved WHERE NOT fresh)`,
+    'true',
+    -1,
+  ),
+  `INSERT INTO analytics_loans (loan_id, portfolio_id, cohort_month, loan_principal, first_default_mi)
+   SELECT loan_id, portfolio_id, cohort_month, loan_principal, first_default_mi FROM analytics_moved
+   ON CONFLICT (organization_id, loan_id) DO UPDATE SET portfolio_id = EXCLUDED.portfolio_id, cohort_month = EXCLUDED.cohort_month,
+     loan_principal = EXCLUDED.loan_principal, first_default_mi = EXCLUDED.first_default_mi`,
+  // A new origination month moves months on book: the rows' figures and the first default follow.
+  `UPDATE loan_month_ends e SET needs_derive = true FROM analytics_moved m
+    WHERE e.organization_id = $1 AND e.loan_id = m.loan_id AND m.reoriginated AND NOT m.fresh`,
+  DERIVE_SQL,
+  firstDefaultsSql(`SELECT loan_id FROM analytics_moved WHERE reoriginated`),
+  ...applyContributions(`(SELECT m.loan_id, k.portfolio_id, k.cohort_month, k.loan_principal, k.first_default_mi
+                            FROM analytics_moved m JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = m.loan_id)`, 'true', 1),
+];
+
+/** Observation columns set from EXCLUDED on an upsert. */
+const SET_OBS = OBS.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+
+/**
+ * The daily run's month ($2 the run date, $3 its month index): today's snapshot is every loan's
+ * month-end. The loans whose month-end is new or differs from the stored one, into the
+ * temporary table analytics_changed (observation columns, named as in loan_month_ends).
+ */
+export const RUN_CHANGED_SQL = `
+  CREATE TEMP TABLE analytics_changed ON COMMIT DROP AS
+  SELECT x.* FROM (SELECT s.loan_id, $3::int AS mi, ${obsFrom('s')} FROM loan_snapshots s
+                    WHERE s.organization_id = $1 AND s.snapshot_date = $2::date) x
+    LEFT JOIN loan_month_ends cur ON cur.organization_id = $1 AND cur.mi = x.mi AND cur.loan_id = x.loan_id
+   WHERE cur.loan_id IS NULL OR (${OBS.map((c) => `cur.${c}`).join(', ')}) IS DISTINCT FROM (${OBS.map((c) => `x.${c}`).join(', ')})`;
+
+/**
+ * The rows of analytics_changed written. A new row gets its figures here from the M−1 row; a row
+ * already there keeps its M−1 figures (M−1 has not moved: S is not worked out again) and
+ * recomputes U and "newly defaulted" from the new balance and status.
+ */
+export const RUN_UPSERT_SQL = `
+  INSERT INTO loan_month_ends AS e (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
+  SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default,
+         ${uFrom('d', 'd.balance')}, false
+    FROM (SELECT x.*, ${derivedSelect('x', 'p', 'k', 'cur.loan_id IS NULL')}
+            FROM analytics_changed x
+            JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = x.loan_id
+            LEFT JOIN loan_month_ends cur ON cur.organization_id = $1 AND cur.mi = x.mi AND cur.loan_id = x.loan_id
+            LEFT JOIN loan_month_ends p ON p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id) d
+   -- In key order, both indexes take the new entries in sequence rather than at random pages.
+   ORDER BY d.loan_id
+  ON CONFLICT (organization_id, loan_id, mi) DO UPDATE SET ${SET_OBS},
+    newly = e.active AND ${inDefaultSql('EXCLUDED')},
+    u = CASE WHEN e.active AND NOT ${inDefaultSql('EXCLUDED')} THEN greatest(e.b0 - e.s - EXCLUDED.balance, 0) END`;
+
+/** The run's changed rows ($2 = month index), for subtracting before and adding after the upsert. */
+export const runChangedContributions = (sign: 1 | -1) =>
+  applyContributions(
+    STORED_KEYS,
+    'true',
+    sign,
+    // Driven by the changed loans, each row found by its full key: month M was written in this
+    // transaction, so the planner must never be left to range-scan it once per loan.
+    `(SELECT e.* FROM analytics_changed c JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = c.mi AND e.loan_id = c.loan_id)`,
+  );
+
+/**
+ * The month-ends of the (loan, month) pairs in the temporary table analytics_pairs (loan_id,
+ * mi) re-read from loan_snapshots, and those rows and the next month's marked for deriving.
+ */
+export const PAIRS_SQL = [
+  `INSERT INTO loan_month_ends AS e (loan_id, mi, ${OBS.join(', ')}, needs_derive)
+   SELECT DISTINCT ON (s.loan_id, p.mi) s.loan_id, p.mi, ${obsFrom('s')}, true
+     FROM analytics_pairs p
+     JOIN loan_snapshots s ON s.organization_id = $1 AND s.loan_id = p.loan_id AND s.status IS NOT NULL
+      AND s.snapshot_date >= make_date(p.mi / 12, p.mi % 12 + 1, 1) AND s.snapshot_date < (make_date(p.mi / 12, p.mi % 12 + 1, 1) + interval '1 month')
+    ORDER BY s.loan_id, p.mi, s.snapshot_date DESC
+   ON CONFLICT (organization_id, loan_id, mi) DO UPDATE SET ${SET_OBS}, needs_derive = true`,
+  `UPDATE loan_month_ends e SET needs_derive = true FROM analytics_pairs p
+    WHERE e.organization_id = $1 AND e.loan_id = p.loan_id AND e.mi = p.mi + 1 AND NOT e.needs_derive`,
+];
+
+/**
+ * First defaults of the loans `scope` selects (a relation of loan_id) that may have changed
+ * from month $2 on: a loan whose first default is earlier keeps it; the others take their
+ * earliest month-end in default from $2 on (or none). The change moves the loan's original
+ * principal between the months' first_default_principal sums.
+ */
+export const firstDefaultsFromSql = (scope: string) => `
+  WITH cand AS MATERIALIZED (
+    SELECT k.loan_id, k.first_default_mi AS old, k.cohort_month
+      FROM analytics_loans k
+     WHERE k.organization_id = $1 AND k.loan_id IN (${scope}) AND (k.first_default_mi IS NULL OR k.first_default_mi >= $2::int)
+  ), found AS (
+    -- Each (month, loan) probed exactly: a range over a month written in this transaction looks
+    -- empty to the planner, and scanning it once per candidate would be quadratic.
+    SELECT e.loan_id, min(e.mi) AS mi
+      FROM cand c
+      CROSS JOIN generate_series(greatest($2::int, c.cohort_month), ${MONTH_INDEX(`(now() AT TIME ZONE 'UTC')::date`)}) g(mi)
+      JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = g.mi AND e.loan_id = c.loan_id
+     WHERE ${inDefaultSql('e')}
+     GROUP BY e.loan_id
+  ), cand_new AS (
+    SELECT c.loan_id, c.old, f.mi AS new FROM cand c LEFT JOIN found f USING (loan_id)
+  ), moved AS (
+    UPDATE analytics_loans k SET first_default_mi = c.new FROM cand_new c
+     WHERE k.organization_id = $1 AND k.loan_id = c.loan_id AND c.old IS DISTINCT FROM c.new
+    RETURNING k.portfolio_id, k.cohort_month, k.loan_principal, c.old, c.new
+  )
+  INSERT INTO portfolio_month_sums (${MONTH_KEY}, ${SUM_COLUMNS.join(', ')})
+  SELECT portfolio_id, cohort_month, mi, 0, ${SUM_COLUMNS.slice(1, -1).map(() => '0').join(', ')}, sum(delta)
+    FROM (SELECT portfolio_id, cohort_month, old AS mi, -loan_principal AS delta FROM moved WHERE old IS NOT NULL
+          UNION ALL SELECT portfolio_id, cohort_month, new, loan_principal FROM moved WHERE new IS NOT NULL) d
+   WHERE portfolio_id IS NOT NULL
+   GROUP BY portfolio_id, cohort_month, mi
+  ${addOnConflict('portfolio_month_sums', MONTH_KEY, ['first_default_principal'])}`;
