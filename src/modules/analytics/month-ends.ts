@@ -44,7 +44,7 @@ async function state(x: Exec, org: string): Promise<{ built: boolean; changed: b
 /** Every month-end of the organization from its loan snapshots, replacing what was there. */
 export async function buildMonthEnds(x: Exec, org: string): Promise<void> {
   await x(LOCK, [org]);
-  // One sort and one hash join over every month-end: in memory rather than in many spill files (this transaction only).
+  // The one sort over every snapshot: in fewer, larger runs than work_mem's default gives (this transaction only).
   await x(`SET LOCAL work_mem = '256MB'`);
   await x(`DELETE FROM analytics_loan_changes WHERE organization_id = $1`, [org]);
   await each(x, [...BUILD_SQL, firstDefaultsSql(), ...COUNT_ALL_SQL], [org]);
