@@ -8,7 +8,8 @@ import { LOAN_SNAPSHOT_FROM_LOANS, statesOnSql } from '../../src/modules/snapsho
 import { BenchCase, BenchContext, BenchRow } from '../lib';
 
 const PORTFOLIOS = 100;
-const DAYS = 30;
+/** 30 daily runs; BENCH_CHANGE_DAYS runs fewer when profiling. */
+const DAYS = Number(process.env.BENCH_CHANGE_DAYS ?? 30);
 /** Of every 10 loans, one changes between two runs. */
 const CHANGED_PER_10 = 1;
 const RUNS = 9;

@@ -166,16 +166,17 @@ export const DROP_EMPTY_SQL = [
 
 /**
  * Loans whose keys differ from the loan as it is now (moved, re-originated, principal
- * corrected) or that have none yet: into a temporary table `analytics_moved`, old keys beside new.
+ * corrected) or that have none yet, of those `scope` selects (a relation of loan_id) when given:
+ * into a temporary table `analytics_moved`, old keys beside new.
  */
-export const MOVED_SQL = [
+export const movedSql = (scope?: string) => [
   `CREATE TEMP TABLE analytics_moved ON COMMIT DROP AS
    SELECT c.loan_id, c.portfolio_id, c.cohort_month, c.loan_principal,
           CASE WHEN k.cohort_month = c.cohort_month THEN k.first_default_mi END AS first_default_mi,
           k.loan_id IS NULL AS fresh, k.cohort_month IS DISTINCT FROM c.cohort_month AS reoriginated,
           k.portfolio_id AS old_portfolio_id, k.cohort_month AS old_cohort_month, k.loan_principal AS old_loan_principal,
           k.first_default_mi AS old_first_default_mi
-     FROM (${CURRENT_KEYS}) c
+     FROM (${CURRENT_KEYS}${scope ? ` AND id IN (${scope})` : ''}) c
      LEFT JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = c.loan_id
     WHERE k.loan_id IS NULL OR (k.portfolio_id, k.cohort_month, k.loan_principal) IS DISTINCT FROM (c.portfolio_id, c.cohort_month, c.loan_principal)`,
 ];

@@ -2,7 +2,7 @@ import type { Sql } from '../../database/sql';
 import { inDefaultSql } from '../loans/loan-states';
 import { monthIndex } from './loan-month';
 import {
-  APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, MOVED_SQL,
+  APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, movedSql,
   PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_CHANGED_SQL, RUN_UPSERT_SQL, runChangedContributions,
 } from './month-end-sql';
 
@@ -54,11 +54,11 @@ export async function buildMonthEnds(x: Exec, org: string): Promise<void> {
   );
 }
 
-/** Moves the sums of every loan whose portfolio, origination month or principal changed. */
-async function syncMembership(x: Exec, org: string): Promise<void> {
+/** Moves the sums of every loan (of those `scope` selects) whose portfolio, origination month or principal changed. */
+async function syncMembership(x: Exec, org: string, scope?: string): Promise<void> {
   // A flag committed after this statement stays for the next read: its change may not be visible yet.
-  await x(`DELETE FROM analytics_loan_changes WHERE organization_id = $1`, [org]);
-  await each(x, MOVED_SQL, [org]);
+  if (!scope) await x(`DELETE FROM analytics_loan_changes WHERE organization_id = $1`, [org]);
+  await each(x, movedSql(scope), [org]);
   const [{ n }] = (await x(`SELECT count(*)::int AS n FROM analytics_moved`)) as { n: number }[];
   if (n > 0) {
     await x(`ANALYZE analytics_moved`);
@@ -98,7 +98,12 @@ export async function ensureMonthEnds(x: Exec, org: string): Promise<void> {
  * so a quiet day costs what its changes cost, plus one pass over today's snapshots.
  */
 export async function afterRun(x: Exec, org: string, date: string): Promise<void> {
-  if (await prepare(x, org)) return;
+  await x(LOCK, [org]);
+  await x(`SET LOCAL jit = off`);
+  const st = await state(x, org);
+  if (!st.built) return buildMonthEnds(x, org);
+  // A flagged change (a transfer, a new origination date) may touch any loan: all are compared.
+  if (st.changed) await syncMembership(x, org);
   const mi = monthIndex(date);
   // Today's partition has no statistics yet (it was written in this transaction, and only its
   // owner may ANALYZE it): a nested loop over "27 rows" would probe a million times.
@@ -106,6 +111,9 @@ export async function afterRun(x: Exec, org: string, date: string): Promise<void
   await x(RUN_CHANGED_SQL, [org, date, mi]);
   await x(`SET LOCAL enable_nestloop = on`);
   await x(`ANALYZE analytics_changed`);
+  // Otherwise only a loan whose month-end moved can have new keys: a new loan, or one whose
+  // principal changed with today's state (a move or a new origination date raises the flag).
+  if (!st.changed) await syncMembership(x, org, `SELECT loan_id FROM analytics_changed`);
   const [{ n }] = (await x(`SELECT count(*)::int AS n FROM analytics_changed`)) as { n: number }[];
   if (n > 0) {
     // Many changes: one pass over months M and M−1 beats as many index probes, cold.
