@@ -218,6 +218,16 @@ export const RUN_CHANGED_SQL = `
    WHERE cur.loan_id IS NULL OR (${OBS.map((c) => `cur.${c}`).join(', ')}) IS DISTINCT FROM (${OBS.map((c) => `x.${c}`).join(', ')})`;
 
 /**
+ * The same from the run's own changes (`changes`: a temporary table of loan ids as `id` with the
+ * snapshot columns, every one a loan whose state moved today): each is a changed month-end, since
+ * its row is now dated today, so nothing is compared.
+ */
+export const runChangesSql = (changes: string) => `
+  CREATE TEMP TABLE analytics_changed ON COMMIT DROP AS
+  SELECT s.id AS loan_id, $2::int AS mi, ${OBS.map((c) => (c === 'snapshot_date' ? '$1::date AS snapshot_date' : `s.${FROM_SNAPSHOT[c] ?? c} AS ${c}`)).join(', ')}
+    FROM ${changes} s`;
+
+/**
  * The rows of analytics_changed written. A new row gets its figures here from the M−1 row; a row
  * already there keeps its M−1 figures (M−1 has not moved: S is not worked out again) and
  * recomputes U and "newly defaulted" from the new balance and status.

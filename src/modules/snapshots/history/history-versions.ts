@@ -1,4 +1,4 @@
-import type { Sql } from '../../../database/sql';
+import { paramsFor, type Sql } from '../../../database/sql';
 import { bucketSql } from '../../loans/loan-states';
 import { HEAD_STATE, markPendingSql, REBUILD_HEAD_SUMS_SQL } from '../head-sums-sql';
 import { monthStartSql, RECORD_OBSERVED, RECOUNT_DATES_SQL, STATE_COLUMNS, statesOnSql } from '../snapshot-sql';
@@ -121,12 +121,12 @@ export async function writeImported(m: Sql, org: string, stage: string, fileDate
   await m.exec(RECORD_OBSERVED, [fileDates, 'import']);
   if (last !== null && (lastBefore === null || last > lastBefore)) {
     // The import added the latest observed date: only the loans it lists are present there now.
-    for (const s of headsSql('')) await m.exec(s, s.includes('$2') ? [org, last] : [org]);
+    for (const s of headsSql('')) await m.exec(s, paramsFor(s, [org, last]));
   } else {
     const scope = alone
       ? `SELECT r.loan_id FROM (${rowsSelect(stage)}) r WHERE date_trunc('month', r.d) = date_trunc('month', $2::date)`
       : `SELECT loan_id FROM hv_want WHERE decide AND date_trunc('month', d) = date_trunc('month', $2::date)`;
-    if (lastBefore !== null) for (const s of headsSql(scope)) await m.exec(s, s.includes('$2') ? [org, lastBefore] : [org]);
+    if (lastBefore !== null) for (const s of headsSql(scope)) await m.exec(s, paramsFor(s, [org, lastBefore]));
   }
   // Every date that may answer differently now: the file's, and those that got cut rows.
   const [{ changed }] = await m.rows<{ changed: string[] }>(`SELECT coalesce(array_agg(DISTINCT d::text), '{}') AS changed FROM hv_want WHERE decide AND d IS NOT NULL`);
