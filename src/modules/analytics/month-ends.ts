@@ -101,11 +101,14 @@ export async function afterRun(x: Exec, org: string, date: string, changes?: { t
   await x(`SET LOCAL jit = off`);
   const st = await state(x, org);
   if (!st.built) return buildMonthEnds(x, org);
-  // A flagged change (a transfer, a new origination date, a principal) may touch any loan: all are compared.
-  if (st.changed) await syncMembership(x, org);
+  // The keys first, since the changed rows carry them. A flagged change (a transfer, a new
+  // origination date, a principal) may touch any loan, and a keyframe writes every loan: all are
+  // compared. Otherwise only a loan new to the month-ends can lack its keys.
+  if (st.changed || !changes) await syncMembership(x, org);
+  else await syncMembership(x, org, changes.fresh);
   const mi = monthIndex(date);
   if (changes) {
-    await x(runChangesSql(changes.table), [date, mi]);
+    await x(runChangesSql(changes.table), [date, mi, org]);
   } else {
     // Today's partition has no statistics yet (it was written in this transaction, and only its
     // owner may ANALYZE it): a nested loop over "27 rows" would probe a million times.
@@ -114,8 +117,6 @@ export async function afterRun(x: Exec, org: string, date: string, changes?: { t
     await x(`SET LOCAL enable_nestloop = on`);
   }
   await x(`ANALYZE analytics_changed`);
-  // Unflagged, only a loan new to the month-ends can lack its keys.
-  if (!st.changed) await syncMembership(x, org, changes ? changes.fresh : `SELECT loan_id FROM analytics_changed`);
   const [{ n }] = (await x(`SELECT count(*)::int AS n FROM analytics_changed`)) as { n: number }[];
   if (n > 0) {
     // Many changes: one pass over months M and M−1 beats as many index probes, cold.
