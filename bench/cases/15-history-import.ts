@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
-import http from 'node:http';
+import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import type { BenchCase } from '../lib';
+import { BenchCase, postCsvFile } from '../lib';
 
 /** 24 month-ends, as a lender's monthly tapes arrive on day one (issue 17.1). */
 const MONTHS = Number(process.env.BENCH_HISTORY_MONTHS ?? 24);
@@ -43,23 +42,6 @@ async function csvFile(loans: number, dates: string[]): Promise<string> {
   return file;
 }
 
-function postCsv(url: string, token: string, file: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${url}/loan-snapshots/import`,
-      { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    createReadStream(file).pipe(req);
-  });
-}
-
 /**
  * History import (issue 17.1): MONTHS month-ends × ctx.loans loans in one request, into an
  * organization of its own that has the loans and no history. Service = POST
@@ -86,7 +68,7 @@ const historyImport: BenchCase = {
         FROM generate_series(1, ${ctx.loans}) g JOIN p ON p.n = g % 100;
       VACUUM ANALYZE loans;`);
     ctx.server.resetPeakRss();
-    const service = await ctx.time(() => postCsv(ctx.server.url, token, file));
+    const service = await ctx.time(() => postCsvFile(`${ctx.server.url}/loan-snapshots/import`, token, file));
     const rssMb = ctx.server.peakRssMb();
     if (service.value.status !== 200) throw new Error(`history import: ${service.value.status} ${service.value.body.slice(0, 2000)}`);
     const floorMs = ctx.psql(`
