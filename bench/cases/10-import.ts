@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
-import http from 'node:http';
+import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import type { BenchCase } from '../lib';
+import { BenchCase, postCsvFile } from '../lib';
 
 const PROGRAMS = [
   '0b6c3a52-3f4e-4d7c-9a1b-2c3d4e5f6a7b',
@@ -51,27 +50,6 @@ async function csvFile(rows: number): Promise<string> {
   return file;
 }
 
-/** POSTs the file as a stream: the client never holds it in memory either. */
-function postCsv(url: string, token: string, file: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${url}/loans/import`,
-      {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    createReadStream(file).pipe(req);
-  });
-}
-
 /**
  * CSV import of ctx.loans new loans. Service = POST /loans/import (request sent to response
  * received). Floor = psql doing the same two steps by hand: \copy the file into a staging
@@ -86,7 +64,7 @@ const importCase: BenchCase = {
     ctx.psql(`INSERT INTO organizations (id) VALUES ('${org}')`);
 
     ctx.server.resetPeakRss();
-    const service = await ctx.time(() => postCsv(ctx.server.url, token, file));
+    const service = await ctx.time(() => postCsvFile(`${ctx.server.url}/loans/import`, token, file));
     const rssMb = ctx.server.peakRssMb();
     if (service.value.status !== 200) throw new Error(`import: ${service.value.status} ${service.value.body.slice(0, 2000)}`);
     const counts = JSON.parse(service.value.body) as { inserted: number; updated: number };

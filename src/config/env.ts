@@ -306,7 +306,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
     databaseIdleInTransactionTimeoutMs: int(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 0, 86_400_000),
     jobStatementTimeoutMs: int(env, 'JOB_STATEMENT_TIMEOUT_MS', 1_800_000, 0, 86_400_000),
-    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 1_073_741_824, 1024, 1_099_511_627_776),
+    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 4_294_967_296, 1024, 1_099_511_627_776),
     importMaxRecordBytes: int(env, 'IMPORT_MAX_RECORD_BYTES', 65_536, 256, 16_777_216),
     importMaxConcurrentPerOrg: int(env, 'IMPORT_MAX_CONCURRENT_PER_ORG', 10, 1, 1000),
     // Imports in their transaction at once: by default half the tenant pool, so requests keep the rest.

@@ -59,3 +59,12 @@ export async function updateVersioned<T>(m: Sql, table: string, id: string, patc
   const extra = alsoSet ? `, ${alsoSet}` : '';
   return (await m.one<T>(`UPDATE ${table} SET ${set.sql}${extra} WHERE id = $1 RETURNING ${returning}`, [id, ...set.params])) as T;
 }
+
+/**
+ * The first n of `params` for a statement that refers to $1 … $n: statements of one sequence
+ * share a parameter list, and Postgres refuses a parameter a statement never mentions.
+ */
+export function paramsFor(statement: string, params: unknown[]): unknown[] {
+  const used = Math.max(0, ...[...statement.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  return params.slice(0, used);
+}

@@ -16,6 +16,7 @@ import { LeastPrivilege1763700001310 } from './1763700001310-least-privilege';
 import { ShortAccountMasks1764600000013 } from './1764600000013-short-account-masks';
 import { MonthEndAggregates1764600000030 } from './1764600000030-month-end-aggregates';
 import { SnapshotVersions1764600000050 } from './1764600000050-snapshot-versions';
+import { SnapshotPending1764600000060 } from './1764600000060-snapshot-pending';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   ShortAccountMasks1764600000013,
   MonthEndAggregates1764600000030,
   SnapshotVersions1764600000050,
+  SnapshotPending1764600000060,
 ];

@@ -170,16 +170,17 @@ export const DROP_EMPTY_SQL = [
 
 /**
  * Loans whose keys differ from the loan as it is now (moved, re-originated, principal
- * corrected) or that have none yet: into a temporary table `analytics_moved`, old keys beside new.
+ * corrected) or that have none yet, of those `scope` selects (a relation of loan_id) when given:
+ * into a temporary table `analytics_moved`, old keys beside new.
  */
-export const MOVED_SQL = [
+export const movedSql = (scope?: string) => [
   `CREATE TEMP TABLE analytics_moved ON COMMIT DROP AS
    SELECT c.loan_id, c.portfolio_id, c.cohort_month, c.loan_principal,
           CASE WHEN k.cohort_month = c.cohort_month THEN k.first_default_mi END AS first_default_mi,
           k.loan_id IS NULL AS fresh, k.cohort_month IS DISTINCT FROM c.cohort_month AS reoriginated,
           k.portfolio_id AS old_portfolio_id, k.cohort_month AS old_cohort_month, k.loan_principal AS old_loan_principal,
           k.first_default_mi AS old_first_default_mi
-     FROM (${CURRENT_KEYS}) c
+     FROM (${CURRENT_KEYS}${scope ? ` AND id IN (${scope})` : ''}) c
      LEFT JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = c.loan_id
     WHERE k.loan_id IS NULL OR (k.portfolio_id, k.cohort_month, k.loan_principal) IS DISTINCT FROM (c.portfolio_id, c.cohort_month, c.loan_principal)`,
 ];
@@ -208,17 +209,34 @@ export const APPLY_MOVED_SQL = [
 /** Observation columns set from EXCLUDED on an upsert. */
 const SET_OBS = OBS.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 
+/** The keys a changed row is summed under, carried in analytics_changed so no statement looks them up again. */
+const CHANGED_KEYS = 'k.portfolio_id, k.cohort_month, k.loan_principal, k.first_default_mi';
+
 /**
  * The daily run's month ($2 the run date, $3 its month index): today's snapshot is every loan's
  * month-end. The loans whose month-end is new or differs from the stored one, into the
- * temporary table analytics_changed (observation columns, named as in loan_month_ends).
+ * temporary table analytics_changed (observation columns, named as in loan_month_ends, and the
+ * loan's keys).
  */
 export const RUN_CHANGED_SQL = `
   CREATE TEMP TABLE analytics_changed ON COMMIT DROP AS
-  SELECT x.* FROM (SELECT s.loan_id, $3::int AS mi, ${obsFrom('s')} FROM loan_snapshots s
+  SELECT x.*, ${CHANGED_KEYS} FROM (SELECT s.loan_id, $3::int AS mi, ${obsFrom('s')} FROM loan_snapshots s
                     WHERE s.organization_id = $1 AND s.snapshot_date = $2::date) x
+    JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = x.loan_id
     LEFT JOIN loan_month_ends cur ON cur.organization_id = $1 AND cur.mi = x.mi AND cur.loan_id = x.loan_id
    WHERE cur.loan_id IS NULL OR (${OBS.map((c) => `cur.${c}`).join(', ')}) IS DISTINCT FROM (${OBS.map((c) => `x.${c}`).join(', ')})`;
+
+/**
+ * The same from the run's own changes (`changes`: a temporary table of loan ids as `id` with the
+ * snapshot columns, every one a loan whose state moved today; $1 the date, $2 its month index, $3
+ * the organization): each is a changed month-end, since its row is now dated today, so nothing
+ * is compared.
+ */
+export const runChangesSql = (changes: string) => `
+  CREATE TEMP TABLE analytics_changed ON COMMIT DROP AS
+  SELECT s.id AS loan_id, $2::int AS mi, ${OBS.map((c) => (c === 'snapshot_date' ? '$1::date AS snapshot_date' : `s.${FROM_SNAPSHOT[c] ?? c} AS ${c}`)).join(', ')},
+         ${CHANGED_KEYS}
+    FROM ${changes} s JOIN analytics_loans k ON k.organization_id = $3 AND k.loan_id = s.id`;
 
 /**
  * The rows of analytics_changed written. A new row gets its figures here from the M−1 row; a row
@@ -229,9 +247,8 @@ export const RUN_UPSERT_SQL = `
   INSERT INTO loan_month_ends AS e (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
   SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default,
          ${uFrom('d', 'd.balance')}, false
-    FROM (SELECT x.*, ${derivedSelect('x', 'p', 'k', 'cur.loan_id IS NULL')}
+    FROM (SELECT x.*, ${derivedSelect('x', 'p', 'x', 'cur.loan_id IS NULL')}
             FROM analytics_changed x
-            JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = x.loan_id
             LEFT JOIN loan_month_ends cur ON cur.organization_id = $1 AND cur.mi = x.mi AND cur.loan_id = x.loan_id
             LEFT JOIN loan_month_ends p ON p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id) d
    -- In key order, both indexes take the new entries in sequence rather than at random pages.
@@ -243,7 +260,7 @@ export const RUN_UPSERT_SQL = `
 /** The run's changed rows ($2 = month index), for subtracting before and adding after the upsert. */
 export const runChangedContributions = (sign: 1 | -1) =>
   applyContributions(
-    STORED_KEYS,
+    'analytics_changed',
     'true',
     sign,
     // Driven by the changed loans, each row found by its full key: month M was written in this

@@ -1,9 +1,9 @@
-import type { Sql } from '../../database/sql';
+import { paramsFor, type Sql } from '../../database/sql';
 import { inDefaultSql } from '../loans/loan-states';
 import { monthIndex } from './loan-month';
 import {
-  APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, MOVED_SQL,
-  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_CHANGED_SQL, RUN_UPSERT_SQL, runChangedContributions,
+  APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, movedSql,
+  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_CHANGED_SQL, RUN_UPSERT_SQL, runChangedContributions, runChangesSql,
 } from './month-end-sql';
 
 /**
@@ -26,10 +26,7 @@ const LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('analytics.' || $1, 
 
 /** Runs statements in order, each given the parameters it refers to ($1 … $n). */
 async function each(x: Exec, statements: string[], params: unknown[]): Promise<void> {
-  for (const s of statements) {
-    const used = Math.max(0, ...[...s.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-    await x(s, params.slice(0, used));
-  }
+  for (const s of statements) await x(s, paramsFor(s, params));
 }
 
 async function state(x: Exec, org: string): Promise<{ built: boolean; changed: boolean }> {
@@ -54,11 +51,11 @@ export async function buildMonthEnds(x: Exec, org: string): Promise<void> {
   );
 }
 
-/** Moves the sums of every loan whose portfolio, origination month or principal changed. */
-async function syncMembership(x: Exec, org: string): Promise<void> {
+/** Moves the sums of every loan (of those `scope` selects) whose portfolio, origination month or principal changed. */
+async function syncMembership(x: Exec, org: string, scope?: string): Promise<void> {
   // A flag committed after this statement stays for the next read: its change may not be visible yet.
-  await x(`DELETE FROM analytics_loan_changes WHERE organization_id = $1`, [org]);
-  await each(x, MOVED_SQL, [org]);
+  if (!scope) await x(`DELETE FROM analytics_loan_changes WHERE organization_id = $1`, [org]);
+  await each(x, movedSql(scope), [org]);
   const [{ n }] = (await x(`SELECT count(*)::int AS n FROM analytics_moved`)) as { n: number }[];
   if (n > 0) {
     await x(`ANALYZE analytics_moved`);
@@ -95,16 +92,30 @@ export async function ensureMonthEnds(x: Exec, org: string): Promise<void> {
 /**
  * After the daily run wrote `date`'s loan snapshots (in the same transaction): the loans whose
  * month-end changed have their contributions subtracted, their rows rewritten and added again,
- * so a quiet day costs what its changes cost, plus one pass over today's snapshots.
+ * so a quiet day costs what its changes cost. `changes`, when given, is the run's temporary
+ * table of the loans whose state moved (see runChangesSql); otherwise (a keyframe, every loan
+ * written) the date's snapshots are compared with the stored month-ends.
  */
-export async function afterRun(x: Exec, org: string, date: string): Promise<void> {
-  if (await prepare(x, org)) return;
+export async function afterRun(x: Exec, org: string, date: string, changes?: { table: string; fresh: string }): Promise<void> {
+  await x(LOCK, [org]);
+  await x(`SET LOCAL jit = off`);
+  const st = await state(x, org);
+  if (!st.built) return buildMonthEnds(x, org);
+  // The keys first, since the changed rows carry them. A flagged change (a transfer, a new
+  // origination date, a principal) may touch any loan, and a keyframe writes every loan: all are
+  // compared. Otherwise only a loan new to the month-ends can lack its keys.
+  if (st.changed || !changes) await syncMembership(x, org);
+  else await syncMembership(x, org, changes.fresh);
   const mi = monthIndex(date);
-  // Today's partition has no statistics yet (it was written in this transaction, and only its
-  // owner may ANALYZE it): a nested loop over "27 rows" would probe a million times.
-  await x(`SET LOCAL enable_nestloop = off`);
-  await x(RUN_CHANGED_SQL, [org, date, mi]);
-  await x(`SET LOCAL enable_nestloop = on`);
+  if (changes) {
+    await x(runChangesSql(changes.table), [date, mi, org]);
+  } else {
+    // Today's partition has no statistics yet (it was written in this transaction, and only its
+    // owner may ANALYZE it): a nested loop over "27 rows" would probe a million times.
+    await x(`SET LOCAL enable_nestloop = off`);
+    await x(RUN_CHANGED_SQL, [org, date, mi]);
+    await x(`SET LOCAL enable_nestloop = on`);
+  }
   await x(`ANALYZE analytics_changed`);
   const [{ n }] = (await x(`SELECT count(*)::int AS n FROM analytics_changed`)) as { n: number }[];
   if (n > 0) {

@@ -7,11 +7,15 @@ import type { Actor } from '../../common/auth/actor';
 import { systemActor } from '../../common/auth/actor';
 import { recordAudit } from '../../common/audit/audit';
 import { todayUtc } from '../../common/time/today';
+import { paramsFor } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { JobProducer } from '../../jobs/job-producer';
 import { percentOf, ReportProgress, uuidRanges } from '../../jobs/progress';
 import { afterRun, managerExec } from '../analytics/month-ends';
-import { METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, monthStartSql, RECORD_OBSERVED, STATE_COLUMNS } from './snapshot-sql';
+import {
+  COUNTS_FROM_SUMS_SQL, HEAD_STATE, moveHeadSumsSql, PORTFOLIO_SNAPSHOTS_FROM_SUMS_SQL, REBUILD_HEAD_SUMS_SQL, SUMMED_STATE,
+} from './head-sums-sql';
+import { monthStartSql, RECORD_OBSERVED } from './snapshot-sql';
 import { snapshotDateNotToday } from './snapshots.errors';
 
 export interface SnapshotRunResult {
@@ -19,40 +23,67 @@ export interface SnapshotRunResult {
   portfolio_snapshots: number;
 }
 
-/** What a head keeps and the run compares: the state, less the bucket (days past due decides it). */
-const STATE = ['portfolio_id', ...STATE_COLUMNS.filter((c) => c !== 'delinquency_bucket')];
+const STATE = HEAD_STATE;
 const SET_STATE = STATE.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+const differs = (l: string, h: string) =>
+  `(${h}.loan_id IS NULL OR (${STATE.map((c) => `${l}.${c}`).join(', ')}) IS DISTINCT FROM (${STATE.map((c) => `${h}.${c}`).join(', ')}))`;
+const INSERT_SNAPSHOTS = `INSERT INTO loan_snapshots (loan_id, snapshot_date, ${STATE.join(', ')})`;
+const UPSERT_HEADS = (from: string) => `INSERT INTO loan_snapshot_heads (loan_id, ${STATE.join(', ')})
+      SELECT id, ${STATE.join(', ')} FROM ${from} ORDER BY id
+      ON CONFLICT (organization_id, loan_id) DO UPDATE SET ${SET_STATE}`;
 
 /**
- * One chunk of loans (`range` over an id column, $1 org, $2 date): loan snapshots for the loans
- * whose state differs from their head (every loan in the chunk on a keyframe, in key order so the
- * index pages fill in sequence), their heads brought up to date; answers the chunk's loan count.
- * Rows go in key order, so each index page is visited once. The diff keeps the state of changed loans only, so it stays small (OFFSET 0: the comparison is
- * worked out once per loan, not inlined into every column's CASE).
+ * A keyframe's chunk of loans (`range` over an id column, $1 org, $2 date): every loan's snapshot,
+ * in key order so the index pages fill in sequence, and the heads of the loans whose state
+ * differs from theirs brought up to date; answers the chunk's loan count. The diff keeps the
+ * state of changed loans only, so it stays small (OFFSET 0: the comparison is worked out once
+ * per loan, not inlined into every column's CASE).
  */
-export function runChunkSql(range: (col: string) => string, keyframe: boolean): string {
-  const differs = `(h.loan_id IS NULL OR (${STATE.map((c) => `l.${c}`).join(', ')}) IS DISTINCT FROM (${STATE.map((c) => `h.${c}`).join(', ')}))`;
-  // The stored bucket stays null: readers derive it from days past due (snapshot-sql.ts).
-  const insert = `INSERT INTO loan_snapshots (loan_id, snapshot_date, ${STATE.join(', ')})`;
+export function runChunkSql(range: (col: string) => string): string {
   // Named first: pg_stat_activity keeps only the first 1 kB of a statement, and operators (and
   // the fault suite) find the run by this name.
   return `/* snapshot-run chunk */ WITH c AS MATERIALIZED (
       SELECT x.id, x.changed, ${STATE.map((c) => `CASE WHEN x.changed THEN x.${c} END AS ${c}`).join(', ')}
-        FROM (SELECT l.id, ${STATE.map((c) => `l.${c}`).join(', ')}, ${differs} AS changed
+        FROM (SELECT l.id, ${STATE.map((c) => `l.${c}`).join(', ')}, ${differs('l', 'h')} AS changed
                 FROM loans l LEFT JOIN loan_snapshot_heads h ON h.organization_id = $1 AND h.loan_id = l.id ${range('h.loan_id')}
                WHERE l.organization_id = $1 ${range('l.id')} OFFSET 0) x
     ), w AS (
-      ${keyframe
-        ? `${insert} SELECT l.id, $2::date, ${STATE.map((c) => `l.${c}`).join(', ')} FROM loans l WHERE l.organization_id = $1 ${range('l.id')} ORDER BY l.id`
-        : `${insert} SELECT id, $2::date, ${STATE.join(', ')} FROM c WHERE changed ORDER BY id
-           ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${SET_STATE}`}
+      ${INSERT_SNAPSHOTS} SELECT l.id, $2::date, ${STATE.map((c) => `l.${c}`).join(', ')} FROM loans l WHERE l.organization_id = $1 ${range('l.id')} ORDER BY l.id
     ), hd AS (
-      INSERT INTO loan_snapshot_heads (loan_id, ${STATE.join(', ')})
-      SELECT id, ${STATE.join(', ')} FROM c WHERE changed ORDER BY id
-      ON CONFLICT (organization_id, loan_id) DO UPDATE SET ${SET_STATE}
+      ${UPSERT_HEADS('c WHERE changed')}
     )
     SELECT count(*)::int AS n FROM c`;
 }
+
+/**
+ * A later date of the month ($1 org, $2 date): the loans written since the last run (taken from
+ * loan_snapshot_pending; a loan written after this read keeps its pending row for the next run)
+ * compared with their heads, into the temporary table run_changes; then those loans' rows for
+ * the date (upserted: a rerun finds the first run's rows), their heads and the head sums. About
+ * a tenth of the book changes on a day, which touches nearly every page: hash joins over the
+ * tables read them once, where probes would read each page many times.
+ */
+export const CHANGES_SQL = [
+  `CREATE TEMP TABLE run_pending ON COMMIT DROP AS SELECT loan_id FROM loan_snapshot_pending WHERE false`,
+  `WITH taken AS (DELETE FROM loan_snapshot_pending WHERE organization_id = $1 RETURNING loan_id)
+   INSERT INTO run_pending SELECT DISTINCT loan_id FROM taken`,
+  `ANALYZE run_pending`,
+  `CREATE TEMP TABLE run_changes ON COMMIT DROP AS
+   SELECT l.id, ${STATE.map((c) => `l.${c}`).join(', ')}, h.loan_id IS NOT NULL AS had, ${SUMMED_STATE.map((c) => `h.${c} AS old_${c}`).join(', ')}
+     FROM run_pending t
+     JOIN loans l ON l.organization_id = $1 AND l.id = t.loan_id
+     LEFT JOIN loan_snapshot_heads h ON h.organization_id = $1 AND h.loan_id = l.id
+    WHERE ${differs('l', 'h')}`,
+  `ANALYZE run_changes`,
+  `/* snapshot-run chunk */ WITH w AS (
+      INSERT INTO loan_snapshots (organization_id, loan_id, snapshot_date, ${STATE.join(', ')})
+      SELECT $1, id, $2::date, ${STATE.join(', ')} FROM run_changes ORDER BY id
+      ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${SET_STATE}
+    ), hd AS (
+      ${UPSERT_HEADS('run_changes')}
+    )
+    ${moveHeadSumsSql('run_changes')}`,
+];
 
 /** At most this many chunks (SNAPSHOT_RUN_CHUNK_LOANS loans each): a chunk re-reads the loans' pages. */
 const MAX_CHUNKS = 20;
@@ -105,42 +136,40 @@ export class SnapshotRunService {
       // The month's first observed date holds every loan (what later dates of the month build on); other dates only the changes.
       const keyframe = !earlier[0].found;
       await client.query(RECORD_OBSERVED, [[date], 'run']);
-      if (keyframe) await client.query(`DELETE FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2`, [org, date]);
+      if (keyframe) {
+        await client.query(`DELETE FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2`, [org, date]);
+        // The keyframe compares every loan with its head: nothing is pending after it.
+        await client.query(`DELETE FROM loan_snapshot_pending WHERE organization_id = $1`, [org]);
+      }
       const { rows: counted } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM loans WHERE organization_id = $1`, [org]);
       const total = counted[0].n;
-      let written = 0;
       await progress({ percent: 0, loans_written: 0, loans_total: total, portfolios_done: 0 });
-      // A keyframe writes every loan, in chunks with progress after each; a later date writes only
-      // the changes, found in one pass (chunks would each read every loan's page again).
-      const chunks = keyframe ? Math.min(MAX_CHUNKS, Math.max(1, Math.round(total / this.config.durable.snapshotChunkLoans))) : 1;
-      for (const { lo, hi } of uuidRanges(chunks)) {
-        const params: unknown[] = [org, date];
-        const bounds = [lo && `>= $${params.push(lo)}`, hi && `< $${params.push(hi)}`].filter(Boolean);
-        const range = (col: string) => bounds.map((b) => `AND ${col} ${b}::uuid`).join(' ');
-        const chunk = await client.query<{ n: number }>(runChunkSql(range, keyframe), params);
-        written += chunk.rows[0].n;
-        await progress({ percent: percentOf(written, total, 0, LOANS_SHARE), loans_written: written, loans_total: total, portfolios_done: 0 });
+      let written = 0;
+      if (keyframe) {
+        // Every loan, in chunks with progress after each; then the head sums counted afresh, so a
+        // month never inherits a drift from the one before.
+        const chunks = Math.min(MAX_CHUNKS, Math.max(1, Math.round(total / this.config.durable.snapshotChunkLoans)));
+        for (const { lo, hi } of uuidRanges(chunks)) {
+          const params: unknown[] = [org, date];
+          const bounds = [lo && `>= $${params.push(lo)}`, hi && `< $${params.push(hi)}`].filter(Boolean);
+          const range = (col: string) => bounds.map((b) => `AND ${col} ${b}::uuid`).join(' ');
+          const chunk = await client.query<{ n: number }>(runChunkSql(range), params);
+          written += chunk.rows[0].n;
+          await progress({ percent: percentOf(written, total, 0, LOANS_SHARE), loans_written: written, loans_total: total, portfolios_done: 0 });
+        }
+        for (const s of REBUILD_HEAD_SUMS_SQL) await client.query(s, [org]);
+      } else {
+        // Only the changes; every loan is observed on the date all the same (unchanged ones by their earlier row).
+        for (const q of CHANGES_SQL) await client.query(q, paramsFor(q, [org, date]));
+        written = total;
+        await progress({ percent: LOANS_SHARE, loans_written: written, loans_total: total, portfolios_done: 0 });
       }
-      // The heads now hold every loan's state on this date: the date's counts, and portfolio
-      // snapshots that always agree with the loan snapshots, come from them.
-      await client.query(`DELETE FROM loan_snapshot_counts WHERE organization_id = $1 AND snapshot_date = $2`, [org, date]);
-      await client.query(
-        `INSERT INTO loan_snapshot_counts (snapshot_date, portfolio_id, loans)
-         SELECT $2::date, portfolio_id, count(*) FROM loan_snapshot_heads WHERE organization_id = $1 GROUP BY portfolio_id`,
-        [org, date],
-      );
-      const portfolios = await client.query(
-        `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
-         SELECT p.id, $2::date, ${METRIC_SELECT}
-           FROM portfolios p
-           LEFT JOIN loan_snapshot_heads s ON s.organization_id = p.organization_id AND s.portfolio_id = p.id
-          WHERE p.organization_id = $1 AND p.status IN ('active', 'sold')
-          GROUP BY p.id
-         ${METRIC_UPSERT}`,
-        [org, date],
-      );
+      // The head sums now hold every portfolio's loans on this date: the date's counts, and
+      // portfolio snapshots that always agree with the loan snapshots, come from them.
+      for (const s of COUNTS_FROM_SUMS_SQL) await client.query(s, [org, date]);
+      const portfolios = await client.query(PORTFOLIO_SNAPSHOTS_FROM_SUMS_SQL, [org, date]);
       // The month's month-end moved: vintages and the §11 series read the new one once this commits.
-      await afterRun(managerExec(m), org, date);
+      await afterRun(managerExec(m), org, date, keyframe ? undefined : { table: 'run_changes', fresh: 'SELECT id FROM run_changes WHERE NOT had' });
       const result = { loan_snapshots: written, portfolio_snapshots: portfolios.rowCount ?? 0 };
       await recordAudit(m, systemActor(org, meta.requestId), {
         action: 'snapshot_run.complete', resourceType: 'snapshot_run', resourceId: date,

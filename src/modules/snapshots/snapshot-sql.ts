@@ -1,32 +1,19 @@
 // Read model: its statements read loans (owned by loans) and portfolios (owned by portfolios)
 // beside this module's loan_snapshots; they write only this module's tables.
 import { formatMoney, formatRate } from '../../common/money/decimal';
-import { Bucket, bucketSql, DELINQUENCY_BUCKETS, inBucketSql, inDefaultSql } from '../loans/loan-states';
+import { Bucket, bucketSql, DELINQUENCY_BUCKETS } from '../loans/loan-states';
+import { METRIC_PARTS, metricsFrom, partAggregate } from './metric-parts';
 import { SnapshotMetrics } from './snapshot-metrics';
-
-const IN_DEFAULT = inDefaultSql('s');
-const BUCKET_WHERE = DELINQUENCY_BUCKETS.map((b) => inBucketSql('s.days_past_due', b));
-const OUTSTANDING = 'nullif(sum(s.principal_balance), 0)';
 
 /**
  * The §5 metrics as one SQL aggregate (the same definitions as snapshot-metrics.ts), over a row
  * source aliased `s` with original_principal, principal_balance, interest_rate, term_months,
  * days_past_due and status. Both `loans` and `loan_snapshots` have those columns, so live and
- * past snapshots share it. `count(s.original_principal)` (never null) keeps a LEFT JOIN from
- * an empty portfolio at zero. Each stored metric column, and the aggregate that computes it.
+ * past snapshots share it. Built from the additive parts (metric-parts.ts) the daily run keeps
+ * as sums, so both give the same figures. Each stored metric column, and the aggregate that computes it.
  */
-export const METRIC_EXPRS = {
-  total_loans: 'count(s.original_principal)::int',
-  total_principal: 'coalesce(sum(s.original_principal), 0)',
-  total_outstanding: 'coalesce(sum(s.principal_balance), 0)',
-  weighted_average_rate: `sum(s.interest_rate * s.principal_balance) / ${OUTSTANDING}`,
-  // numeric round() is half away from zero: half-up for these non-negative figures.
-  weighted_average_term: `round(sum(s.term_months * s.principal_balance) / ${OUTSTANDING})::int`,
-  delinquency_rate: `coalesce(sum(s.principal_balance) FILTER (WHERE s.days_past_due >= 30 AND NOT ${IN_DEFAULT}), 0) / ${OUTSTANDING}`,
-  default_rate: `coalesce(sum(s.original_principal) FILTER (WHERE ${IN_DEFAULT}), 0) / nullif(sum(s.original_principal), 0)`,
-  bucket_counts: `ARRAY[${BUCKET_WHERE.map((w) => `count(s.original_principal) FILTER (WHERE ${w})`).join(', ')}]::int[]`,
-  bucket_balances: `ARRAY[${BUCKET_WHERE.map((w) => `coalesce(sum(s.principal_balance) FILTER (WHERE ${w}), 0)`).join(', ')}]::numeric(20,2)[]`,
-};
+const PART_AGGREGATES = Object.fromEntries(METRIC_PARTS.map((p) => [p.name, partAggregate(p)]));
+export const METRIC_EXPRS = metricsFrom((name) => PART_AGGREGATES[name]);
 
 export const METRIC_COLUMNS = Object.keys(METRIC_EXPRS);
 export const METRIC_SELECT = Object.values(METRIC_EXPRS).join(',\n  ');

@@ -1,5 +1,6 @@
-import type { Sql } from '../../../database/sql';
+import { paramsFor, type Sql } from '../../../database/sql';
 import { bucketSql } from '../../loans/loan-states';
+import { HEAD_STATE, markPendingSql, REBUILD_HEAD_SUMS_SQL } from '../head-sums-sql';
 import { monthStartSql, RECORD_OBSERVED, RECOUNT_DATES_SQL, STATE_COLUMNS, statesOnSql } from '../snapshot-sql';
 
 /**
@@ -14,8 +15,7 @@ import { monthStartSql, RECORD_OBSERVED, RECOUNT_DATES_SQL, STATE_COLUMNS, state
  * handful of set-based statements over temporary tables.
  */
 const STATE = ['portfolio_id', ...STATE_COLUMNS];
-/** A head has the state less the bucket (days past due decides it). */
-const HEAD = STATE.filter((c) => c !== 'delinquency_bucket');
+const HEAD = HEAD_STATE;
 
 /** The file's rows, defaults filled in, under their loans' ids. */
 const rowsSelect = (stage: string) => `SELECT l.id AS loan_id, s.snapshot_date AS d, l.portfolio_id, coalesce(s.original_principal, l.original_principal) AS original_principal,
@@ -76,11 +76,17 @@ const statements = (stage: string): string[] => [
    WHERE (${STATE.map((c) => `s.${c}`).join(', ')}) IS DISTINCT FROM (${STATE.map((c) => `EXCLUDED.${c}`).join(', ')})`,
 ];
 
-/** The heads (each loan's state on the latest observed date) of the loans `scope` selects, recomputed. */
+/**
+ * The heads (each loan's state on the latest observed date) of the loans `scope` selects,
+ * recomputed; those loans are pending, since the live loan may now differ from its head, and
+ * the head sums are counted again.
+ */
 const headsSql = (scope: string): string[] => [
   `DELETE FROM loan_snapshot_heads WHERE organization_id = $1 ${scope ? `AND loan_id IN (${scope})` : ''}`,
   `INSERT INTO loan_snapshot_heads (loan_id, ${HEAD.join(', ')})
    SELECT loan_id, ${HEAD.join(', ')} FROM ${statesOnSql('$1', '$2::date')} v ${scope ? `WHERE v.loan_id IN (${scope})` : ''}`,
+  markPendingSql(scope || undefined),
+  ...REBUILD_HEAD_SUMS_SQL,
 ];
 
 /**
@@ -116,12 +122,12 @@ export async function writeImported(m: Sql, org: string, stage: string, fileDate
   await m.exec(RECORD_OBSERVED, [fileDates, 'import']);
   if (last !== null && (lastBefore === null || last > lastBefore)) {
     // The import added the latest observed date: only the loans it lists are present there now.
-    for (const s of headsSql('')) await m.exec(s, s.includes('$2') ? [org, last] : [org]);
+    for (const s of headsSql('')) await m.exec(s, paramsFor(s, [org, last]));
   } else {
     const scope = alone
       ? `SELECT r.loan_id FROM (${rowsSelect(stage)}) r WHERE date_trunc('month', r.d) = date_trunc('month', $2::date)`
       : `SELECT loan_id FROM hv_want WHERE decide AND date_trunc('month', d) = date_trunc('month', $2::date)`;
-    if (lastBefore !== null) for (const s of headsSql(scope)) await m.exec(s, [org, lastBefore]);
+    if (lastBefore !== null) for (const s of headsSql(scope)) await m.exec(s, paramsFor(s, [org, lastBefore]));
   }
   // Every date that may answer differently now: the file's, and those that got cut rows.
   const [{ changed }] = await m.rows<{ changed: string[] }>(`SELECT coalesce(array_agg(DISTINCT d::text), '{}') AS changed FROM hv_want WHERE decide AND d IS NOT NULL`);
