@@ -6,22 +6,11 @@ import { SnapshotRetentionService } from '../../src/modules/snapshots/snapshot-r
 import { SnapshotRunService } from '../../src/modules/snapshots/snapshot-run.service';
 import { withOrgSql } from '../factories/db';
 import { insertLoans, insertPortfolio } from '../factories/loans';
+import type { components } from '../support/api-types';
 import { bearer, newOrg, startApp, TestApp, tokenFor } from '../support/app';
 
-/** The §5 loan-snapshot fields compared (the id is derived per loan and date, so only its uniqueness is). */
-interface Row {
-  loan_id: string;
-  portfolio_id: string | null;
-  snapshot_date: string;
-  principal_balance: string;
-  days_past_due: number;
-  delinquency_bucket: string;
-  status: string;
-  interest_rate: string;
-  next_payment_date: string | null;
-  charged_off_amount: string;
-  recovered_amount: string;
-}
+/** The §5 loan-snapshot fields compared, as the contract types them (the id is derived per loan and date, so only its uniqueness is). */
+type Row = Omit<components['schemas']['LoanSnapshotResponse'], 'id'>;
 type Full = Row & { original_principal: string; term_months: number };
 
 // Decimal strings compared as decimals ('0.0750' is '0.075'), never as floats.
