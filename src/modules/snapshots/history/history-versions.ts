@@ -15,7 +15,6 @@ import { monthStartSql, RECORD_OBSERVED, RECOUNT_DATES_SQL, STATE_COLUMNS, state
  * handful of set-based statements over temporary tables.
  */
 const STATE = ['portfolio_id', ...STATE_COLUMNS];
-const HEAD = HEAD_STATE;
 
 /** The file's rows, defaults filled in, under their loans' ids. */
 const rowsSelect = (stage: string) => `SELECT l.id AS loan_id, s.snapshot_date AS d, l.portfolio_id, coalesce(s.original_principal, l.original_principal) AS original_principal,
@@ -83,8 +82,8 @@ const statements = (stage: string): string[] => [
  */
 const headsSql = (scope: string): string[] => [
   `DELETE FROM loan_snapshot_heads WHERE organization_id = $1 ${scope ? `AND loan_id IN (${scope})` : ''}`,
-  `INSERT INTO loan_snapshot_heads (loan_id, ${HEAD.join(', ')})
-   SELECT loan_id, ${HEAD.join(', ')} FROM ${statesOnSql('$1', '$2::date')} v ${scope ? `WHERE v.loan_id IN (${scope})` : ''}`,
+  `INSERT INTO loan_snapshot_heads (loan_id, ${HEAD_STATE.join(', ')})
+   SELECT loan_id, ${HEAD_STATE.join(', ')} FROM ${statesOnSql('$1', '$2::date')} v ${scope ? `WHERE v.loan_id IN (${scope})` : ''}`,
   markPendingSql(scope || undefined),
   ...REBUILD_HEAD_SUMS_SQL,
 ];
@@ -116,7 +115,7 @@ export async function writeImported(m: Sql, org: string, stage: string, fileDate
     }
     await m.exec(`CREATE TEMP TABLE hv_want ON COMMIT DROP AS SELECT d, true AS decide, NULL::uuid AS loan_id FROM unnest($1::date[]) d`, [fileDates]);
   } else {
-    for (const s of statements(stage)) await m.exec(s, s.includes('$1') ? [org] : []);
+    for (const s of statements(stage)) await m.exec(s, paramsFor(s, [org]));
     [{ n }] = await m.rows<{ n: number }>(`SELECT count(*)::int AS n FROM hv_rows`);
   }
   await m.exec(RECORD_OBSERVED, [fileDates, 'import']);
