@@ -25,6 +25,9 @@ export class Sql {
   }
 }
 
+/** What every change of a versioned row also sets (a SET-list fragment). */
+export const BUMP_VERSION = 'version = version + 1, updated_at = now()';
+
 /**
  * `a = $n, b = $n+1, …, version = version + 1, updated_at = now()` for the defined keys of
  * `patch`: the SET list of a versioned partial update. Keys come from DTO classes
@@ -33,7 +36,7 @@ export class Sql {
 function setClause(patch: Record<string, unknown>, firstParam: number): { sql: string; params: unknown[] } {
   const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
   const sets = entries.map(([k], i) => `${k} = $${firstParam + i}`);
-  return { sql: [...sets, 'version = version + 1', 'updated_at = now()'].join(', '), params: entries.map(([, v]) => v) };
+  return { sql: [...sets, BUMP_VERSION].join(', '), params: entries.map(([, v]) => v) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Sql } from '../../database/sql';
+import { BUMP_VERSION, type Sql } from '../../database/sql';
 
 export interface MembershipLoan {
   id: string;
@@ -9,14 +9,12 @@ export interface MembershipLoan {
 
 export type LoanLock = 'UPDATE' | 'NO KEY UPDATE';
 
-/** Every membership write bumps the loan's version, as any other change of the loan does. */
-const TOUCH = 'version = version + 1, updated_at = now()';
-
 /**
  * What other modules may do with `loans` (the loans module owns the table): move loans between
  * portfolios, lock them for that, and select a portfolio's loans inside their own set-based
  * statements. Row locks on loans are taken only after the portfolio's (`MembershipLocks` in the
- * portfolios module holds that order); these functions do not lock portfolios themselves.
+ * portfolios module holds that order); these functions do not lock portfolios themselves. Every
+ * membership write bumps the loan's version, as any other change of the loan does.
  */
 @Injectable()
 export class LoansRepository {
@@ -40,7 +38,7 @@ export class LoansRepository {
 
   /** Puts the named unassigned loans in the portfolio; returns how many moved. */
   async assign(sql: Sql, org: string, portfolioId: string, ids: string[]): Promise<number> {
-    return sql.exec(`UPDATE loans SET portfolio_id = $2, ${TOUCH}
+    return sql.exec(`UPDATE loans SET portfolio_id = $2, ${BUMP_VERSION}
         WHERE organization_id = $1 AND id = ANY($3::uuid[]) AND portfolio_id IS NULL`,
       [org, portfolioId, ids],
     );
@@ -48,7 +46,7 @@ export class LoansRepository {
 
   /** Takes one loan out of the portfolio; 0 when it was not in it. */
   unassign(sql: Sql, org: string, portfolioId: string, id: string): Promise<number> {
-    return sql.exec(`UPDATE loans SET portfolio_id = NULL, ${TOUCH} WHERE organization_id = $1 AND id = $2 AND portfolio_id = $3`,
+    return sql.exec(`UPDATE loans SET portfolio_id = NULL, ${BUMP_VERSION} WHERE organization_id = $1 AND id = $2 AND portfolio_id = $3`,
       [org, id, portfolioId],
     );
   }
@@ -56,10 +54,10 @@ export class LoansRepository {
   /** Moves the named loans (every loan when `ids` is undefined) still in `from` to `to`. */
   move(sql: Sql, org: string, from: string, to: string, ids?: string[]): Promise<number> {
     return ids
-      ? sql.exec(`UPDATE loans SET portfolio_id = $3, ${TOUCH} WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND portfolio_id = $4`,
+      ? sql.exec(`UPDATE loans SET portfolio_id = $3, ${BUMP_VERSION} WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND portfolio_id = $4`,
           [org, ids, to, from],
         )
-      : sql.exec(`UPDATE loans SET portfolio_id = $2, ${TOUCH} WHERE organization_id = $1 AND portfolio_id = $3`, [org, to, from]);
+      : sql.exec(`UPDATE loans SET portfolio_id = $2, ${BUMP_VERSION} WHERE organization_id = $1 AND portfolio_id = $3`, [org, to, from]);
   }
 
   /**
