@@ -102,26 +102,35 @@ export const firstDefaultsSql = (scope?: string) => `
            GROUP BY e.loan_id) f
    WHERE k.organization_id = $1 AND k.loan_id = f.loan_id`;
 
-/** The sums columns and their aggregate over loan_month_ends `e` under keys `k`. */
-const SUMS: [string, string][] = [
-  ['n', 'count(*)::int'],
-  ['balance', 'sum(e.balance)'],
-  ['original_principal', 'sum(e.original_principal)'],
-  ['rate_balance', 'sum(e.interest_rate * e.balance)'],
-  ['remaining_balance', 'sum(greatest(e.term_months - (e.mi - k.cohort_month), 0) * e.balance)'],
-  ['dpd30', 'coalesce(sum(e.balance) FILTER (WHERE e.days_past_due >= 30), 0)'],
-  ['dpd60', 'coalesce(sum(e.balance) FILTER (WHERE e.days_past_due >= 60), 0)'],
-  ['dpd90', 'coalesce(sum(e.balance) FILTER (WHERE e.days_past_due >= 90), 0)'],
-  ['charged_off', 'sum(e.charged_off_amount)'],
-  ['recovered', 'sum(e.recovered_amount)'],
-  ['unscheduled', 'coalesce(sum(e.u), 0)'],
-  ['expected', 'coalesce(sum(e.b0 - e.s) FILTER (WHERE e.u IS NOT NULL), 0)'],
-  ['defaulted', 'coalesce(sum(e.b0) FILTER (WHERE e.newly), 0)'],
-  ['active_b0', 'coalesce(sum(e.b0) FILTER (WHERE e.active), 0)'],
-  ['first_default_principal', 'coalesce(sum(k.loan_principal) FILTER (WHERE k.first_default_mi = e.mi), 0)'],
+/** The sums columns: the value each row of loan_month_ends `e` under keys `k` adds, and the rows it counts for. */
+const SUMS: [string, string, string?][] = [
+  ['n', '1'],
+  ['balance', 'e.balance'],
+  ['original_principal', 'e.original_principal'],
+  ['rate_balance', 'e.interest_rate * e.balance'],
+  ['remaining_balance', 'greatest(e.term_months - (e.mi - k.cohort_month), 0) * e.balance'],
+  ['dpd30', 'e.balance', 'e.days_past_due >= 30'],
+  ['dpd60', 'e.balance', 'e.days_past_due >= 60'],
+  ['dpd90', 'e.balance', 'e.days_past_due >= 90'],
+  ['charged_off', 'e.charged_off_amount'],
+  ['recovered', 'e.recovered_amount'],
+  ['unscheduled', 'e.u'],
+  ['expected', 'e.b0 - e.s', 'e.u IS NOT NULL'],
+  ['defaulted', 'e.b0', 'e.newly'],
+  ['active_b0', 'e.b0', 'e.active'],
+  ['first_default_principal', 'k.loan_principal', 'k.first_default_mi = e.mi'],
 ];
 const SUM_COLUMNS = SUMS.map(([c]) => c);
 const TRANSITION_COLUMNS = ['n', 'balance'];
+
+/** A row's sign: 1 or −1 for every row, or the rows' own `sign` column (new rows in, old rows out in one pass). */
+type Sign = 1 | -1 | 'e.sign';
+
+/** Σ sign × value over the rows `filter` keeps (0 for none; a count when value is 1). */
+function signedSum(sign: Sign, value: string, filter?: string, cast = ''): string {
+  const term = sign === 1 ? value : `${sign === -1 ? '-1' : sign} * (${value})`;
+  return `coalesce(sum(${term})${filter ? ` FILTER (WHERE ${filter})` : ''}, 0)${cast}`;
+}
 
 const addOnConflict = (table: string, key: string, columns: string[]) =>
   `ON CONFLICT (organization_id, ${key}) DO UPDATE SET ${columns.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(', ')}`;
@@ -129,21 +138,21 @@ const MONTH_KEY = 'portfolio_id, cohort_month, mi';
 const CELL_KEY = 'portfolio_id, mi, from_state, to_state';
 
 /**
- * Adds (sign 1) or subtracts (−1) the contributions of the rows `where` selects, grouped under
- * the keys relation `keys` (columns loan_id, portfolio_id, cohort_month, loan_principal,
- * first_default_mi): two statements, month sums then transition cells.
+ * Adds (sign 1), subtracts (−1) or applies each row's own sign ('e.sign') for the contributions
+ * of the rows `where` selects, grouped under the keys relation `keys` (columns loan_id,
+ * portfolio_id, cohort_month, loan_principal, first_default_mi): two statements, month sums then
+ * transition cells.
  */
-export function applyContributions(keys: string, where: string, sign: 1 | -1, rowsOf = 'loan_month_ends'): string[] {
-  const signed = (expr: string) => (sign === 1 ? expr : `-(${expr})`);
+export function applyContributions(keys: string, where: string, sign: Sign, rowsOf = 'loan_month_ends'): string[] {
   const from = `FROM ${rowsOf} e JOIN ${keys} k ON k.loan_id = e.loan_id
     WHERE e.organization_id = $1 AND k.portfolio_id IS NOT NULL AND ${where}`;
   return [
     `INSERT INTO portfolio_month_sums (${MONTH_KEY}, ${SUM_COLUMNS.join(', ')})
-     SELECT k.portfolio_id, k.cohort_month, e.mi, ${SUMS.map(([, x]) => signed(x)).join(', ')} ${from}
+     SELECT k.portfolio_id, k.cohort_month, e.mi, ${SUMS.map(([c, v, f]) => signedSum(sign, v, f, c === 'n' ? '::int' : '')).join(', ')} ${from}
       GROUP BY k.portfolio_id, k.cohort_month, e.mi
      ${addOnConflict('portfolio_month_sums', MONTH_KEY, SUM_COLUMNS)}`,
     `INSERT INTO portfolio_transition_sums (${CELL_KEY}, n, balance)
-     SELECT k.portfolio_id, e.mi, e.from_state, ${stateSql('e')}, ${signed('count(*)::int')}, ${signed('sum(e.b0)')} ${from} AND e.from_state IS NOT NULL
+     SELECT k.portfolio_id, e.mi, e.from_state, ${stateSql('e')}, ${signedSum(sign, '1', undefined, '::int')}, ${signedSum(sign, 'e.b0')} ${from} AND e.from_state IS NOT NULL
       GROUP BY 1, 2, 3, 4
      ${addOnConflict('portfolio_transition_sums', CELL_KEY, TRANSITION_COLUMNS)}`,
   ];
@@ -239,34 +248,44 @@ export const runChangesSql = (changes: string) => `
     FROM ${changes} s JOIN analytics_loans k ON k.organization_id = $3 AND k.loan_id = s.id`;
 
 /**
- * The rows of analytics_changed written. A new row gets its figures here from the M−1 row; a row
- * already there keeps its M−1 figures (M−1 has not moved: S is not worked out again) and
- * recomputes U and "newly defaulted" from the new balance and status.
+ * The rows of analytics_changed written and the sums moved, in one statement: each changed
+ * loan's stored row is read once (`old`) and updated in place (`kept`: M−1 has not moved, so
+ * its M−1 figures stay and only U and "newly defaulted" follow the new balance and status); a
+ * loan with no row for M yet gets one with its figures from the M−1 row (`fresh`, the only rows
+ * that read M−1). The sums then take the new rows in and the old ones out. Every row is found by
+ * its full key: month M was written in this transaction, so the planner must never be left to
+ * range-scan it per loan.
  */
-export const RUN_UPSERT_SQL = `
-  INSERT INTO loan_month_ends AS e (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
-  SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default,
-         ${uFrom('d', 'd.balance')}, false
-    FROM (SELECT x.*, ${derivedSelect('x', 'p', 'x', 'cur.loan_id IS NULL')}
-            FROM analytics_changed x
-            LEFT JOIN loan_month_ends cur ON cur.organization_id = $1 AND cur.mi = x.mi AND cur.loan_id = x.loan_id
-            LEFT JOIN loan_month_ends p ON p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id) d
-   -- In key order, both indexes take the new entries in sequence rather than at random pages.
-   ORDER BY d.loan_id
-  ON CONFLICT (organization_id, loan_id, mi) DO UPDATE SET ${SET_OBS},
-    newly = e.active AND ${inDefaultSql('EXCLUDED')},
-    u = CASE WHEN e.active AND NOT ${inDefaultSql('EXCLUDED')} THEN greatest(e.b0 - e.s - EXCLUDED.balance, 0) END`;
-
-/** The run's changed rows ($2 = month index), for subtracting before and adding after the upsert. */
-export const runChangedContributions = (sign: 1 | -1) =>
-  applyContributions(
-    'analytics_changed',
-    'true',
-    sign,
-    // Driven by the changed loans, each row found by its full key: month M was written in this
-    // transaction, so the planner must never be left to range-scan it once per loan.
-    `(SELECT e.* FROM analytics_changed c JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = c.mi AND e.loan_id = c.loan_id)`,
-  );
+export const RUN_APPLY_SQL = (() => {
+  const [monthSums, cellSums] = applyContributions('analytics_changed', 'true', 'e.sign', 'moved_rows');
+  return `
+  WITH old AS MATERIALIZED (
+    SELECT e.* FROM analytics_changed c JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = c.mi AND e.loan_id = c.loan_id
+  ), kept AS (
+    UPDATE loan_month_ends e SET ${OBS.map((c) => `${c} = x.${c}`).join(', ')},
+      newly = e.active AND ${inDefaultSql('x')},
+      u = CASE WHEN e.active AND NOT ${inDefaultSql('x')} THEN greatest(e.b0 - e.s - x.balance, 0) END
+      FROM old o JOIN analytics_changed x ON x.loan_id = o.loan_id
+     WHERE e.organization_id = $1 AND e.mi = o.mi AND e.loan_id = o.loan_id
+    RETURNING e.*
+  ), fresh AS (
+    INSERT INTO loan_month_ends (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
+    SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default,
+           ${uFrom('d', 'd.balance')}, false
+      FROM (SELECT x.*, ${derivedSelect('x', 'p', 'x')}
+              FROM analytics_changed x
+              LEFT JOIN loan_month_ends p ON p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id
+             WHERE NOT EXISTS (SELECT 1 FROM old o WHERE o.loan_id = x.loan_id)) d
+     -- In key order, both indexes take the new entries in sequence rather than at random pages.
+     ORDER BY d.loan_id
+    RETURNING *
+  ), moved_rows AS MATERIALIZED (
+    SELECT 1 AS sign, k.* FROM kept k UNION ALL SELECT 1, f.* FROM fresh f UNION ALL SELECT -1, o.* FROM old o
+  ), month_sums AS (
+    ${monthSums}
+  )
+  ${cellSums}`;
+})();
 
 /**
  * The month-ends of the (loan, month) pairs in the temporary table analytics_pairs (loan_id,

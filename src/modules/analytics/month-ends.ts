@@ -3,7 +3,7 @@ import { inDefaultSql } from '../loans/loan-states';
 import { monthIndex } from './loan-month';
 import {
   APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, movedSql,
-  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_CHANGED_SQL, RUN_UPSERT_SQL, runChangedContributions, runChangesSql,
+  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_APPLY_SQL, RUN_CHANGED_SQL, runChangesSql,
 } from './month-end-sql';
 
 /**
@@ -122,10 +122,12 @@ export async function afterRun(x: Exec, org: string, date: string, changes?: { t
     // Many changes: one pass over months M and M−1 beats as many index probes, cold.
     if (n > BULK_CHANGES) await x(`SET LOCAL enable_nestloop = off`);
     // Every path derives the rows it marks before it commits, so no other row of M is stale here.
-    await each(x, [...runChangedContributions(-1), RUN_UPSERT_SQL, ...runChangedContributions(1)], [org]);
-    // A first default can only have moved for a loan now in default at M, or whose first default was M.
-    await x(firstDefaultsFromSql(`SELECT loan_id FROM analytics_changed c WHERE ${inDefaultSql('c')}
-      UNION SELECT loan_id FROM analytics_loans WHERE organization_id = $1 AND first_default_mi = $2::int`), [org, mi]);
+    await x(RUN_APPLY_SQL, [org]);
+    // A few thousand candidates at most: probes by key, not a hash over every loan's keys.
+    await x(`SET LOCAL random_page_cost = 1.1`);
+    // A first default can only have moved for a loan whose month-end M changed: one now in
+    // default at M, or whose first default was M.
+    await x(firstDefaultsFromSql(`SELECT loan_id FROM analytics_changed c WHERE ${inDefaultSql('c')} OR c.first_default_mi = $2::int`), [org, mi]);
     await x(`SET LOCAL enable_nestloop = on`);
   }
   await each(x, DROP_EMPTY_SQL, [org]);

@@ -59,31 +59,40 @@ export function runChunkSql(range: (col: string) => string): string {
  * A later date of the month ($1 org, $2 date): the loans written since the last run (taken from
  * loan_snapshot_pending; a loan written after this read keeps its pending row for the next run)
  * compared with their heads, into the temporary table run_changes; then those loans' rows for
- * the date (upserted: a rerun finds the first run's rows), their heads and the head sums. About
- * a tenth of the book changes on a day, which touches nearly every page: hash joins over the
- * tables read them once, where probes would read each page many times.
+ * the date, their heads and the head sums. About a tenth of the book changes on a day, which
+ * touches nearly every page: hash joins over the tables read them once, where probes would read
+ * each page many times. `rerun`: the date was observed before, so some rows exist and are
+ * replaced; otherwise none can, and a plain insert skips the conflict check of every row.
  */
-export const CHANGES_SQL = [
-  `CREATE TEMP TABLE run_pending ON COMMIT DROP AS SELECT loan_id FROM loan_snapshot_pending WHERE false`,
-  `WITH taken AS (DELETE FROM loan_snapshot_pending WHERE organization_id = $1 RETURNING loan_id)
-   INSERT INTO run_pending SELECT DISTINCT loan_id FROM taken`,
-  `ANALYZE run_pending`,
-  `CREATE TEMP TABLE run_changes ON COMMIT DROP AS
-   SELECT l.id, ${STATE.map((c) => `l.${c}`).join(', ')}, h.loan_id IS NOT NULL AS had, ${SUMMED_STATE.map((c) => `h.${c} AS old_${c}`).join(', ')}
-     FROM run_pending t
-     JOIN loans l ON l.organization_id = $1 AND l.id = t.loan_id
-     LEFT JOIN loan_snapshot_heads h ON h.organization_id = $1 AND h.loan_id = l.id
-    WHERE ${differs('l', 'h')}`,
-  `ANALYZE run_changes`,
-  `/* snapshot-run chunk */ WITH w AS (
-      INSERT INTO loan_snapshots (organization_id, loan_id, snapshot_date, ${STATE.join(', ')})
-      SELECT $1, id, $2::date, ${STATE.join(', ')} FROM run_changes ORDER BY id
-      ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${SET_STATE}
-    ), hd AS (
-      ${UPSERT_HEADS('run_changes')}
-    )
-    ${moveHeadSumsSql('run_changes')}`,
-];
+export function changesSql(rerun: boolean): string[] {
+  return [
+    `CREATE TEMP TABLE run_pending ON COMMIT DROP AS SELECT loan_id FROM loan_snapshot_pending WHERE false`,
+    `WITH taken AS (DELETE FROM loan_snapshot_pending WHERE organization_id = $1 RETURNING loan_id)
+     INSERT INTO run_pending SELECT DISTINCT loan_id FROM taken`,
+    `ANALYZE run_pending`,
+    `CREATE TEMP TABLE run_changes ON COMMIT DROP AS
+     SELECT l.id, ${STATE.map((c) => `l.${c}`).join(', ')}, h.loan_id IS NOT NULL AS had, ${SUMMED_STATE.map((c) => `h.${c} AS old_${c}`).join(', ')}
+       FROM run_pending t
+       JOIN loans l ON l.organization_id = $1 AND l.id = t.loan_id
+       LEFT JOIN loan_snapshot_heads h ON h.organization_id = $1 AND h.loan_id = l.id
+      WHERE ${differs('l', 'h')}`,
+    `ANALYZE run_changes`,
+    `/* snapshot-run chunk */ WITH w AS (
+        INSERT INTO loan_snapshots (organization_id, loan_id, snapshot_date, ${STATE.join(', ')})
+        SELECT $1, id, $2::date, ${STATE.join(', ')} FROM run_changes ORDER BY id
+        ${rerun ? `ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${SET_STATE}` : ''}
+      ), moved AS (
+        UPDATE loan_snapshot_heads h SET ${STATE.map((c) => `${c} = c.${c}`).join(', ')}
+          FROM run_changes c WHERE h.organization_id = $1 AND h.loan_id = c.id AND c.had
+      ), fresh AS (
+        INSERT INTO loan_snapshot_heads (loan_id, ${STATE.join(', ')})
+        SELECT id, ${STATE.join(', ')} FROM run_changes WHERE NOT had ORDER BY id
+      )
+      ${moveHeadSumsSql('run_changes')}`,
+    // Every loan has a head now: the book's size without counting the loans.
+    `SELECT coalesce(sum(loans), 0)::int AS n FROM loan_snapshot_head_sums WHERE organization_id = $1`,
+  ];
+}
 
 /** At most this many chunks (SNAPSHOT_RUN_CHUNK_LOANS loans each): a chunk re-reads the loans' pages. */
 const MAX_CHUNKS = 20;
@@ -129,23 +138,25 @@ export class SnapshotRunService {
       await client.query(`SET LOCAL app.snapshot_writer = 'on'`);
       // The diff hashes every head: in memory, not in spill files (this transaction only).
       await client.query(`SET LOCAL work_mem = '256MB'`);
-      const { rows: earlier } = await client.query<{ found: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM loan_snapshot_dates WHERE organization_id = $1 AND snapshot_date >= ${monthStartSql('$2')} AND snapshot_date < $2) AS found`,
+      const { rows: seen } = await client.query<{ earlier: boolean; again: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM loan_snapshot_dates WHERE organization_id = $1 AND snapshot_date >= ${monthStartSql('$2')} AND snapshot_date < $2) AS earlier,
+                EXISTS (SELECT 1 FROM loan_snapshot_dates WHERE organization_id = $1 AND snapshot_date = $2) AS again`,
         [org, date],
       );
       // The month's first observed date holds every loan (what later dates of the month build on); other dates only the changes.
-      const keyframe = !earlier[0].found;
+      const keyframe = !seen[0].earlier;
       await client.query(RECORD_OBSERVED, [[date], 'run']);
       if (keyframe) {
         await client.query(`DELETE FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2`, [org, date]);
         // The keyframe compares every loan with its head: nothing is pending after it.
         await client.query(`DELETE FROM loan_snapshot_pending WHERE organization_id = $1`, [org]);
       }
-      const { rows: counted } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM loans WHERE organization_id = $1`, [org]);
-      const total = counted[0].n;
-      await progress({ percent: 0, loans_written: 0, loans_total: total, portfolios_done: 0 });
       let written = 0;
+      let total: number;
       if (keyframe) {
+        const { rows: counted } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM loans WHERE organization_id = $1`, [org]);
+        total = counted[0].n;
+        await progress({ percent: 0, loans_written: 0, loans_total: total, portfolios_done: 0 });
         // Every loan, in chunks with progress after each; then the head sums counted afresh, so a
         // month never inherits a drift from the one before.
         const chunks = Math.min(MAX_CHUNKS, Math.max(1, Math.round(total / this.config.durable.snapshotChunkLoans)));
@@ -160,8 +171,9 @@ export class SnapshotRunService {
         for (const s of REBUILD_HEAD_SUMS_SQL) await client.query(s, [org]);
       } else {
         // Only the changes; every loan is observed on the date all the same (unchanged ones by their earlier row).
-        for (const q of CHANGES_SQL) await client.query(q, paramsFor(q, [org, date]));
-        written = total;
+        let last: { n: number }[] = [];
+        for (const q of changesSql(seen[0].again)) last = (await client.query<{ n: number }>(q, paramsFor(q, [org, date]))).rows;
+        written = total = last[0].n;
         await progress({ percent: LOANS_SHARE, loans_written: written, loans_total: total, portfolios_done: 0 });
       }
       // The head sums now hold every portfolio's loans on this date: the date's counts, and
