@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { TenantDb } from '../../src/database/tenant-db';
 import { withOrgSql } from '../factories/db';
-import { insertPortfolio, PROGRAM_A } from '../factories/loans';
+import { insertLoans, insertPortfolio, PROGRAM_A } from '../factories/loans';
 import { eventually } from '../support/redis-server';
 import { bearer, newOrg, startApp, TestApp, tokenFor } from '../support/app';
 
@@ -281,6 +281,24 @@ describe('idle sockets are closed (e2e)', () => {
     const ms = await closedAfter('GET /health/live HTTP/1.1\r\nHost: x\r\n');
     expect(ms).not.toBeNull();
     expect(ms).toBeLessThan(3000);
+  });
+
+  it('an import whose work outlasts the connection timeout still gets its answer', async () => {
+    const org = newOrg();
+    await insertLoans(org, [{ loan_number: 'W-1', origination_date: '2025-01-10' }]);
+    // The import waits for this organization's month-end lock, held here three times the timeout.
+    await withOrgSql(org, async (c) => {
+      await c.query('BEGIN');
+      await c.query(`SELECT pg_advisory_xact_lock(hashtextextended('analytics.' || $1, 0))`, [org]);
+      const answer = t.http().post('/loan-snapshots/import').set(bearer(tokenFor(t.config, org, 'admin'))).set('Content-Type', 'text/csv')
+        .send('loan_number,snapshot_date,principal_balance,days_past_due,status\nW-1,2025-01-31,100.00,0,active\n')
+        .then((r) => r, (err: Error) => err);
+      await new Promise((r) => setTimeout(r, 1500));
+      await c.query('COMMIT');
+      const res = await answer;
+      expect(res).not.toBeInstanceOf(Error);
+      expect((res as { status: number }).status).toBe(200);
+    });
   });
 
   it('an idle keep-alive connection is closed (HTTP_KEEP_ALIVE_TIMEOUT_MS)', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CsvError } from 'csv-parse';
 import { createReadStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
@@ -36,6 +37,18 @@ export function csvBody(req: FastifyRequest): Readable {
     ]);
   }
   return req.body;
+}
+
+/**
+ * Once the whole body is spooled the socket idles while the rows are written, for as long as
+ * that takes (a first history import of years of month-ends: minutes). The connection timeout
+ * (HTTP_CONNECTION_TIMEOUT_MS) is for clients that stop sending, which the upload's own
+ * limits already cover (IMPORT_BODY_IDLE_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS), so it is lifted
+ * from this socket; each statement stays bounded by IMPORT_STATEMENT_TIMEOUT_MS, and Node sets
+ * the keep-alive timeout again once the answer is sent.
+ */
+function keepSocketThroughWork(body: Readable): void {
+  (body as Partial<IncomingMessage>).socket?.setTimeout(0);
 }
 
 /** 422 naming every line whose `key` repeats an earlier line of the staged file. */
@@ -104,6 +117,7 @@ export class CsvImportRunner {
     importsInProgress.inc();
     try {
       const file = await this.spool(body, declaredBytes);
+      keepSocketThroughWork(body);
       try {
         // Imports that arrived together wait here, not in the pool, which keeps room for requests.
         return await this.loading.use(() => load(file));
