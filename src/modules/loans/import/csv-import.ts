@@ -54,8 +54,13 @@ function keepSocketThroughWork(body: Readable): void {
 /** 422 naming every line whose `key` repeats an earlier line of the staged file. */
 export async function rejectRepeats(m: Sql, table: string, key: string[]): Promise<void> {
   const cols = key.join(', ');
-  const repeats = await m.rows<{ key: string[]; lines: number[] }>(`SELECT ARRAY[${key.map((k) => `${k}::text`).join(', ')}] AS key, array_agg(line ORDER BY line) AS lines FROM ${table}
-      GROUP BY ${cols} HAVING count(*) > 1 ORDER BY min(line) LIMIT ${MAX_IMPORT_ERRORS}`,
+  // The repeated keys first, by a plain count over every row; only their lines are gathered
+  // (a key column is never empty: each is required).
+  const repeats = await m.rows<{ key: string[]; lines: number[] }>(`WITH r AS (
+        SELECT ${cols}, min(line) AS first FROM ${table} GROUP BY ${cols} HAVING count(*) > 1 ORDER BY min(line) LIMIT ${MAX_IMPORT_ERRORS}
+      )
+      SELECT ARRAY[${key.map((k) => `r.${k}::text`).join(', ')}] AS key, array_agg(t.line ORDER BY t.line) AS lines
+        FROM r JOIN ${table} t USING (${cols}) GROUP BY ${key.map((k) => `r.${k}`).join(', ')}, r.first ORDER BY r.first`,
   );
   if (repeats.length) {
     throw importRejected(
