@@ -273,9 +273,11 @@ export const RUN_APPLY_SQL = (() => {
     SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default,
            ${uFrom('d', 'd.balance')}, false
       FROM (SELECT x.*, ${derivedSelect('x', 'p', 'x')}
-              FROM analytics_changed x
-              LEFT JOIN loan_month_ends p ON p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id
-             WHERE NOT EXISTS (SELECT 1 FROM old o WHERE o.loan_id = x.loan_id)) d
+              -- The loans new to M first (OFFSET 0: planned on their own), then each one's M−1 row by
+              -- its key: on most days there are none, and nothing reads M−1 at all.
+              FROM (SELECT x.* FROM analytics_changed x WHERE NOT EXISTS (SELECT 1 FROM old o WHERE o.loan_id = x.loan_id) OFFSET 0) x
+              LEFT JOIN LATERAL (SELECT p.* FROM loan_month_ends p
+                                  WHERE p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id) p ON true) d
      -- In key order, both indexes take the new entries in sequence rather than at random pages.
      ORDER BY d.loan_id
     RETURNING *
