@@ -254,10 +254,13 @@ export const runChangesSql = (changes: string) => `
  * loan with no row for M yet gets one with its figures from the M−1 row (`fresh`, the only rows
  * that read M−1). The sums then take the new rows in and the old ones out. Every row is found by
  * its full key: month M was written in this transaction, so the planner must never be left to
- * range-scan it per loan.
+ * range-scan it per loan. `manyNew`: most changed loans are new to M (a month's first run), so
+ * M−1 is read in one pass and hashed; otherwise each new loan's M−1 row is probed by its key.
  */
-export const RUN_APPLY_SQL = (() => {
+export function runApplySql(manyNew: boolean): string {
   const [monthSums, cellSums] = applyContributions('analytics_changed', 'true', 'e.sign', 'moved_rows');
+  const m1 = 'p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id';
+  const m1Join = manyNew ? `LEFT JOIN loan_month_ends p ON ${m1}` : `LEFT JOIN LATERAL (SELECT p.* FROM loan_month_ends p WHERE ${m1}) p ON true`;
   return `
   WITH old AS MATERIALIZED (
     SELECT e.* FROM analytics_changed c JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = c.mi AND e.loan_id = c.loan_id
@@ -273,11 +276,10 @@ export const RUN_APPLY_SQL = (() => {
     SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default,
            ${uFrom('d', 'd.balance')}, false
       FROM (SELECT x.*, ${derivedSelect('x', 'p', 'x')}
-              -- The loans new to M first (OFFSET 0: planned on their own), then each one's M−1 row by
-              -- its key: on most days there are none, and nothing reads M−1 at all.
+              -- The loans new to M first (OFFSET 0: planned on their own), then their M−1 rows: on
+              -- most days there are none, and a probe per new loan reads no M−1 at all.
               FROM (SELECT x.* FROM analytics_changed x WHERE NOT EXISTS (SELECT 1 FROM old o WHERE o.loan_id = x.loan_id) OFFSET 0) x
-              LEFT JOIN LATERAL (SELECT p.* FROM loan_month_ends p
-                                  WHERE p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id) p ON true) d
+              ${m1Join}) d
      -- In key order, both indexes take the new entries in sequence rather than at random pages.
      ORDER BY d.loan_id
     RETURNING *
@@ -287,7 +289,7 @@ export const RUN_APPLY_SQL = (() => {
     ${monthSums}
   )
   ${cellSums}`;
-})();
+}
 
 /**
  * The month-ends of the (loan, month) pairs in the temporary table analytics_pairs (loan_id,

@@ -3,7 +3,7 @@ import { inDefaultSql } from '../loans/loan-states';
 import { monthIndex } from './loan-month';
 import {
   APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, movedSql,
-  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_APPLY_SQL, RUN_CHANGED_SQL, runChangesSql,
+  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_CHANGED_SQL, runApplySql, runChangesSql,
 } from './month-end-sql';
 
 /**
@@ -122,7 +122,8 @@ export async function afterRun(x: Exec, org: string, date: string, changes?: { t
     // Many changes: one pass over months M and M−1 beats as many index probes, cold.
     if (n > BULK_CHANGES) await x(`SET LOCAL enable_nestloop = off`);
     // Every path derives the rows it marks before it commits, so no other row of M is stale here.
-    await x(RUN_APPLY_SQL, [org]);
+    // A keyframe (no `changes`) writes every loan, and on the month's first run every one is new to it.
+    await x(runApplySql(!changes), [org]);
     // A few thousand candidates at most: probes by key, not a hash over every loan's keys.
     await x(`SET LOCAL random_page_cost = 1.1`);
     // A first default can only have moved for a loan whose month-end M changed: one now in
