@@ -254,13 +254,14 @@ export const runChangesSql = (changes: string) => `
  * loan with no row for M yet gets one with its figures from the M−1 row (`fresh`, the only rows
  * that read M−1). The sums then take the new rows in and the old ones out. Every row is found by
  * its full key: month M was written in this transaction, so the planner must never be left to
- * range-scan it per loan. `manyNew`: most changed loans are new to M (a month's first run), so
- * M−1 is read in one pass and hashed; otherwise each new loan's M−1 row is probed by its key.
+ * range-scan it per loan. `bulk` (many changes, or a keyframe, where on a month's first run every
+ * loan is new to M): M−1 is read in one pass and hashed; otherwise each new loan's M−1 row is
+ * probed by its key, and a day with none reads no M−1 at all.
  */
-export function runApplySql(manyNew: boolean): string {
+export function runApplySql(bulk: boolean): string {
   const [monthSums, cellSums] = applyContributions('analytics_changed', 'true', 'e.sign', 'moved_rows');
   const m1 = 'p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id';
-  const m1Join = manyNew ? `LEFT JOIN loan_month_ends p ON ${m1}` : `LEFT JOIN LATERAL (SELECT p.* FROM loan_month_ends p WHERE ${m1}) p ON true`;
+  const m1Join = bulk ? `LEFT JOIN loan_month_ends p ON ${m1}` : `LEFT JOIN LATERAL (SELECT p.* FROM loan_month_ends p WHERE ${m1}) p ON true`;
   return `
   WITH old AS MATERIALIZED (
     SELECT e.* FROM analytics_changed c JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = c.mi AND e.loan_id = c.loan_id

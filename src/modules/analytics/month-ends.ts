@@ -120,10 +120,11 @@ export async function afterRun(x: Exec, org: string, date: string, changes?: { t
   const [{ n }] = (await x(`SELECT count(*)::int AS n FROM analytics_changed`)) as { n: number }[];
   if (n > 0) {
     // Many changes: one pass over months M and M−1 beats as many index probes, cold.
-    if (n > BULK_CHANGES) await x(`SET LOCAL enable_nestloop = off`);
+    const bulk = n > BULK_CHANGES;
+    if (bulk) await x(`SET LOCAL enable_nestloop = off`);
     // Every path derives the rows it marks before it commits, so no other row of M is stale here.
-    // A keyframe (no `changes`) writes every loan, and on the month's first run every one is new to it.
-    await x(runApplySql(!changes), [org]);
+    // A keyframe (no `changes`) compares every loan, and on a month's first run every one is new to M.
+    await x(runApplySql(bulk || !changes), [org]);
     // A few thousand candidates at most: probes by key, not a hash over every loan's keys.
     await x(`SET LOCAL random_page_cost = 1.1`);
     // A first default can only have moved for a loan whose month-end M changed: one now in
