@@ -8,17 +8,17 @@ const done = async () => 'done';
 
 describe('job handler maps', () => {
   it('must name every job of the queue and nothing else (checked by npm run typecheck)', () => {
-    const complete: JobHandlers<'snapshots'> = { 'snapshot-run': done, history: done, 'fan-out': done };
+    const complete: JobHandlers<'snapshots'> = { 'snapshot-run': done, history: done, 'month-ends': done, 'fan-out': done };
     // @ts-expect-error 'history' has no handler
-    const missing: JobHandlers<'snapshots'> = { 'snapshot-run': done, 'fan-out': done };
+    const missing: JobHandlers<'snapshots'> = { 'snapshot-run': done, 'month-ends': done, 'fan-out': done };
     // @ts-expect-error 'wipe-history' is not a job of the snapshots queue
     const extra: JobHandlers<'snapshots'> = { ...complete, 'wipe-history': done };
     expect(Object.keys(complete).sort()).toEqual(jobNamesOf('snapshots').sort());
-    expect([Object.keys(missing).length, Object.keys(extra).length]).toEqual([2, 4]);
+    expect([Object.keys(missing).length, Object.keys(extra).length]).toEqual([3, 5]);
   });
 
   it('dispatch by name; a name without a handler is unrecoverable, so BullMQ never retries it', async () => {
-    const handlers: JobHandlers<'snapshots'> = { 'snapshot-run': done, history: async (d) => d.dates.length, 'fan-out': done };
+    const handlers: JobHandlers<'snapshots'> = { 'snapshot-run': done, history: async (d) => d.dates.length, 'month-ends': done, 'fan-out': done };
     const job = {} as Job;
     await expect(handlerFor(handlers, 'snapshots', 'history')({ dates: ['2026-01-01', '2026-01-02'] }, job)).resolves.toBe(2);
     expect(() => handlerFor(handlers, 'snapshots', 'wipe-history')).toThrow(UnrecoverableError);

@@ -43,7 +43,7 @@ const fanOut: Shape = { signed: false, fields: {}, required: [] };
 /** Every job the service creates, by queue and name; the type makes a new job name without a shape a compile error. */
 const SHAPES: { [Q in QueueName]: Record<JobName<Q>, Shape> } = {
   'auto-assign': { 'auto-assign': tenant({ portfolioId: uuid }), 'auto-assign-dynamic': tenant(), 'fan-out': fanOut },
-  snapshots: { 'snapshot-run': tenant({ snapshotDate: today }), history: tenant({ dates: pastDates }), 'fan-out': fanOut },
+  snapshots: { 'snapshot-run': tenant({ snapshotDate: today }), history: tenant({ dates: pastDates }), 'month-ends': tenant(), 'fan-out': fanOut },
   'loan-tapes': {
     'generate-tape': tenant({ tapeId: uuid }),
     'scheduled-tape': tenant({ configId: uuid }),

@@ -28,6 +28,8 @@ export interface JobPayloads {
   snapshots: {
     'snapshot-run': TenantJob & { snapshotDate: string };
     history: TenantJob & { dates: string[] };
+    /** A run's month-end upkeep, after the run committed (month-ends.ts: deferRun). */
+    'month-ends': TenantJob;
     'fan-out': FanOutJob;
   };
   'loan-tapes': {

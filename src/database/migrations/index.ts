@@ -17,6 +17,7 @@ import { ShortAccountMasks1764600000013 } from './1764600000013-short-account-ma
 import { MonthEndAggregates1764600000030 } from './1764600000030-month-end-aggregates';
 import { SnapshotVersions1764600000050 } from './1764600000050-snapshot-versions';
 import { SnapshotPending1764600000060 } from './1764600000060-snapshot-pending';
+import { MonthEndPending1764600000070 } from './1764600000070-month-end-pending';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   MonthEndAggregates1764600000030,
   SnapshotVersions1764600000050,
   SnapshotPending1764600000060,
+  MonthEndPending1764600000070,
 ];

@@ -248,6 +248,15 @@ export const runChangesSql = (changes: string) => `
     FROM ${changes} s JOIN analytics_loans k ON k.organization_id = $3 AND k.loan_id = s.id`;
 
 /**
+ * A deferred run's changes ($1 organization, $2 the date): the date is not its month's first, so
+ * its rows are the loans whose state moved that day, as the run wrote them; shaped for runChangesSql.
+ */
+export const DEFERRED_DAY_SQL = `
+  CREATE TEMP TABLE run_day ON COMMIT DROP AS
+  SELECT loan_id AS id, ${OBS.filter((c) => c !== 'snapshot_date').map((c) => FROM_SNAPSHOT[c] ?? c).join(', ')}
+    FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2::date`;
+
+/**
  * The rows of analytics_changed written and the sums moved, in one statement: each changed
  * loan's stored row is read once (`old`) and updated in place (`kept`: M−1 has not moved, so
  * its M−1 figures stay and only U and "newly defaulted" follow the new balance and status); a

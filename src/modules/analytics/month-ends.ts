@@ -2,7 +2,7 @@ import { paramsFor, type Sql } from '../../database/sql';
 import { inDefaultSql } from '../loans/loan-states';
 import { monthIndex } from './loan-month';
 import {
-  APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, movedSql,
+  APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DEFERRED_DAY_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, movedSql,
   PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_CHANGED_SQL, runApplySql, runChangesSql,
 } from './month-end-sql';
 
@@ -29,12 +29,13 @@ async function each(x: Exec, statements: string[], params: unknown[]): Promise<v
   for (const s of statements) await x(s, paramsFor(s, params));
 }
 
-async function state(x: Exec, org: string): Promise<{ built: boolean; changed: boolean }> {
+async function state(x: Exec, org: string): Promise<{ built: boolean; changed: boolean; pending: boolean }> {
   const [st] = (await x(
     `SELECT EXISTS (SELECT 1 FROM analytics_state WHERE organization_id = $1) AS built,
-            EXISTS (SELECT 1 FROM analytics_loan_changes WHERE organization_id = $1) AS changed`,
+            EXISTS (SELECT 1 FROM analytics_loan_changes WHERE organization_id = $1) AS changed,
+            EXISTS (SELECT 1 FROM analytics_pending_runs WHERE organization_id = $1) AS pending`,
     [org],
-  )) as { built: boolean; changed: boolean }[];
+  )) as { built: boolean; changed: boolean; pending: boolean }[];
   return st;
 }
 
@@ -44,6 +45,8 @@ export async function buildMonthEnds(x: Exec, org: string): Promise<void> {
   // The one sort over every snapshot: in fewer, larger runs than work_mem's default gives (this transaction only).
   await x(`SET LOCAL work_mem = '256MB'`);
   await x(`DELETE FROM analytics_loan_changes WHERE organization_id = $1`, [org]);
+  // Built from every snapshot: a run's upkeep still to do is in it.
+  await x(`DELETE FROM analytics_pending_runs WHERE organization_id = $1`, [org]);
   await each(x, [...BUILD_SQL, firstDefaultsSql(), ...COUNT_ALL_SQL], [org]);
   await x(
     `INSERT INTO analytics_state (organization_id) VALUES ($1) ON CONFLICT (organization_id) DO UPDATE SET built_at = now()`,
@@ -79,32 +82,75 @@ async function prepare(x: Exec, org: string, onlyIfFlagged = false): Promise<boo
   }
   // A reader that waited for the lock finds the changes applied by the one before it.
   if (st.changed || !onlyIfFlagged) await syncMembership(x, org);
+  if (st.pending) await applyPendingRuns(x, org);
   return false;
 }
 
-/** Before a read: a no-op unless a membership change is flagged or the organization was never built. */
+/**
+ * Before a read: a no-op unless a membership change is flagged, a run's upkeep is still to do
+ * (its follow-up job has not got there yet), or the organization was never built.
+ */
 export async function ensureMonthEnds(x: Exec, org: string): Promise<void> {
   const st = await state(x, org);
-  if (st.built && !st.changed) return;
+  if (st.built && !st.changed && !st.pending) return;
   await prepare(x, org, true);
 }
 
 /**
- * After the daily run wrote `date`'s loan snapshots (in the same transaction): the loans whose
- * month-end changed have their contributions subtracted, their rows rewritten and added again,
- * so a quiet day costs what its changes cost. `changes`, when given, is the run's temporary
- * table of the loans whose state moved (see runChangesSql); otherwise (a keyframe, every loan
- * written) the date's snapshots are compared with the stored month-ends.
+ * The daily run of a date that is not its month's first (only the changed loans have rows on
+ * it) leaves its month-end upkeep to follow: recorded here in the run's transaction, applied by
+ * the follow-up job (catchUpMonthEnds) or by whatever touches the month-ends first.
  */
-export async function afterRun(x: Exec, org: string, date: string, changes?: { table: string; fresh: string }): Promise<void> {
+export async function deferRun(x: Exec, date: string): Promise<void> {
+  await x(`INSERT INTO analytics_pending_runs (snapshot_date) VALUES ($1::date) ON CONFLICT DO NOTHING`, [date]);
+}
+
+/** The follow-up job of a run: builds, or applies flagged changes and every deferred run. */
+export async function catchUpMonthEnds(x: Exec, org: string): Promise<void> {
+  await prepare(x, org, true);
+}
+
+/**
+ * Every deferred run, oldest first (the lock is held): a deferred date's rows are exactly its
+ * changed loans, in the state the run wrote, so they are that day's changes. A date rerun after
+ * its upkeep is applied again whole, which rewrites the unchanged month-ends as they were.
+ */
+async function applyPendingRuns(x: Exec, org: string): Promise<void> {
+  const taken = (await x(`DELETE FROM analytics_pending_runs WHERE organization_id = $1 RETURNING snapshot_date::text AS d`, [org])) as { d: string }[];
+  // Hash joins over the month's rows: in memory, not in spill files (this transaction only).
+  await x(`SET LOCAL work_mem = '256MB'`);
+  for (const { d } of taken.sort((a, b) => a.d.localeCompare(b.d))) {
+    await x(DEFERRED_DAY_SQL, [org, d]);
+    await x(`ANALYZE run_day`);
+    await applyRun(x, org, d, {
+      table: 'run_day',
+      fresh: `SELECT id FROM run_day r WHERE NOT EXISTS (SELECT 1 FROM analytics_loans k WHERE k.organization_id = $1 AND k.loan_id = r.id)`,
+    }, false);
+    await x(`DROP TABLE run_day`);
+  }
+}
+
+/**
+ * After the month's first run wrote every loan's snapshot for `date` (in the same transaction):
+ * the date's snapshots are compared with the stored month-ends, and the loans whose month-end
+ * changed have their contributions subtracted, their rows rewritten and added again. Later runs
+ * of the month defer theirs (deferRun), applied here first.
+ */
+export async function afterRun(x: Exec, org: string, date: string): Promise<void> {
   await x(LOCK, [org]);
   await x(`SET LOCAL jit = off`);
   const st = await state(x, org);
   if (!st.built) return buildMonthEnds(x, org);
+  // Deferred runs are earlier dates: theirs first, as their months are this one's M−1 or M.
+  if (st.pending) await applyPendingRuns(x, org);
+  await applyRun(x, org, date, undefined, st.changed);
+}
+
+async function applyRun(x: Exec, org: string, date: string, changes: { table: string; fresh: string } | undefined, flagged: boolean): Promise<void> {
   // The keys first, since the changed rows carry them. A flagged change (a transfer, a new
   // origination date, a principal) may touch any loan, and a keyframe writes every loan: all are
   // compared. Otherwise only a loan new to the month-ends can lack its keys.
-  if (st.changed || !changes) await syncMembership(x, org);
+  if (flagged || !changes) await syncMembership(x, org);
   else await syncMembership(x, org, changes.fresh);
   const mi = monthIndex(date);
   if (changes) {
@@ -131,6 +177,7 @@ export async function afterRun(x: Exec, org: string, date: string, changes?: { t
     // default at M, or whose first default was M.
     await x(firstDefaultsFromSql(`SELECT loan_id FROM analytics_changed c WHERE ${inDefaultSql('c')} OR c.first_default_mi = $2::int`), [org, mi]);
     await x(`SET LOCAL enable_nestloop = on`);
+    await x(`SET LOCAL random_page_cost TO DEFAULT`);
   }
   await each(x, DROP_EMPTY_SQL, [org]);
   await x(`DROP TABLE analytics_changed`);

@@ -9,9 +9,9 @@ import { recordAudit } from '../../common/audit/audit';
 import { todayUtc } from '../../common/time/today';
 import { paramsFor } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
-import { JobProducer } from '../../jobs/job-producer';
+import { JobProducer, RecordedJob } from '../../jobs/job-producer';
 import { percentOf, ReportProgress, uuidRanges } from '../../jobs/progress';
-import { afterRun, managerExec } from '../analytics/month-ends';
+import { afterRun, catchUpMonthEnds, deferRun, managerExec } from '../analytics/month-ends';
 import {
   COUNTS_FROM_SUMS_SQL, HEAD_STATE, moveHeadSumsSql, PORTFOLIO_SNAPSHOTS_FROM_SUMS_SQL, REBUILD_HEAD_SUMS_SQL, SUMMED_STATE,
 } from './head-sums-sql';
@@ -180,15 +180,33 @@ export class SnapshotRunService {
       // portfolio snapshots that always agree with the loan snapshots, come from them.
       for (const s of COUNTS_FROM_SUMS_SQL) await client.query(s, [org, date]);
       const portfolios = await client.query(PORTFOLIO_SNAPSHOTS_FROM_SUMS_SQL, [org, date]);
-      // The month's month-end moved: vintages and the §11 series read the new one once this commits.
-      await afterRun(managerExec(m), org, date, keyframe ? undefined : { table: 'run_changes', fresh: 'SELECT id FROM run_changes WHERE NOT had' });
+      // The month's month-end moved. A keyframe compares every loan here; a later date's rows are
+      // its changes, so its upkeep follows in its own job and every reader applies it first.
+      let followUp: RecordedJob | undefined;
+      if (keyframe) await afterRun(managerExec(m), org, date);
+      else {
+        await deferRun(managerExec(m), date);
+        followUp = await this.producer.record(m, 'snapshots', 'month-ends', systemActor(org, meta.requestId), {}, { dedupKey: 'month-ends' });
+      }
       const result = { loan_snapshots: written, portfolio_snapshots: portfolios.rowCount ?? 0 };
       await recordAudit(m, systemActor(org, meta.requestId), {
         action: 'snapshot_run.complete', resourceType: 'snapshot_run', resourceId: date,
         details: { ...result, snapshot_date: date, requested_by: meta.actorSubject ?? 'schedule' },
       });
       await progress({ percent: 100, loans_written: written, loans_total: total, portfolios_done: result.portfolio_snapshots });
+      return { result, followUp };
+    }).then(async ({ result, followUp }) => {
+      // Recorded with the run: if Redis refuses now, the reconciler adds it later.
+      if (followUp) await this.producer.submit(followUp, { keepOnFailure: true }).catch(() => undefined);
       return result;
+    });
+  }
+
+  /** The follow-up job of a run: its month-end upkeep (and any other deferred one). */
+  catchUpMonthEnds(org: string): Promise<{ organization: string }> {
+    return this.db.transaction(org, async (m) => {
+      await catchUpMonthEnds(managerExec(m), org);
+      return { organization: org };
     });
   }
 }

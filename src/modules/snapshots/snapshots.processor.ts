@@ -33,5 +33,6 @@ export class SnapshotsProcessor extends JobWorker<'snapshots'> {
     'snapshot-run': (data, job) =>
       this.runs.snapshotDay(data.org, data.snapshotDate, { requestId: data.requestId, actorSubject: data.actorSubject }, progressOf(job)),
     history: (data) => this.snapshots.recomputeDates(data.org, data.dates),
+    'month-ends': (data) => this.runs.catchUpMonthEnds(data.org),
   };
 }
