@@ -236,25 +236,23 @@ export const RUN_CHANGED_SQL = `
    WHERE cur.loan_id IS NULL OR (${OBS.map((c) => `cur.${c}`).join(', ')}) IS DISTINCT FROM (${OBS.map((c) => `x.${c}`).join(', ')})`;
 
 /**
- * The same from the run's own changes (`changes`: a temporary table of loan ids as `id` with the
- * snapshot columns, every one a loan whose state moved today; $1 the date, $2 its month index, $3
- * the organization): each is a changed month-end, since its row is now dated today, so nothing
- * is compared.
- */
-export const runChangesSql = (changes: string) => `
-  CREATE TEMP TABLE analytics_changed ON COMMIT DROP AS
-  SELECT s.id AS loan_id, $2::int AS mi, ${OBS.map((c) => (c === 'snapshot_date' ? '$1::date AS snapshot_date' : `s.${FROM_SNAPSHOT[c] ?? c} AS ${c}`)).join(', ')},
-         ${CHANGED_KEYS}
-    FROM ${changes} s JOIN analytics_loans k ON k.organization_id = $3 AND k.loan_id = s.id`;
-
-/**
- * A deferred run's changes ($1 organization, $2 the date): the date is not its month's first, so
- * its rows are the loans whose state moved that day, as the run wrote them; shaped for runChangesSql.
+ * A deferred run's changes ($1 organization, $2 the date, $3 its month index), into
+ * analytics_changed: the date is not its month's first, so its rows are the loans whose state
+ * moved that day, as the run wrote them, and each is a changed month-end. Their keys come in the
+ * same pass; a loan new to the month-ends has none yet (null cohort_month) until KEYS_OF_NEW_SQL.
  */
 export const DEFERRED_DAY_SQL = `
-  CREATE TEMP TABLE run_day ON COMMIT DROP AS
-  SELECT loan_id AS id, ${OBS.filter((c) => c !== 'snapshot_date').map((c) => FROM_SNAPSHOT[c] ?? c).join(', ')}
-    FROM loan_snapshots WHERE organization_id = $1 AND snapshot_date = $2::date`;
+  CREATE TEMP TABLE analytics_changed ON COMMIT DROP AS
+  SELECT s.loan_id, $3::int AS mi, ${obsFrom('s')}, ${CHANGED_KEYS}
+    FROM loan_snapshots s LEFT JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = s.loan_id
+   WHERE s.organization_id = $1 AND s.snapshot_date = $2::date`;
+
+/** The loans of DEFERRED_DAY_SQL that had no keys: theirs once synced, and a loan still without any dropped. */
+export const KEYS_OF_NEW_SQL = [
+  `UPDATE analytics_changed c SET portfolio_id = k.portfolio_id, cohort_month = k.cohort_month, loan_principal = k.loan_principal, first_default_mi = k.first_default_mi
+     FROM analytics_loans k WHERE c.cohort_month IS NULL AND k.organization_id = $1 AND k.loan_id = c.loan_id`,
+  `DELETE FROM analytics_changed WHERE cohort_month IS NULL`,
+];
 
 /**
  * The rows of analytics_changed written and the sums moved, in one statement: each changed

@@ -3,7 +3,7 @@ import { inDefaultSql } from '../loans/loan-states';
 import { monthIndex } from './loan-month';
 import {
   APPLY_MOVED_SQL, BUILD_SQL, COUNT_ALL_SQL, DEFERRED_DAY_SQL, DERIVE_SQL, DROP_EMPTY_SQL, firstDefaultsFromSql, firstDefaultsSql, movedSql,
-  PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_CHANGED_SQL, runApplySql, runChangesSql,
+  KEYS_OF_NEW_SQL, PAIRS_SQL, RECOUNT_MONTHS_SQL, RUN_CHANGED_SQL, runApplySql,
 } from './month-end-sql';
 
 /**
@@ -120,13 +120,8 @@ async function applyPendingRuns(x: Exec, org: string): Promise<void> {
   // Hash joins over the month's rows: in memory, not in spill files (this transaction only).
   await x(`SET LOCAL work_mem = '256MB'`);
   for (const { d } of taken.sort((a, b) => a.d.localeCompare(b.d))) {
-    await x(DEFERRED_DAY_SQL, [org, d]);
-    await x(`ANALYZE run_day`);
-    await applyRun(x, org, d, {
-      table: 'run_day',
-      fresh: `SELECT id FROM run_day r WHERE NOT EXISTS (SELECT 1 FROM analytics_loans k WHERE k.organization_id = $1 AND k.loan_id = r.id)`,
-    }, false);
-    await x(`DROP TABLE run_day`);
+    await x(DEFERRED_DAY_SQL, [org, d, monthIndex(d)]);
+    await applyRun(x, org, d, true, false);
   }
 }
 
@@ -143,18 +138,22 @@ export async function afterRun(x: Exec, org: string, date: string): Promise<void
   if (!st.built) return buildMonthEnds(x, org);
   // Deferred runs are earlier dates: theirs first, as their months are this one's M−1 or M.
   if (st.pending) await applyPendingRuns(x, org);
-  await applyRun(x, org, date, undefined, st.changed);
+  await applyRun(x, org, date, false, st.changed);
 }
 
-async function applyRun(x: Exec, org: string, date: string, changes: { table: string; fresh: string } | undefined, flagged: boolean): Promise<void> {
+/**
+ * One run's upkeep. `deferred`: analytics_changed holds the date's changed loans already
+ * (DEFERRED_DAY_SQL); otherwise every loan's snapshot on the date is compared with its month-end.
+ */
+async function applyRun(x: Exec, org: string, date: string, deferred: boolean, flagged: boolean): Promise<void> {
+  const mi = monthIndex(date);
   // The keys first, since the changed rows carry them. A flagged change (a transfer, a new
   // origination date, a principal) may touch any loan, and a keyframe writes every loan: all are
   // compared. Otherwise only a loan new to the month-ends can lack its keys.
-  if (flagged || !changes) await syncMembership(x, org);
-  else await syncMembership(x, org, changes.fresh);
-  const mi = monthIndex(date);
-  if (changes) {
-    await x(runChangesSql(changes.table), [date, mi, org]);
+  if (flagged || !deferred) await syncMembership(x, org);
+  else await syncMembership(x, org, `SELECT loan_id FROM analytics_changed WHERE cohort_month IS NULL`);
+  if (deferred) {
+    await each(x, KEYS_OF_NEW_SQL, [org]);
   } else {
     // Today's partition has no statistics yet (it was written in this transaction, and only its
     // owner may ANALYZE it): a nested loop over "27 rows" would probe a million times.
@@ -169,8 +168,8 @@ async function applyRun(x: Exec, org: string, date: string, changes: { table: st
     const bulk = n > BULK_CHANGES;
     if (bulk) await x(`SET LOCAL enable_nestloop = off`);
     // Every path derives the rows it marks before it commits, so no other row of M is stale here.
-    // A keyframe (no `changes`) compares every loan, and on a month's first run every one is new to M.
-    await x(runApplySql(bulk || !changes), [org]);
+    // A keyframe (not deferred) compares every loan, and on a month's first run every one is new to M.
+    await x(runApplySql(bulk || !deferred), [org]);
     // A few thousand candidates at most: probes by key, not a hash over every loan's keys.
     await x(`SET LOCAL random_page_cost = 1.1`);
     // A first default can only have moved for a loan whose month-end M changed: one now in
