@@ -32,6 +32,9 @@ export function dataSourceOptions(config: AppConfig, asApp: boolean, pool: 'tena
     entities: [],
     poolSize: asApp ? max : 2,
     applicationName: asApp ? `portfolio-service-${pool}` : 'portfolio-service-migrate',
-    extra: { max: asApp ? max : 2 },
+    // JIT off for the service's own connections: its big statements are jobs that set their own
+    // plans, and a page read whose estimate crosses jit_above_cost (a month of snapshots) would
+    // spend 7–13 ms compiling a plan that runs in under one.
+    extra: { max: asApp ? max : 2, ...(asApp ? { options: '-c jit=off' } : {}) },
   };
 }
