@@ -196,7 +196,8 @@ export class SnapshotRunService {
       if (keyframe) await afterRun(managerExec(m), org, date);
       else {
         await deferRun(managerExec(m), date);
-        followUp = await this.producer.record(m, 'snapshots', 'month-ends', systemActor(org, meta.requestId), {}, { dedupKey: 'month-ends' });
+        // Next in line (lifo), not behind every other organization's run of the day's fan-out.
+        followUp = await this.producer.record(m, 'snapshots', 'month-ends', systemActor(org, meta.requestId), {}, { dedupKey: 'month-ends', jobOptions: { lifo: true } });
       }
       const result = { loan_snapshots: written, portfolio_snapshots: portfolios.rowCount ?? 0 };
       await recordAudit(m, systemActor(org, meta.requestId), {
