@@ -18,6 +18,7 @@ import { MonthEndAggregates1764600000030 } from './1764600000030-month-end-aggre
 import { SnapshotVersions1764600000050 } from './1764600000050-snapshot-versions';
 import { SnapshotPending1764600000060 } from './1764600000060-snapshot-pending';
 import { MonthEndPending1764600000070 } from './1764600000070-month-end-pending';
+import { PendingState1764600000080 } from './1764600000080-pending-state';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   SnapshotVersions1764600000050,
   SnapshotPending1764600000060,
   MonthEndPending1764600000070,
+  PendingState1764600000080,
 ];

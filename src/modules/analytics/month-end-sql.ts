@@ -263,21 +263,23 @@ export const KEYS_OF_NEW_SQL = [
  * its full key: month M was written in this transaction, so the planner must never be left to
  * range-scan it per loan. `bulk` (many changes, or a keyframe, where on a month's first run every
  * loan is new to M): M−1 is read in one pass and hashed; otherwise each new loan's M−1 row is
- * probed by its key, and a day with none reads no M−1 at all.
+ * probed by its key, and a day with none reads no M−1 at all. $1 the organization, $2 M (every
+ * row of analytics_changed is of M).
  */
 export function runApplySql(bulk: boolean): string {
   const [monthSums, cellSums] = applyContributions('analytics_changed', 'true', 'e.sign', 'moved_rows');
-  const m1 = 'p.organization_id = $1 AND p.mi = x.mi - 1 AND p.loan_id = x.loan_id';
+  // $2 is M, every row's month: as a constant, each read of loan_month_ends is one month's key range, not the organization's years.
+  const m1 = 'p.organization_id = $1 AND p.mi = $2::int - 1 AND p.loan_id = x.loan_id';
   const m1Join = bulk ? `LEFT JOIN loan_month_ends p ON ${m1}` : `LEFT JOIN LATERAL (SELECT p.* FROM loan_month_ends p WHERE ${m1}) p ON true`;
   return `
   WITH old AS MATERIALIZED (
-    SELECT e.* FROM analytics_changed c JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = c.mi AND e.loan_id = c.loan_id
+    SELECT e.* FROM analytics_changed c JOIN loan_month_ends e ON e.organization_id = $1 AND e.mi = $2::int AND e.loan_id = c.loan_id
   ), kept AS (
     UPDATE loan_month_ends e SET ${OBS.map((c) => `${c} = x.${c}`).join(', ')},
       newly = e.active AND ${inDefaultSql('x')},
       u = CASE WHEN e.active AND NOT ${inDefaultSql('x')} THEN greatest(e.b0 - e.s - x.balance, 0) END
       FROM old o JOIN analytics_changed x ON x.loan_id = o.loan_id
-     WHERE e.organization_id = $1 AND e.mi = o.mi AND e.loan_id = o.loan_id
+     WHERE e.organization_id = $1 AND e.mi = $2::int AND e.loan_id = o.loan_id
     RETURNING e.*
   ), fresh AS (
     INSERT INTO loan_month_ends (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)

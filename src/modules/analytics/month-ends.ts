@@ -169,7 +169,7 @@ async function applyRun(x: Exec, org: string, date: string, deferred: boolean, f
     if (bulk) await x(`SET LOCAL enable_nestloop = off`);
     // Every path derives the rows it marks before it commits, so no other row of M is stale here.
     // A keyframe (not deferred) compares every loan, and on a month's first run every one is new to M.
-    await x(runApplySql(bulk || !deferred), [org]);
+    await x(runApplySql(bulk || !deferred), [org, mi]);
     // A few thousand candidates at most: probes by key, not a hash over every loan's keys.
     await x(`SET LOCAL random_page_cost = 1.1`);
     // A first default can only have moved for a loan whose month-end M changed: one now in

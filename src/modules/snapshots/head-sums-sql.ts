@@ -63,5 +63,5 @@ export const COUNTS_FROM_SUMS_SQL = [
 
 /** Every loan of the organization (or those `scope` selects) to be compared with its head by the next run. */
 export const markPendingSql = (scope?: string) =>
-  `INSERT INTO loan_snapshot_pending (organization_id, loan_id)
-   ${scope ? `SELECT DISTINCT $1::uuid, loan_id FROM (${scope}) x` : 'SELECT organization_id, id FROM loans WHERE organization_id = $1'}`;
+  `INSERT INTO loan_snapshot_pending (organization_id, loan_id, ${HEAD_STATE.join(', ')})
+   SELECT organization_id, id, ${HEAD_STATE.join(', ')} FROM loans WHERE organization_id = $1 ${scope ? `AND id IN (${scope})` : ''}`;

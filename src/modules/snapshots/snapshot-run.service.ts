@@ -60,8 +60,8 @@ const ONLY_TID_LOOKUPS = ['enable_hashjoin', 'enable_mergejoin', 'enable_indexsc
 
 /**
  * A later date of the month ($1 org, $2 date): the loans written since the last run (taken from
- * loan_snapshot_pending; a loan written after this read keeps its pending row for the next run)
- * compared with their heads, into the temporary table run_changes; then those loans' rows for
+ * loan_snapshot_pending with the state each write left; a loan written after this read keeps its
+ * pending row for the next run) compared with their heads, into the temporary table run_changes; then those loans' rows for
  * the date, their heads and the head sums. About a tenth of the book changes on a day, which
  * touches nearly every page: hash joins over the tables read them once, where probes would read
  * each page many times. `rerun`: the date was observed before, so some rows exist and are
@@ -69,20 +69,25 @@ const ONLY_TID_LOOKUPS = ['enable_hashjoin', 'enable_mergejoin', 'enable_indexsc
  */
 export function changesSql(rerun: boolean): string[] {
   return [
-    `CREATE TEMP TABLE run_pending ON COMMIT DROP AS SELECT loan_id FROM loan_snapshot_pending WHERE false`,
-    `WITH taken AS (DELETE FROM loan_snapshot_pending WHERE organization_id = $1 RETURNING loan_id)
-     INSERT INTO run_pending SELECT DISTINCT loan_id FROM taken`,
-    `ANALYZE run_pending`,
+    `CREATE TEMP TABLE run_pending ON COMMIT DROP AS SELECT loan_id, ${STATE.join(', ')} FROM loan_snapshot_pending WHERE false`,
+    // Each loan's latest pending state is its state now (its writes are serialised by its row
+    // lock, and numbered in that order): the book itself is not read.
+    `WITH taken AS (DELETE FROM loan_snapshot_pending WHERE organization_id = $1 RETURNING loan_id, seq, ${STATE.join(', ')})
+     INSERT INTO run_pending SELECT DISTINCT ON (loan_id) loan_id, ${STATE.join(', ')} FROM taken ORDER BY loan_id, seq DESC`,
+    // One hash of the taken loans against one pass over the heads, planned without statistics
+    // for run_pending (an ANALYZE of it costs more than the plan it would pick).
+    `SET LOCAL enable_nestloop = off`,
+    `SET LOCAL enable_mergejoin = off`,
     `CREATE TEMP TABLE run_changes ON COMMIT DROP AS
-     SELECT l.id, ${STATE.map((c) => `l.${c}`).join(', ')}, h.loan_id IS NOT NULL AS had, h.ctid AS head_ctid, ${SUMMED_STATE.map((c) => `h.${c} AS old_${c}`).join(', ')}
+     SELECT t.loan_id AS id, ${STATE.map((c) => `t.${c}`).join(', ')}, h.loan_id IS NOT NULL AS had, h.ctid AS head_ctid, ${SUMMED_STATE.map((c) => `h.${c} AS old_${c}`).join(', ')}
        FROM run_pending t
-       JOIN loans l ON l.organization_id = $1 AND l.id = t.loan_id
-       LEFT JOIN loan_snapshot_heads h ON h.organization_id = $1 AND h.loan_id = l.id
-      WHERE ${differs('l', 'h')}`,
+       LEFT JOIN loan_snapshot_heads h ON h.organization_id = $1 AND h.loan_id = t.loan_id
+      WHERE ${differs('t', 'h')}`,
     // No ANALYZE of run_changes: the statement below is planned by its settings, scans and a
     // hash aggregate by portfolio. Each head is updated where the diff found it (a TID scan), not
     // found again by a hash over every head. Heads change only under the run's lock; the key is
     // checked all the same.
+    `SET LOCAL enable_nestloop TO DEFAULT`,
     ...ONLY_TID_LOOKUPS.map((setting) => `SET LOCAL ${setting} = off`),
     `/* snapshot-run chunk */ WITH w AS (
         INSERT INTO loan_snapshots (organization_id, loan_id, snapshot_date, ${STATE.join(', ')})
