@@ -209,6 +209,20 @@ describe('loan snapshot versions (e2e)', () => {
     await expectMonthEndsAsIfBuilt();
   });
 
+  it('stores a loan written twice since the last run as its last write left it, and nothing for one written back', async () => {
+    await change(`UPDATE loans SET principal_balance = 1900.00 WHERE id = $1`, [ids[1]]);
+    await change(`UPDATE loans SET principal_balance = 1800.00, days_past_due = 5 WHERE id = $1`, [ids[1]]);
+    await change(`UPDATE loans SET principal_balance = 650.00 WHERE id = $1`, [ids[5]]);
+    await change(`UPDATE loans SET principal_balance = 600.00 WHERE id = $1`, [ids[5]]);
+    await runOn('2025-04-04');
+    // V-2 only (V-6 is back at 600.00, its state on 2025-04-03), at 1800.00 and 5 days past due.
+    expect((await storedRows()).find((r) => r.d === '2025-04-04')).toEqual({ d: '2025-04-04', n: 1 });
+    const [v2] = await list(`snapshot_date=2025-04-04&loan_id=${ids[1]}`);
+    expect([v2.principal_balance, v2.days_past_due]).toEqual(['1800.00', 5]);
+    await expectEveryDateExact();
+    await expectMonthEndsAsIfBuilt();
+  });
+
   it('answers nothing on a date no run or import observed', async () => {
     expect(await list('snapshot_date=2025-03-07')).toEqual([]);
     expect((await t.http().get('/loan-snapshots?snapshot_date=2025-03-07').set(bearer(viewer))).body.count).toBe(0);
