@@ -99,15 +99,10 @@ export async function ensureMonthEnds(x: Exec, org: string): Promise<void> {
 /**
  * The daily run of a date that is not its month's first (only the changed loans have rows on
  * it) leaves its month-end upkeep to follow: recorded here in the run's transaction, applied by
- * the follow-up job (catchUpMonthEnds) or by whatever touches the month-ends first.
+ * the run's follow-up job (through ensureMonthEnds) or by whatever touches the month-ends first.
  */
 export async function deferRun(x: Exec, date: string): Promise<void> {
   await x(`INSERT INTO analytics_pending_runs (snapshot_date) VALUES ($1::date) ON CONFLICT DO NOTHING`, [date]);
-}
-
-/** The follow-up job of a run: builds, or applies flagged changes and every deferred run. */
-export async function catchUpMonthEnds(x: Exec, org: string): Promise<void> {
-  await prepare(x, org, true);
 }
 
 /**

@@ -11,7 +11,7 @@ import { paramsFor } from '../../database/sql';
 import { TenantDb } from '../../database/tenant-db';
 import { JobProducer, RecordedJob } from '../../jobs/job-producer';
 import { percentOf, ReportProgress, uuidRanges } from '../../jobs/progress';
-import { afterRun, catchUpMonthEnds, deferRun, managerExec } from '../analytics/month-ends';
+import { afterRun, deferRun, ensureMonthEnds, managerExec } from '../analytics/month-ends';
 import {
   COUNTS_FROM_SUMS_SQL, HEAD_STATE, moveHeadSumsSql, PORTFOLIO_SNAPSHOTS_FROM_SUMS_SQL, REBUILD_HEAD_SUMS_SQL, SUMMED_STATE,
 } from './head-sums-sql';
@@ -151,8 +151,6 @@ export class SnapshotRunService {
       await client.query(`SET LOCAL app.snapshot_writer = 'on'`);
       // The diff hashes every head: in memory, not in spill files (this transaction only).
       await client.query(`SET LOCAL work_mem = '256MB'`);
-      // Compiling the run's few big statements costs more than it saves at a million loans.
-      await client.query(`SET LOCAL jit = off`);
       const { rows: seen } = await client.query<{ earlier: boolean; again: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM loan_snapshot_dates WHERE organization_id = $1 AND snapshot_date >= ${monthStartSql('$2')} AND snapshot_date < $2) AS earlier,
                 EXISTS (SELECT 1 FROM loan_snapshot_dates WHERE organization_id = $1 AND snapshot_date = $2) AS again`,
@@ -221,7 +219,8 @@ export class SnapshotRunService {
   /** The follow-up job of a run: its month-end upkeep (and any other deferred one). */
   catchUpMonthEnds(org: string): Promise<{ organization: string }> {
     return this.db.transaction(org, async (m) => {
-      await catchUpMonthEnds(managerExec(m), org);
+      // What a read does first: nothing when no run is deferred and nothing is flagged.
+      await ensureMonthEnds(managerExec(m), org);
       return { organization: org };
     });
   }
