@@ -44,7 +44,7 @@ async function main() {
     await client.query(`SELECT set_config('app.org_id', $1, false)`, [org]);
     await client.query('INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING', [org]);
     const ctx: SeedContext = { client, org, loans: n, savingsClients, log };
-    for (const part of [loans, portfolios, investors, history, savings]) await part(ctx);
+    for (const part of [portfolios, loans, investors, history, savings]) await part(ctx);
     partnerKey = await createPartnerKey(client);
   } finally {
     await client.end();

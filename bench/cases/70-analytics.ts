@@ -64,7 +64,7 @@ const analytics: BenchCase = {
       const log = (m: string) => process.stdout.write(`  ${m}\n`);
       const t0 = Date.now();
       const seedCtx = { client, org, loans: ctx.loans, log };
-      for (const part of [loans, portfolios, history]) await part(seedCtx);
+      for (const part of [portfolios, loans, history]) await part(seedCtx);
       log(`seeded in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
       await client.query('VACUUM ANALYZE loans, loan_month_ends, analytics_loans, portfolio_month_sums, portfolio_transition_sums');
       const [{ id, n, month_ends }] = (await client.query(

@@ -1,12 +1,7 @@
 import type { SeedContext } from './context';
+import { portfolioOfSql, SEED_PORTFOLIOS_SQL } from './portfolios';
+import { SEED_PROGRAMS } from './programs';
 
-/** Lending programs (ids are the lending platform's; fixed so demos and other seed parts can name them). */
-export const SEED_PROGRAMS = {
-  primePersonal: '0b6c3a52-3f4e-4d7c-9a1b-2c3d4e5f6a7b',
-  nearPrimePersonal: '5f0e9d8c-7b6a-4e5d-9c4b-3a2f1e0d9c8b',
-  auto: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
-  smallBusiness: 'c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f',
-} as const;
 
 const FIRST = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William',
   'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Carlos', 'Maria', 'Wei', 'Aisha', 'Priya', 'Kenji'];
@@ -52,7 +47,8 @@ export async function seed(ctx: SeedContext): Promise<void> {
   const res = await ctx.client.query(
     `INSERT INTO loans (organization_id, loan_number, borrower_name, program_id, currency, origination_date, maturity_date,
                         original_principal, principal_balance, interest_rate, term_months, days_past_due, status, next_payment_date,
-                        charged_off_amount, recovered_amount)
+                        charged_off_amount, recovered_amount, portfolio_id)
+     WITH ${SEED_PORTFOLIOS_SQL}
      SELECT $1, loan_number, borrower_name, program_id, 'USD', orig, (orig + make_interval(months => term))::date,
             principal,
             -- A charge-off writes the balance off; a performing loan runs ahead of schedule by its curtailments.
@@ -64,7 +60,8 @@ export async function seed(ctx: SeedContext): Promise<void> {
             CASE WHEN status IN ('active', 'defaulted') THEN (orig + make_interval(months => paid + 1))::date END,
             CASE WHEN status = 'charged_off' THEN balance ELSE 0 END,
             -- Collections recover most of what they will in the first four months after the charge-off (at 180 dpd).
-            CASE WHEN status = 'charged_off' THEN round(balance * recovery * least((dpd - 150) / 120.0, 1), 2) ELSE 0 END
+            CASE WHEN status = 'charged_off' THEN round(balance * recovery * least((dpd - 150) / 120.0, 1), 2) ELSE 0 END,
+            ${portfolioOfSql(`CASE WHEN status = 'paid_off' THEN 0 ELSE dpd END`)}
        -- Each level ends in OFFSET 0 so the planner does not flatten it: flattened, every use of a
        -- derived column would repeat its whole expression (and its random() draws).
        FROM (
@@ -123,10 +120,15 @@ export async function seed(ctx: SeedContext): Promise<void> {
                     OFFSET 0) odds
                 OFFSET 0) states
             OFFSET 0) scheduled
-       ) loans_out
+       ) l
      ON CONFLICT (organization_id, loan_number) DO NOTHING`,
     [ctx.org, ctx.loans],
   );
-  ctx.log(`loans: ${res.rowCount} inserted`);
+  const { rows: [placed] } = await ctx.client.query<{ vintages: number; dynamic: number }>(
+    `SELECT count(*) FILTER (WHERE p.portfolio_type = 'static')::int AS vintages, count(*) FILTER (WHERE p.portfolio_type = 'dynamic')::int AS dynamic
+       FROM loans l JOIN portfolios p ON p.organization_id = l.organization_id AND p.id = l.portfolio_id WHERE l.organization_id = $1`,
+    [ctx.org],
+  );
+  ctx.log(`loans: ${res.rowCount} inserted, ${placed.vintages} in vintages, ${placed.dynamic} in dynamic portfolios`);
   await ctx.client.query('ANALYZE loans');
 }

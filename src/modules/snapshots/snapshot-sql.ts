@@ -64,13 +64,30 @@ export function statesOnSql(org: string, d: string, portfolio?: string): string 
 }
 
 /**
+ * Every loan's snapshot on each date of `dates` (a date[] expression), as statesOnSql gives it
+ * for one. A month's first observed date holds a row for every loan it observed (no date before
+ * it in the month has rows), so its states are its own rows, read by date without ordering
+ * versions; a month-end tape import is all such dates. Later dates take each loan's latest row.
+ */
+export function statesOnDatesSql(org: string, dates: string): string {
+  const first = (d: string) => `NOT EXISTS (SELECT 1 FROM loan_snapshot_dates e WHERE e.organization_id = ${org}
+      AND e.snapshot_date >= ${monthStartSql(d)} AND e.snapshot_date < ${d})`;
+  const columns = STATE_COLUMNS.map((c) => (c === 'delinquency_bucket' ? `${bucketSql('s.days_past_due')} AS delinquency_bucket` : `s.${c}`));
+  return `(SELECT s.organization_id, s.loan_id, s.portfolio_id, s.snapshot_date, ${columns.join(', ')}
+      FROM loan_snapshots s
+     WHERE s.organization_id = ${org} AND s.status IS NOT NULL
+       AND s.snapshot_date = ANY (ARRAY(SELECT d.d FROM unnest(${dates}) d(d) WHERE ${observedSql(org, 'd.d')} AND ${first('d.d')}))
+    UNION ALL
+    SELECT v.* FROM unnest(${dates}) d(d) CROSS JOIN LATERAL ${statesOnSql(org, 'd.d')} v WHERE NOT ${first('d.d')})`;
+}
+
+/**
  * Every active or sold portfolio's snapshot on each of the dates $2 (date[]), from that day's
  * loan snapshots, created or replaced: what a history import's job (and the seed) runs.
  */
 export const RECOMPUTE_DATES_SQL = `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
   SELECT p.id, s.snapshot_date, ${METRIC_SELECT}
-    FROM unnest($2::date[]) d(d)
-    CROSS JOIN LATERAL ${statesOnSql('$1', 'd.d')} s
+    FROM ${statesOnDatesSql('$1', '$2::date[]')} s
     JOIN portfolios p ON p.organization_id = s.organization_id AND p.id = s.portfolio_id
    WHERE p.organization_id = $1 AND p.status IN ('active', 'sold')
    GROUP BY p.id, s.snapshot_date
@@ -80,8 +97,7 @@ export const RECOMPUTE_DATES_SQL = `INSERT INTO portfolio_snapshots (portfolio_i
 export const RECOUNT_DATES_SQL = [
   `DELETE FROM loan_snapshot_counts WHERE organization_id = $1 AND snapshot_date = ANY($2::date[])`,
   `INSERT INTO loan_snapshot_counts (snapshot_date, portfolio_id, loans)
-   SELECT s.snapshot_date, s.portfolio_id, count(*) FROM unnest($2::date[]) d(d) CROSS JOIN LATERAL ${statesOnSql('$1', 'd.d')} s
-    GROUP BY 1, 2`,
+   SELECT s.snapshot_date, s.portfolio_id, count(*) FROM ${statesOnDatesSql('$1', '$2::date[]')} s GROUP BY 1, 2`,
 ];
 
 /** Records that loan state on these dates was observed (§5), by a run or an import. */
