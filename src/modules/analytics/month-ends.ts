@@ -47,7 +47,12 @@ export async function buildMonthEnds(x: Exec, org: string): Promise<void> {
   await x(`DELETE FROM analytics_loan_changes WHERE organization_id = $1`, [org]);
   // Built from every snapshot: a run's upkeep still to do is in it.
   await x(`DELETE FROM analytics_pending_runs WHERE organization_id = $1`, [org]);
+  // Every statement reads the whole organization. Its rows were written in this transaction, so
+  // the statistics may not know it (another organization's, or none): planned as "one row", a
+  // nested loop would scan all of its rows once per row.
+  await x(`SET LOCAL enable_nestloop = off`);
   await each(x, [...BUILD_SQL, firstDefaultsSql(), ...COUNT_ALL_SQL], [org]);
+  await x(`SET LOCAL enable_nestloop TO DEFAULT`);
   await x(
     `INSERT INTO analytics_state (organization_id) VALUES ($1) ON CONFLICT (organization_id) DO UPDATE SET built_at = now()`,
     [org],
@@ -190,7 +195,14 @@ export async function afterHistoryImport(x: Exec, org: string, stage: string): P
     [org],
   );
   await x(`ANALYZE analytics_pairs`);
-  const [{ months }] = (await x(`SELECT coalesce(array_agg(DISTINCT mi), '{}') AS months FROM analytics_pairs`)) as { months: number[] }[];
+  const [{ months, pairs }] = (await x(`SELECT coalesce(array_agg(DISTINCT mi), '{}') AS months, count(*)::int AS pairs FROM analytics_pairs`)) as { months: number[]; pairs: number }[];
+  // More pairs than stored month-ends (a first import of years of history): building it all
+  // writes each row once, where re-reading the pairs writes it and then derives it again.
+  const [{ stored }] = (await x(`SELECT count(*)::int AS stored FROM (SELECT 1 FROM loan_month_ends WHERE organization_id = $1 LIMIT $2) e`, [org, pairs])) as { stored: number }[];
+  if (pairs > 0 && stored < pairs) {
+    await x(`DROP TABLE analytics_pairs`);
+    return buildMonthEnds(x, org);
+  }
   if (months.length) {
     await each(x, [...PAIRS_SQL, DERIVE_SQL], [org]);
     await x(firstDefaultsFromSql(`SELECT loan_id FROM analytics_pairs`), [org, Math.min(...months)]);
