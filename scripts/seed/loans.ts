@@ -2,7 +2,6 @@ import type { SeedContext } from './context';
 import { portfolioOfSql, SEED_PORTFOLIOS_SQL } from './portfolios';
 import { SEED_PROGRAMS } from './programs';
 
-
 const FIRST = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William',
   'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Carlos', 'Maria', 'Wei', 'Aisha', 'Priya', 'Kenji'];
 const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Nguyen',

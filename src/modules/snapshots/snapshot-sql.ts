@@ -44,6 +44,10 @@ export const nextMonthSql = (d: string) => `(date_trunc('month', ${d}::date) + i
 export const observedSql = (org: string, d: string) =>
   `EXISTS (SELECT 1 FROM loan_snapshot_dates od WHERE od.organization_id = ${org} AND od.snapshot_date = ${d}::date)`;
 
+/** The state columns of loan snapshot row `a`, the bucket derived from days past due (the run stores none). */
+const stateColumnsOf = (a: string) =>
+  STATE_COLUMNS.map((c) => (c === 'delinquency_bucket' ? `${bucketSql(`${a}.days_past_due`)} AS delinquency_bucket` : `${a}.${c}`)).join(', ');
+
 /**
  * Every loan's snapshot on date `d` as loan_snapshots rows (snapshot_date = d), for organization
  * `org`, within portfolio `portfolio` when given: empty unless `d` was observed.
@@ -55,9 +59,7 @@ export function statesOnSql(org: string, d: string, portfolio?: string): string 
     ? ` AND s.loan_id IN (SELECT y.loan_id FROM loan_snapshots y WHERE y.organization_id = ${org} AND y.portfolio_id = ${portfolio}
          AND y.snapshot_date >= ${monthStartSql(d)} AND y.snapshot_date < ${nextMonthSql(d)})`
     : '';
-  // The bucket is derived from days past due (the run stores none).
-  const columns = STATE_COLUMNS.map((c) => (c === 'delinquency_bucket' ? `${bucketSql('v.days_past_due')} AS delinquency_bucket` : `v.${c}`));
-  return `(SELECT v.organization_id, v.loan_id, v.portfolio_id, ${d}::date AS snapshot_date, ${columns.join(', ')}
+  return `(SELECT v.organization_id, v.loan_id, v.portfolio_id, ${d}::date AS snapshot_date, ${stateColumnsOf('v')}
      FROM (SELECT DISTINCT ON (s.loan_id) s.* FROM loan_snapshots s WHERE ${range}${candidates} AND ${observedSql(org, d)}
             ORDER BY s.loan_id, s.snapshot_date DESC) v
     WHERE v.status IS NOT NULL${portfolio ? ` AND v.portfolio_id = ${portfolio}` : ''})`;
@@ -72,8 +74,7 @@ export function statesOnSql(org: string, d: string, portfolio?: string): string 
 export function statesOnDatesSql(org: string, dates: string): string {
   const first = (d: string) => `NOT EXISTS (SELECT 1 FROM loan_snapshot_dates e WHERE e.organization_id = ${org}
       AND e.snapshot_date >= ${monthStartSql(d)} AND e.snapshot_date < ${d})`;
-  const columns = STATE_COLUMNS.map((c) => (c === 'delinquency_bucket' ? `${bucketSql('s.days_past_due')} AS delinquency_bucket` : `s.${c}`));
-  return `(SELECT s.organization_id, s.loan_id, s.portfolio_id, s.snapshot_date, ${columns.join(', ')}
+  return `(SELECT s.organization_id, s.loan_id, s.portfolio_id, s.snapshot_date, ${stateColumnsOf('s')}
       FROM loan_snapshots s
      WHERE s.organization_id = ${org} AND s.status IS NOT NULL
        AND s.snapshot_date = ANY (ARRAY(SELECT d.d FROM unnest(${dates}) d(d) WHERE ${observedSql(org, 'd.d')} AND ${first('d.d')}))
