@@ -19,6 +19,7 @@ import { SnapshotVersions1764600000050 } from './1764600000050-snapshot-versions
 import { SnapshotPending1764600000060 } from './1764600000060-snapshot-pending';
 import { MonthEndPending1764600000070 } from './1764600000070-month-end-pending';
 import { PendingState1764600000080 } from './1764600000080-pending-state';
+import { PortfolioEntries1764600000090 } from './1764600000090-portfolio-entries';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   SnapshotPending1764600000060,
   MonthEndPending1764600000070,
   PendingState1764600000080,
+  PortfolioEntries1764600000090,
 ];

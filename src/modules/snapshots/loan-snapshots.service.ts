@@ -54,7 +54,7 @@ const latestRow = (loan: string, d: string) => `SELECT x.* FROM loan_snapshots x
 /**
  * One observed date's rows ($2 the date), loan_id descending, below loan $3 when `below`: a walk
  * of the month's rows in key order (each loan's latest first) or, within a portfolio ($4), of
- * the loans that had a row there, each probed for its latest row. Either way a page reads about
+ * the loans that entered it in the month (its entry rows), each probed for its latest row. Either way a page reads about
  * as many index entries as it returns rows.
  */
 function dateRowsSql(portfolio: boolean, below: boolean): string {
@@ -70,7 +70,8 @@ function dateRowsSql(portfolio: boolean, below: boolean): string {
   return `SELECT ${rowColumns('v', '$2')}
     -- DISTINCT ON, not DISTINCT: it keeps the index order (a hash of every candidate, then a sort, would read them all).
     FROM (SELECT DISTINCT ON (y.loan_id) y.loan_id FROM loan_snapshots y
-           WHERE y.organization_id = $1 AND y.portfolio_id = $4::uuid AND y.snapshot_date >= ${monthStartSql('$2')} AND y.snapshot_date < ${nextMonthSql('$2')}
+           WHERE y.organization_id = $1 AND y.portfolio_id = $4::uuid AND y.portfolio_entry
+             AND y.snapshot_date >= ${monthStartSql('$2')} AND y.snapshot_date < ${nextMonthSql('$2')}
              AND ${below ? 'y.loan_id < $3::uuid' : '$3::uuid IS NULL'}
            ORDER BY y.loan_id DESC) c
     CROSS JOIN LATERAL (${latestRow('c.loan_id', '$2')}) v

@@ -55,6 +55,13 @@ export function runChunkSql(range: (col: string) => string): string {
     SELECT count(*)::int AS n FROM c`;
 }
 
+/**
+ * A rerun compares with the date's first run, not with the row before it: a row that entered
+ * its portfolio stays an entry (the portfolio index finds loans by their entry rows, migration
+ * 1764600000090; one entry too many costs a candidate, one too few loses the loan).
+ */
+const KEEP_ENTRY = 'portfolio_entry = loan_snapshots.portfolio_entry OR EXCLUDED.portfolio_entry';
+
 /** Planner settings that leave a join by `ctid` only its TID scan. */
 const ONLY_TID_LOOKUPS = ['enable_hashjoin', 'enable_mergejoin', 'enable_indexscan', 'enable_bitmapscan'];
 
@@ -62,7 +69,7 @@ const ONLY_TID_LOOKUPS = ['enable_hashjoin', 'enable_mergejoin', 'enable_indexsc
  * A later date of the month ($1 org, $2 date): the loans written since the last run (taken from
  * loan_snapshot_pending with the state each write left; a loan written after this read keeps its
  * pending row for the next run) compared with their heads, into the temporary table run_changes; then those loans' rows for
- * the date, their heads and the head sums. About a tenth of the book changes on a day, which
+ * the date (entries of the portfolio index only where the portfolio moved), their heads and the head sums. About a tenth of the book changes on a day, which
  * touches nearly every page: hash joins over the tables read them once, where probes would read
  * each page many times. `rerun`: the date was observed before, so some rows exist and are
  * replaced; otherwise none can, and a plain insert skips the conflict check of every row.
@@ -90,9 +97,9 @@ export function changesSql(rerun: boolean): string[] {
     `SET LOCAL enable_nestloop TO DEFAULT`,
     ...ONLY_TID_LOOKUPS.map((setting) => `SET LOCAL ${setting} = off`),
     `/* snapshot-run chunk */ WITH w AS (
-        INSERT INTO loan_snapshots (organization_id, loan_id, snapshot_date, ${STATE.join(', ')})
-        SELECT $1, id, $2::date, ${STATE.join(', ')} FROM run_changes ORDER BY id
-        ${rerun ? `ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${SET_STATE}` : ''}
+        INSERT INTO loan_snapshots (organization_id, loan_id, snapshot_date, ${STATE.join(', ')}, portfolio_entry)
+        SELECT $1, id, $2::date, ${STATE.join(', ')}, NOT had OR portfolio_id IS DISTINCT FROM old_portfolio_id FROM run_changes ORDER BY id
+        ${rerun ? `ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${SET_STATE}, ${KEEP_ENTRY}` : ''}
       ), moved AS (
         UPDATE loan_snapshot_heads h SET ${STATE.map((c) => `${c} = c.${c}`).join(', ')}
           FROM run_changes c WHERE h.ctid = c.head_ctid AND h.organization_id = $1 AND h.loan_id = c.id AND c.had

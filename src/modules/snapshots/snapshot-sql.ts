@@ -54,10 +54,11 @@ const stateColumnsOf = (a: string) =>
  */
 export function statesOnSql(org: string, d: string, portfolio?: string): string {
   const range = `s.organization_id = ${org} AND s.snapshot_date >= ${monthStartSql(d)} AND s.snapshot_date <= ${d}::date`;
-  // A loan in the portfolio on d has its row for d in the portfolio: candidates first, then their latest row.
+  // A loan in the portfolio on d entered it by a row of the month up to d (an entry row, migration
+  // 1764600000090): those loans are the candidates, each then at its latest row.
   const candidates = portfolio
     ? ` AND s.loan_id IN (SELECT y.loan_id FROM loan_snapshots y WHERE y.organization_id = ${org} AND y.portfolio_id = ${portfolio}
-         AND y.snapshot_date >= ${monthStartSql(d)} AND y.snapshot_date < ${nextMonthSql(d)})`
+         AND y.portfolio_entry AND y.snapshot_date >= ${monthStartSql(d)} AND y.snapshot_date < ${nextMonthSql(d)})`
     : '';
   return `(SELECT v.organization_id, v.loan_id, v.portfolio_id, ${d}::date AS snapshot_date, ${stateColumnsOf('v')}
      FROM (SELECT DISTINCT ON (s.loan_id) s.* FROM loan_snapshots s WHERE ${range}${candidates} AND ${observedSql(org, d)}

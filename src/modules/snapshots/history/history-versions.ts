@@ -15,6 +15,13 @@ import { monthStartSql, RECORD_OBSERVED, RECOUNT_DATES_SQL, STATE_COLUMNS, state
  * handful of set-based statements over temporary tables.
  */
 const STATE = ['portfolio_id', ...STATE_COLUMNS];
+/**
+ * A written row replaces the state and is an entry of the portfolio index (migration
+ * 1764600000090): the row before it may have changed, so whether it enters its portfolio is not
+ * worked out here; an entry too many only adds a candidate. Every row the import decides is
+ * written as one, since a row after a changed date may have become an entry.
+ */
+const REPLACE_STATE = `${STATE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, portfolio_entry = true`;
 
 /** The file's rows, defaults filled in, under their loans' ids. */
 const rowsSelect = (stage: string) => `SELECT l.id AS loan_id, s.snapshot_date AS d, l.portfolio_id, coalesce(s.original_principal, l.original_principal) AS original_principal,
@@ -71,8 +78,8 @@ const statements = (stage: string): string[] => [
   // A wanted "nothing" is written as a row with a null status, so nothing carries over it.
   `INSERT INTO loan_snapshots AS s (loan_id, snapshot_date, ${STATE.join(', ')})
    SELECT loan_id, d, ${STATE.join(', ')} FROM hv_want WHERE decide AND needed
-   ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${STATE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
-   WHERE (${STATE.map((c) => `s.${c}`).join(', ')}) IS DISTINCT FROM (${STATE.map((c) => `EXCLUDED.${c}`).join(', ')})`,
+   ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${REPLACE_STATE}
+   WHERE (${STATE.map((c) => `s.${c}`).join(', ')}) IS DISTINCT FROM (${STATE.map((c) => `EXCLUDED.${c}`).join(', ')}) OR NOT s.portfolio_entry`,
 ];
 
 /**
@@ -111,7 +118,7 @@ export async function writeImported(m: Sql, org: string, stage: string, fileDate
        SELECT loan_id, d, ${STATE.join(', ')} FROM (${rowsSelect(stage)}) r WHERE r.d ${dates} ORDER BY r.d, r.loan_id ${conflict}`;
     if (fresh.length) n += await m.exec(insert('= ANY($2::date[])'), [org, fresh]);
     if (fresh.length < fileDates.length) {
-      n += await m.exec(insert('<> ALL($2::date[])', `ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${STATE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`), [org, fresh]);
+      n += await m.exec(insert('<> ALL($2::date[])', `ON CONFLICT (organization_id, loan_id, snapshot_date) DO UPDATE SET ${REPLACE_STATE}`), [org, fresh]);
     }
     await m.exec(`CREATE TEMP TABLE hv_want ON COMMIT DROP AS SELECT d, true AS decide, NULL::uuid AS loan_id FROM unnest($1::date[]) d`, [fileDates]);
   } else {
