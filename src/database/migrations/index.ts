@@ -20,6 +20,7 @@ import { SnapshotPending1764600000060 } from './1764600000060-snapshot-pending';
 import { MonthEndPending1764600000070 } from './1764600000070-month-end-pending';
 import { PendingState1764600000080 } from './1764600000080-pending-state';
 import { PortfolioEntries1764600000090 } from './1764600000090-portfolio-entries';
+import { MonthEndsOneIndex1764600000100 } from './1764600000100-month-ends-one-index';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   MonthEndPending1764600000070,
   PendingState1764600000080,
   PortfolioEntries1764600000090,
+  MonthEndsOneIndex1764600000100,
 ];

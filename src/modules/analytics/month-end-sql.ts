@@ -91,11 +91,11 @@ export const BUILD_SQL = [
 
 /**
  * The first month-end in default at or after origination, of loans with none yet (of those
- * `scope` selects, a relation of loan_id, when given): set, no sums touched.
+ * `scope` selects, a relation of loan_id, when given, their rows in `rowsOf`): set, no sums touched.
  */
-export const firstDefaultsSql = (scope?: string) => `
+export const firstDefaultsSql = (scope?: string, rowsOf = 'loan_month_ends') => `
   UPDATE analytics_loans k SET first_default_mi = f.mi
-    FROM (SELECT e.loan_id, min(e.mi) AS mi FROM loan_month_ends e
+    FROM (SELECT e.loan_id, min(e.mi) AS mi FROM ${rowsOf} e
             JOIN analytics_loans k2 ON k2.organization_id = e.organization_id AND k2.loan_id = e.loan_id
            WHERE e.organization_id = $1 AND ${inDefaultSql('e')} AND e.mi >= k2.cohort_month AND k2.first_default_mi IS NULL
              ${scope ? `AND e.loan_id IN (${scope})` : ''}
@@ -194,25 +194,48 @@ export const movedSql = (scope?: string) => [
     WHERE k.loan_id IS NULL OR (k.portfolio_id, k.cohort_month, k.loan_principal) IS DISTINCT FROM (c.portfolio_id, c.cohort_month, c.loan_principal)`,
 ];
 
-/** Moves the sums of the loans in analytics_moved from their old keys to their new ones. */
+/**
+ * The month-ends of the loans of analytics_moved that `filter` keeps (on `m`), into the temporary
+ * table analytics_moved_rows. The table's one index is month first, as the run and the build
+ * write it (a second, loan-first one cost every new month's million rows a random insert each):
+ * a loan's rows are found by one probe per month of the organization's range.
+ */
+const movedRowsSql = (filter: string) => `INSERT INTO analytics_moved_rows
+  SELECT e.* FROM analytics_moved m
+    JOIN loan_month_ends e ON e.organization_id = $1 AND e.loan_id = m.loan_id
+     AND e.mi = ANY (ARRAY(SELECT generate_series(min(mi), max(mi)) FROM loan_month_ends WHERE organization_id = $1))
+   WHERE ${filter}`;
+
+/**
+ * Moves the sums of the loans in analytics_moved from their old keys to their new ones, their
+ * rows read once (a re-originated loan's again, after its figures are derived anew).
+ */
 export const APPLY_MOVED_SQL = [
+  `CREATE TEMP TABLE analytics_moved_rows ON COMMIT DROP AS SELECT * FROM loan_month_ends WHERE false`,
+  movedRowsSql('true'),
   ...applyContributions(
     `(SELECT loan_id, old_portfolio_id AS portfolio_id, old_cohort_month AS cohort_month, old_loan_principal AS loan_principal,
              old_first_default_mi AS first_default_mi FROM analytics_moved WHERE NOT fresh)`,
     'true',
     -1,
+    'analytics_moved_rows',
   ),
   `INSERT INTO analytics_loans (loan_id, portfolio_id, cohort_month, loan_principal, first_default_mi)
    SELECT loan_id, portfolio_id, cohort_month, loan_principal, first_default_mi FROM analytics_moved
    ON CONFLICT (organization_id, loan_id) DO UPDATE SET portfolio_id = EXCLUDED.portfolio_id, cohort_month = EXCLUDED.cohort_month,
      loan_principal = EXCLUDED.loan_principal, first_default_mi = EXCLUDED.first_default_mi`,
   // A new origination month moves months on book: the rows' figures and the first default follow.
-  `UPDATE loan_month_ends e SET needs_derive = true FROM analytics_moved m
-    WHERE e.organization_id = $1 AND e.loan_id = m.loan_id AND m.reoriginated AND NOT m.fresh`,
+  `UPDATE loan_month_ends e SET needs_derive = true FROM analytics_moved_rows r JOIN analytics_moved m ON m.loan_id = r.loan_id
+    WHERE e.organization_id = $1 AND e.mi = r.mi AND e.loan_id = r.loan_id AND m.reoriginated AND NOT m.fresh`,
   DERIVE_SQL,
-  firstDefaultsSql(`SELECT loan_id FROM analytics_moved WHERE reoriginated`),
+  // Deriving leaves whether a row is in default as it was: the rows read before tell.
+  firstDefaultsSql(`SELECT loan_id FROM analytics_moved WHERE reoriginated`, 'analytics_moved_rows'),
+  `DELETE FROM analytics_moved_rows r USING analytics_moved m WHERE m.loan_id = r.loan_id AND m.reoriginated AND NOT m.fresh`,
+  movedRowsSql('m.reoriginated AND NOT m.fresh'),
   ...applyContributions(`(SELECT m.loan_id, k.portfolio_id, k.cohort_month, k.loan_principal, k.first_default_mi
-                            FROM analytics_moved m JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = m.loan_id)`, 'true', 1),
+                            FROM analytics_moved m JOIN analytics_loans k ON k.organization_id = $1 AND k.loan_id = m.loan_id)`, 'true', 1,
+  'analytics_moved_rows'),
+  `DROP TABLE analytics_moved_rows`,
 ];
 
 /** Observation columns set from EXCLUDED on an upsert. */
