@@ -1,6 +1,6 @@
 /**
  * `npm run seed -- --loans 100000 [--savings-clients 800000] [--org <uuid>]`: a realistic demo organization, then an
- * admin token for it. Parts run in order; each owns one file in scripts/seed/.
+ * admin token for it. Each part owns one file in scripts/seed/; the loan side's run in order, the savings side beside them.
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -36,18 +36,29 @@ async function main() {
   await migrate(config);
   let partnerKey = '';
   const client = new Client({ connectionString: config.databaseUrl });
+  const savingsClient = new Client({ connectionString: config.databaseUrl });
   await client.connect();
+  await savingsClient.connect();
   const t0 = Date.now();
   const log = (msg: string) => process.stderr.write(`[seed ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
   try {
     // Session-level: every part's inserts default to this organization.
-    await client.query(`SELECT set_config('app.org_id', $1, false)`, [org]);
+    for (const c of [client, savingsClient]) await c.query(`SELECT set_config('app.org_id', $1, false)`, [org]);
     await client.query('INSERT INTO organizations (id) VALUES ($1) ON CONFLICT DO NOTHING', [org]);
     const ctx: SeedContext = { client, org, loans: n, savingsClients, log };
-    for (const part of [portfolios, loans, investors, history, savings]) await part(ctx);
+    // The savings side shares nothing with the loan side: it runs beside it on its own
+    // connection (a second core), not after it. Both finish before either error is reported.
+    const sides = await Promise.allSettled([
+      (async () => {
+        for (const part of [portfolios, loans, investors, history]) await part(ctx);
+      })(),
+      savings({ ...ctx, client: savingsClient }),
+    ]);
+    for (const side of sides) if (side.status === 'rejected') throw side.reason;
     partnerKey = await createPartnerKey(client);
   } finally {
     await client.end();
+    await savingsClient.end();
   }
   log('done');
   // Tokens live 12 hours, or less where JWT_MAX_TTL_SECONDS says so (longer ones are refused).
