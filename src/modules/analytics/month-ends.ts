@@ -189,6 +189,8 @@ async function applyRun(x: Exec, org: string, date: string, deferred: boolean, f
 export async function afterHistoryImport(x: Exec, org: string, stage: string): Promise<void> {
   await x(LOCK, [org]);
   await x(`SET LOCAL jit = off`);
+  // Never built: built now, from every snapshot (its first import needs nothing else).
+  if (!(await state(x, org)).built) return buildMonthEnds(x, org);
   await x(
     `CREATE TEMP TABLE analytics_pairs ON COMMIT DROP AS
      SELECT DISTINCT l.id AS loan_id, (extract(year FROM s.snapshot_date)::int * 12 + extract(month FROM s.snapshot_date)::int - 1) AS mi
@@ -200,14 +202,13 @@ export async function afterHistoryImport(x: Exec, org: string, stage: string): P
   // More pairs than stored month-ends (a first import of years of history): building it all
   // writes each row once, where re-reading the pairs writes it and then derives it again.
   const [{ stored }] = (await x(`SELECT count(*)::int AS stored FROM (SELECT 1 FROM loan_month_ends WHERE organization_id = $1 LIMIT $2) e`, [org, pairs])) as { stored: number }[];
-  const rebuild = pairs > 0 && stored < pairs;
   // Decided before any other upkeep: a build replaces what syncing the keys or applying deferred
   // runs would do first (a comparison of every loan's keys, seconds at a million loans).
-  if (rebuild || (await prepare(x, org))) {
+  if (pairs > 0 && stored < pairs) {
     await x(`DROP TABLE analytics_pairs`);
-    if (rebuild) await buildMonthEnds(x, org);
-    return;
+    return buildMonthEnds(x, org);
   }
+  await prepare(x, org);
   if (months.length) {
     await each(x, [...PAIRS_SQL, DERIVE_SQL], [org]);
     await x(firstDefaultsFromSql(`SELECT loan_id FROM analytics_pairs`), [org, Math.min(...months)]);
