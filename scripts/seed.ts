@@ -1,6 +1,6 @@
 /**
  * `npm run seed -- --loans 100000 [--savings-clients 800000] [--org <uuid>]`: a realistic demo organization, then an
- * admin token for it. Each part owns one file in scripts/seed/; the loan side's run in order, the savings side beside them.
+ * admin token for it. Each part owns one file in scripts/seed/; the loan side's parts run in order, the savings side beside them.
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';

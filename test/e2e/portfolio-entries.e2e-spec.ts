@@ -8,8 +8,8 @@ interface Row { loan_id: string; portfolio_id: string | null; snapshot_date: str
 /**
  * Issue 17.2: the portfolio index of loan snapshots holds only the rows where a loan enters a
  * portfolio (migration 1764600000090). Loans move between portfolios across runs, reruns and an
- * import of an earlier date; on every observed date each portfolio's answer (the list, a past
- * portfolio snapshot, a past tape) names exactly the loans the date's unfiltered answer places in it.
+ * import of an earlier date; on every observed date each portfolio's answer (the list, offset and
+ * keyset, and a past portfolio snapshot) names exactly the loans the date's unfiltered answer places in it.
  */
 describe('portfolio entries of loan snapshots (e2e)', () => {
   let t: TestApp;
