@@ -1,10 +1,11 @@
 import type { PoolClient } from 'pg';
+import { runParallelGroupedInsert } from '../../src/database/grouped-insert';
 import { Sql } from '../../src/database/sql';
 import { afterHistoryImport, managerExec } from '../../src/modules/analytics/month-ends';
 import { stageTableSql } from '../../src/modules/loans/import/csv-import';
 import { HISTORY_IMPORT } from '../../src/modules/snapshots/history/history-columns';
 import { writeImported } from '../../src/modules/snapshots/history/history-versions';
-import { RECOMPUTE_DATES_SQL } from '../../src/modules/snapshots/snapshot-sql';
+import { RECOMPUTE_DATES } from '../../src/modules/snapshots/snapshot-sql';
 import type { SeedContext } from './context';
 import { byProgramSql, curtailmentSql, PROGRAM_BEHAVIOUR } from './loans';
 
@@ -110,8 +111,8 @@ export async function seed(ctx: SeedContext): Promise<void> {
     step('history: analyzed');
     await afterHistoryImport(managerExec(m), ctx.org, STAGE);
     step('history: month-end aggregates built');
-    const ps = await c.query(RECOMPUTE_DATES_SQL, [ctx.org, dates]);
-    step(`history: ${ps.rowCount} month-end portfolio snapshots`);
+    const ps = await runParallelGroupedInsert(m, RECOMPUTE_DATES, [ctx.org, dates]);
+    step(`history: ${ps} month-end portfolio snapshots`);
     await c.query('COMMIT');
   } catch (err) {
     await c.query('ROLLBACK');

@@ -34,7 +34,9 @@ export function dataSourceOptions(config: AppConfig, asApp: boolean, pool: 'tena
     applicationName: asApp ? `portfolio-service-${pool}` : 'portfolio-service-migrate',
     // JIT off for the service's own connections: its big statements are jobs that set their own
     // plans, and a page read whose estimate crosses jit_above_cost (a month of snapshots) would
-    // spend 7–13 ms compiling a plan that runs in under one.
-    extra: { max: asApp ? max : 2, ...(asApp ? { options: '-c jit=off' } : {}) },
+    // spend 7–13 ms compiling a plan that runs in under one. No parallel plans unless a statement
+    // asks (grouped-insert.ts): requests from many organizations share two cores, and a page read
+    // that took a second process would take it from another organization's request.
+    extra: { max: asApp ? max : 2, ...(asApp ? { options: '-c jit=off -c max_parallel_workers_per_gather=0' } : {}) },
   };
 }

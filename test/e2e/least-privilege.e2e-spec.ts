@@ -160,6 +160,24 @@ describe('least privilege in Postgres (e2e)', () => {
     await expect(db.transaction(orgB, (m) => m.rows(`SELECT count(*)::int AS n FROM ${partition}`))).rejects.toThrow(/permission denied/);
   });
 
+  it('a parallel helper process sees only the organization of the transaction that started it', async () => {
+    const db = t.app.get(TenantDb);
+    // Nothing in parallel unless a statement asks (options.ts).
+    expect(await db.transaction(orgA, (m) => m.rows(`SELECT current_setting('max_parallel_workers_per_gather') AS n`))).toEqual([{ n: '0' }]);
+    // A parallel plan even for one row, its rows read by the helpers alone (the leader reads none
+    // unless no helper starts: then `launched` fails the test).
+    const inHelper = (org: string) =>
+      db.transaction(org, async (m) => {
+        for (const s of ['max_parallel_workers_per_gather = 2', 'parallel_leader_participation = off', 'parallel_setup_cost = 0',
+          'parallel_tuple_cost = 0', 'min_parallel_table_scan_size = 0']) await m.exec(`SET LOCAL ${s}`);
+        const [plan] = await m.rows(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM loan_snapshots`);
+        const [{ n }] = await m.rows<{ n: number }>(`SELECT count(*)::int AS n FROM loan_snapshots`);
+        return { launched: Number(JSON.stringify(plan).match(/"Workers Launched":(\d+)/)?.[1] ?? 0) > 0, n };
+      });
+    expect(await inHelper(orgA)).toEqual({ launched: true, n: 1 });
+    expect(await inHelper(orgB)).toEqual({ launched: true, n: 0 });
+  });
+
   it('every tenant table and partition enables and forces row-level security', async () => {
     const tables = await asOwner(async (c) => {
       const { rows } = await c.query(

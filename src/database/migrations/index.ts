@@ -21,6 +21,7 @@ import { MonthEndPending1764600000070 } from './1764600000070-month-end-pending'
 import { PendingState1764600000080 } from './1764600000080-pending-state';
 import { PortfolioEntries1764600000090 } from './1764600000090-portfolio-entries';
 import { MonthEndsOneIndex1764600000100 } from './1764600000100-month-ends-one-index';
+import { ParallelSafeOrg1764600000110 } from './1764600000110-parallel-safe-org';
 
 /** Every migration, in order. Each module owns its file. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   PendingState1764600000080,
   PortfolioEntries1764600000090,
   MonthEndsOneIndex1764600000100,
+  ParallelSafeOrg1764600000110,
 ];

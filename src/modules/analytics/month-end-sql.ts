@@ -1,4 +1,5 @@
 // Read model: reads loans and loan_snapshots (owned by loans and snapshots) and writes only the analytics tables it owns.
+import { type GroupedInsert, groupedInsertSql, parallelGroupedInsertSql } from '../../database/grouped-insert';
 import { bucketSql, inDefaultSql } from '../loans/loan-states';
 import { MONTH_INDEX } from './analytics-sql';
 import { scheduledPrincipalSql } from './scheduled-principal-sql';
@@ -140,36 +141,48 @@ const CELL_KEY = 'portfolio_id, mi, from_state, to_state';
 /**
  * Adds (sign 1), subtracts (−1) or applies each row's own sign ('e.sign') for the contributions
  * of the rows `where` selects, grouped under the keys relation `keys` (columns loan_id,
- * portfolio_id, cohort_month, loan_principal, first_default_mi): two statements, month sums then
- * transition cells.
+ * portfolio_id, cohort_month, loan_principal, first_default_mi): month sums, then transition cells.
  */
-export function applyContributions(keys: string, where: string, sign: Sign, rowsOf = 'loan_month_ends'): string[] {
+function contributions(keys: string, where: string, sign: Sign, rowsOf = 'loan_month_ends'): GroupedInsert[] {
   const from = `FROM ${rowsOf} e JOIN ${keys} k ON k.loan_id = e.loan_id
     WHERE e.organization_id = $1 AND k.portfolio_id IS NOT NULL AND ${where}`;
   return [
-    `INSERT INTO portfolio_month_sums (${MONTH_KEY}, ${SUM_COLUMNS.join(', ')})
-     SELECT k.portfolio_id, k.cohort_month, e.mi, ${SUMS.map(([c, v, f]) => signedSum(sign, v, f, c === 'n' ? '::int' : '')).join(', ')} ${from}
-      GROUP BY k.portfolio_id, k.cohort_month, e.mi
-     ${addOnConflict('portfolio_month_sums', MONTH_KEY, SUM_COLUMNS)}`,
-    `INSERT INTO portfolio_transition_sums (${CELL_KEY}, n, balance)
-     SELECT k.portfolio_id, e.mi, e.from_state, ${stateSql('e')}, ${signedSum(sign, '1', undefined, '::int')}, ${signedSum(sign, 'e.b0')} ${from} AND e.from_state IS NOT NULL
-      GROUP BY 1, 2, 3, 4
-     ${addOnConflict('portfolio_transition_sums', CELL_KEY, TRANSITION_COLUMNS)}`,
+    {
+      into: 'portfolio_month_sums',
+      columns: [...MONTH_KEY.split(', '), ...SUM_COLUMNS],
+      select: `SELECT k.portfolio_id, k.cohort_month, e.mi, ${SUMS.map(([c, v, f]) => signedSum(sign, v, f, c === 'n' ? '::int' : '')).join(', ')} ${from}
+      GROUP BY k.portfolio_id, k.cohort_month, e.mi`,
+      onConflict: addOnConflict('portfolio_month_sums', MONTH_KEY, SUM_COLUMNS),
+    },
+    {
+      into: 'portfolio_transition_sums',
+      columns: [...CELL_KEY.split(', '), ...TRANSITION_COLUMNS],
+      select: `SELECT k.portfolio_id, e.mi, e.from_state, ${stateSql('e')}, ${signedSum(sign, '1', undefined, '::int')}, ${signedSum(sign, 'e.b0')} ${from} AND e.from_state IS NOT NULL
+      GROUP BY 1, 2, 3, 4`,
+      onConflict: addOnConflict('portfolio_transition_sums', CELL_KEY, TRANSITION_COLUMNS),
+    },
   ];
 }
 
+/** The two statements of `contributions`, each one INSERT … SELECT (the deltas of a few loans). */
+export const applyContributions = (keys: string, where: string, sign: Sign, rowsOf?: string): string[] =>
+  contributions(keys, where, sign, rowsOf).map(groupedInsertSql);
+
 /** The organization's keys as stored (aliased for applyContributions: organization filtered). */
 const STORED_KEYS = `(SELECT * FROM analytics_loans WHERE organization_id = $1)`;
+
+/** Every row that `where` selects counted into the sums, over both cores (millions of rows). */
+const countAll = (where: string) => contributions(STORED_KEYS, where, 1).flatMap(parallelGroupedInsertSql);
 
 /** Sums of the months $2 (int[]) recounted from their rows. */
 export const RECOUNT_MONTHS_SQL = [
   `DELETE FROM portfolio_month_sums WHERE organization_id = $1 AND mi = ANY($2::int[])`,
   `DELETE FROM portfolio_transition_sums WHERE organization_id = $1 AND mi = ANY($2::int[])`,
-  ...applyContributions(STORED_KEYS, 'e.mi = ANY($2::int[])', 1),
+  ...countAll('e.mi = ANY($2::int[])'),
 ];
 
 /** Every month's sums counted from the rows (BUILD; the sums are empty). */
-export const COUNT_ALL_SQL = applyContributions(STORED_KEYS, 'true', 1);
+export const COUNT_ALL_SQL = countAll('true');
 
 /** Groups whose loans all left (a delta took them to zero). */
 export const DROP_EMPTY_SQL = [

@@ -1,6 +1,7 @@
 // Read model: its statements read loans (owned by loans) and portfolios (owned by portfolios)
 // beside this module's loan_snapshots; they write only this module's tables.
 import { formatMoney, formatRate } from '../../common/money/decimal';
+import type { GroupedInsert } from '../../database/grouped-insert';
 import { Bucket, bucketSql, DELINQUENCY_BUCKETS } from '../loans/loan-states';
 import { METRIC_PARTS, metricsFrom, partAggregate } from './metric-parts';
 import { SnapshotMetrics } from './snapshot-metrics';
@@ -87,20 +88,24 @@ export function statesOnDatesSql(org: string, dates: string): string {
  * Every active or sold portfolio's snapshot on each of the dates $2 (date[]), from that day's
  * loan snapshots, created or replaced: what a history import's job (and the seed) runs.
  */
-export const RECOMPUTE_DATES_SQL = `INSERT INTO portfolio_snapshots (portfolio_id, snapshot_date, ${METRIC_COLUMNS.join(', ')})
-  SELECT p.id, s.snapshot_date, ${METRIC_SELECT}
+export const RECOMPUTE_DATES: GroupedInsert = {
+  into: 'portfolio_snapshots',
+  columns: ['portfolio_id', 'snapshot_date', ...METRIC_COLUMNS],
+  select: `SELECT p.id, s.snapshot_date, ${METRIC_SELECT}
     FROM ${statesOnDatesSql('$1', '$2::date[]')} s
     JOIN portfolios p ON p.organization_id = s.organization_id AND p.id = s.portfolio_id
    WHERE p.organization_id = $1 AND p.status IN ('active', 'sold')
-   GROUP BY p.id, s.snapshot_date
-  ${METRIC_UPSERT}`;
+   GROUP BY p.id, s.snapshot_date`,
+  onConflict: METRIC_UPSERT,
+};
 
-/** Replaces the kept per-portfolio loan counts of the dates $2 (date[]) with what they answer now. */
-export const RECOUNT_DATES_SQL = [
-  `DELETE FROM loan_snapshot_counts WHERE organization_id = $1 AND snapshot_date = ANY($2::date[])`,
-  `INSERT INTO loan_snapshot_counts (snapshot_date, portfolio_id, loans)
-   SELECT s.snapshot_date, s.portfolio_id, count(*) FROM ${statesOnDatesSql('$1', '$2::date[]')} s GROUP BY 1, 2`,
-];
+/** Deletes the kept per-portfolio loan counts of the dates $2 (date[]); RECOUNT_DATES writes what they answer now. */
+export const UNCOUNT_DATES_SQL = `DELETE FROM loan_snapshot_counts WHERE organization_id = $1 AND snapshot_date = ANY($2::date[])`;
+export const RECOUNT_DATES: GroupedInsert = {
+  into: 'loan_snapshot_counts',
+  columns: ['snapshot_date', 'portfolio_id', 'loans'],
+  select: `SELECT s.snapshot_date, s.portfolio_id, count(*) FROM ${statesOnDatesSql('$1', '$2::date[]')} s GROUP BY 1, 2`,
+};
 
 /** Records that loan state on these dates was observed (§5), by a run or an import. */
 export const RECORD_OBSERVED = `INSERT INTO loan_snapshot_dates (snapshot_date, source)

@@ -3,6 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
+import { runParallelGroupedInsert } from '../../database/grouped-insert';
 import { recordAudit } from '../../common/audit/audit';
 import { badRequest } from '../../common/errors/common.errors';
 import { todayUtc } from '../../common/time/today';
@@ -11,7 +12,7 @@ import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import {
-  METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES_SQL,
+  METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES,
   statesOnSql,
 } from './snapshot-sql';
 import { futureSnapshotDate, noLoanSnapshots } from './snapshots.errors';
@@ -61,10 +62,8 @@ export class SnapshotsService {
    */
   recomputeDates(org: string, dates: string[]): Promise<{ portfolio_snapshots: number; dates: number }> {
     return this.db.transaction(org, async (m) => {
-      const written = await m.rows<{ n: number }>(`WITH up AS (${RECOMPUTE_DATES_SQL} RETURNING 1) SELECT count(*)::int AS n FROM up`,
-        [org, dates],
-      );
-      return { portfolio_snapshots: written[0].n, dates: dates.length };
+      const written = await runParallelGroupedInsert(m, RECOMPUTE_DATES, [org, dates]);
+      return { portfolio_snapshots: written, dates: dates.length };
     });
   }
 

@@ -1,7 +1,8 @@
 import { paramsFor, type Sql } from '../../../database/sql';
 import { bucketSql } from '../../loans/loan-states';
 import { HEAD_STATE, markPendingSql, REBUILD_HEAD_SUMS_SQL } from '../head-sums-sql';
-import { monthStartSql, RECORD_OBSERVED, RECOUNT_DATES_SQL, STATE_COLUMNS, statesOnSql } from '../snapshot-sql';
+import { runParallelGroupedInsert } from '../../../database/grouped-insert';
+import { monthStartSql, RECORD_OBSERVED, RECOUNT_DATES, STATE_COLUMNS, statesOnSql, UNCOUNT_DATES_SQL } from '../snapshot-sql';
 
 /**
  * Writing imported rows into versioned loan snapshots (snapshot-sql.ts) so that every observed
@@ -138,7 +139,8 @@ export async function writeImported(m: Sql, org: string, stage: string, fileDate
   // Every date that may answer differently now: the file's, and those that got cut rows.
   const [{ changed }] = await m.rows<{ changed: string[] }>(`SELECT coalesce(array_agg(DISTINCT d::text), '{}') AS changed FROM hv_want WHERE decide AND d IS NOT NULL`);
   const recount = [...new Set([...fileDates, ...changed])];
-  for (const s of RECOUNT_DATES_SQL) await m.exec(s, [org, recount]);
+  await m.exec(UNCOUNT_DATES_SQL, [org, recount]);
+  await runParallelGroupedInsert(m, RECOUNT_DATES, [org, recount]);
   const temps = alone ? ['hv_want', 'hv_dates'] : ['hv_want', 'hv_pairs', 'hv_touched', 'hv_dates', 'hv_rows'];
   for (const t of temps) await m.exec(`DROP TABLE ${t}`);
   return n;
