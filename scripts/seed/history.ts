@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { runParallelGroupedInsert } from '../../src/database/grouped-insert';
+import { groupedInsertSql } from '../../src/database/grouped-insert';
 import { Sql } from '../../src/database/sql';
 import { afterHistoryImport, managerExec } from '../../src/modules/analytics/month-ends';
 import { stageTableSql } from '../../src/modules/loans/import/csv-import';
@@ -111,7 +111,7 @@ export async function seed(ctx: SeedContext): Promise<void> {
     step('history: analyzed');
     await afterHistoryImport(managerExec(m), ctx.org, STAGE);
     step('history: month-end aggregates built');
-    const ps = await runParallelGroupedInsert(m, RECOMPUTE_DATES, [ctx.org, dates]);
+    const ps = await m.exec(groupedInsertSql(RECOMPUTE_DATES), [ctx.org, dates]);
     step(`history: ${ps} month-end portfolio snapshots`);
     await c.query('COMMIT');
   } catch (err) {

@@ -3,7 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../common/auth/actor';
-import { runParallelGroupedInsert } from '../../database/grouped-insert';
+import { groupedInsertSql } from '../../database/grouped-insert';
 import { recordAudit } from '../../common/audit/audit';
 import { badRequest } from '../../common/errors/common.errors';
 import { todayUtc } from '../../common/time/today';
@@ -62,7 +62,9 @@ export class SnapshotsService {
    */
   recomputeDates(org: string, dates: string[]): Promise<{ portfolio_snapshots: number; dates: number }> {
     return this.db.transaction(org, async (m) => {
-      const written = await runParallelGroupedInsert(m, RECOMPUTE_DATES, [org, dates]);
+      // One process: a parallel helper gained nothing at 1 M loans (12.1–13.5 s against 10.4–14.6 s),
+      // and the job runs beside other organizations' requests.
+      const written = await m.exec(groupedInsertSql(RECOMPUTE_DATES), [org, dates]);
       return { portfolio_snapshots: written, dates: dates.length };
     });
   }
