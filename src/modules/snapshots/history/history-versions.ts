@@ -1,7 +1,7 @@
 import { paramsFor, type Sql } from '../../../database/sql';
 import { bucketSql } from '../../loans/loan-states';
 import { HEAD_STATE, markPendingSql, REBUILD_HEAD_SUMS_SQL } from '../head-sums-sql';
-import { runParallelGroupedInsert } from '../../../database/grouped-insert';
+import { groupedInsertSql } from '../../../database/grouped-insert';
 import { monthStartSql, RECORD_OBSERVED, RECOUNT_DATES, STATE_COLUMNS, statesOnSql, UNCOUNT_DATES_SQL } from '../snapshot-sql';
 
 /**
@@ -140,7 +140,8 @@ export async function writeImported(m: Sql, org: string, stage: string, fileDate
   const [{ changed }] = await m.rows<{ changed: string[] }>(`SELECT coalesce(array_agg(DISTINCT d::text), '{}') AS changed FROM hv_want WHERE decide AND d IS NOT NULL`);
   const recount = [...new Set([...fileDates, ...changed])];
   await m.exec(UNCOUNT_DATES_SQL, [org, recount]);
-  await runParallelGroupedInsert(m, RECOUNT_DATES, [org, recount]);
+  // One process: with a parallel helper, inside the import before its statistics exist, it took 25.9–29.7 s against 20.8 s at 1 M loans.
+  await m.exec(groupedInsertSql(RECOUNT_DATES), [org, recount]);
   const temps = alone ? ['hv_want', 'hv_dates'] : ['hv_want', 'hv_pairs', 'hv_touched', 'hv_dates', 'hv_rows'];
   for (const t of temps) await m.exec(`DROP TABLE ${t}`);
   return n;
