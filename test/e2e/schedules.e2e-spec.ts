@@ -25,8 +25,17 @@ describe('self-healing schedules (e2e)', () => {
   beforeAll(async () => {
     await redis.start();
     await db.create();
-    // A per-second auto-assign schedule, so a success is seen without waiting for the hour.
-    t = await startApp({ DATABASE_URL: db.url, REDIS_URL: redis.url, AUTO_ASSIGN_CRON: '*/1 * * * * *', SCHEDULE_CHECK_INTERVAL_MS: '500', SCHEDULE_CATCH_UP_GRACE_MS: '0' });
+    // A per-second auto-assign schedule, so a success is seen without waiting for the hour. The
+    // snapshot run fires once a year, so the start's own catch-up of a fresh database (a run
+    // never seen today) cannot take the minute the catch-up test below picks.
+    t = await startApp({
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      AUTO_ASSIGN_CRON: '*/1 * * * * *',
+      SNAPSHOT_CRON: '0 0 1 1 *',
+      SCHEDULE_CHECK_INTERVAL_MS: '500',
+      SCHEDULE_CATCH_UP_GRACE_MS: '0',
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -60,12 +69,21 @@ describe('self-healing schedules (e2e)', () => {
   });
 
   it("catches up today's missed snapshot run once, and never twice", async () => {
+    // A fire of this minute must still be today's when the keeper looks: wait out the last seconds of a UTC day.
+    const msToMidnight = 86_400_000 - (Date.now() % 86_400_000);
+    if (msToMidnight < 15_000) await new Promise((r) => setTimeout(r, msToMidnight + 1_000));
     const now = new Date();
     const cron = `${now.getUTCMinutes()} ${now.getUTCHours()} * * *`; // fired at the start of this minute
+    const fire = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes());
     const keeper = t.app.get(ScheduleKeeper);
     keeper.define({ id: 'daily-snapshots', queue: 'snapshots', cron, name: 'fan-out', catchUp: true });
     await sql(`UPDATE schedule_runs SET last_success_at = now() - interval '1 day', last_catch_up_for = NULL WHERE schedule = 'daily-snapshots'`);
-    const fanOuts = async () => (await t.app.get(JobProducer).queue('snapshots').getJobs(['waiting', 'active', 'completed'])).filter((j) => String(j.id).startsWith('catch-up.daily-snapshots.'));
+    // Only catch-ups of this minute's fire count: any earlier fire of today the start caught up is not this test's.
+    const fanOuts = async () =>
+      (await t.app.get(JobProducer).queue('snapshots').getJobs(['waiting', 'active', 'completed'])).filter((j) => {
+        const id = String(j.id);
+        return id.startsWith('catch-up.daily-snapshots.') && Number(id.split('.')[2]) >= fire;
+      });
     await eventually(fanOuts, (jobs) => jobs.length === 1, 10_000);
     await eventually(
       () => sql(`SELECT last_success_at > now() - interval '1 minute' AS fresh FROM schedule_runs WHERE schedule = 'daily-snapshots'`),
@@ -75,5 +93,7 @@ describe('self-healing schedules (e2e)', () => {
     await keeper.check('test');
     await keeper.check('test');
     expect(await fanOuts()).toHaveLength(1);
+    const [claimed] = await sql(`SELECT last_catch_up_for FROM schedule_runs WHERE schedule = 'daily-snapshots'`);
+    expect(new Date(claimed.last_catch_up_for).getTime()).toBe(fire);
   });
 });
