@@ -6,6 +6,7 @@ import { todayUtc } from '../../src/common/time/today';
 import { withOrgSql } from '../factories/db';
 import { PROGRAM_A } from '../factories/loans';
 import { bearer, newOrg, startApp, TestApp, tokenFor, waitForJob } from '../support/app';
+import { awayFromUtcMidnight } from '../support/clock';
 
 /**
  * The stored month-end aggregates (issue 17.3) against the pure §4/§11 definitions after every
@@ -84,7 +85,7 @@ describe('month-end aggregates (e2e)', () => {
   };
 
   const from = '2024-12';
-  const to = monthLabel(monthIndex(todayUtc()));
+  let to: string; // this month, once the file is clear of midnight
   const get = async (path: string) => {
     const res = await t.http().get(path).set(bearer(tokenFor(t.config, org, 'viewer')));
     expect(res.status).toBe(200);
@@ -120,6 +121,8 @@ describe('month-end aggregates (e2e)', () => {
   };
 
   beforeAll(async () => {
+    await awayFromUtcMidnight(30_000);
+    to = monthLabel(monthIndex(todayUtc()));
     t = await startApp();
     admin = tokenFor(t.config, org, 'admin');
     P = (await t.http().post('/portfolios').set(bearer(admin)).send({ name: 'P', portfolio_type: 'static' })).body.id;

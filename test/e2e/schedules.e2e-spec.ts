@@ -2,6 +2,7 @@ import { JobProducer } from '../../src/jobs/job-producer';
 import { ScheduleKeeper } from '../../src/jobs/schedule-keeper';
 import { eventually, ThrowawayRedis } from '../support/redis-server';
 import { startApp, TestApp } from '../support/app';
+import { awayFromUtcMidnight } from '../support/clock';
 import { IsolatedDatabase } from '../support/isolated-db';
 
 const FIXED = ['daily-snapshots', 'dynamic-auto-assign', 'savings-settlement', 'savings-accrual'];
@@ -69,9 +70,7 @@ describe('self-healing schedules (e2e)', () => {
   });
 
   it("catches up today's missed snapshot run once, and never twice", async () => {
-    // A fire of this minute must still be today's when the keeper looks: wait out the last seconds of a UTC day.
-    const msToMidnight = 86_400_000 - (Date.now() % 86_400_000);
-    if (msToMidnight < 15_000) await new Promise((r) => setTimeout(r, msToMidnight + 1_000));
+    await awayFromUtcMidnight(15_000); // a fire of this minute must still be today's when the keeper looks
     const now = new Date();
     const cron = `${now.getUTCMinutes()} ${now.getUTCHours()} * * *`; // fired at the start of this minute
     const fire = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes());

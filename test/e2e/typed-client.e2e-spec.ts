@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PROGRAM_A } from '../factories/loans';
 import { newOrg, startApp, TestApp, tokenFor } from '../support/app';
+import { awayFromUtcMidnight } from '../support/clock';
 import { covered, TypedClient, typedClient } from '../support/typed-client';
 
 /**
@@ -13,9 +14,11 @@ describe('typed client (openapi.json, e2e)', () => {
   let api: TypedClient;
   let owner: TypedClient;
   const org = newOrg();
-  const today = new Date().toISOString().slice(0, 10);
+  let today: string;
 
   beforeAll(async () => {
+    await awayFromUtcMidnight(30_000);
+    today = new Date().toISOString().slice(0, 10);
     t = await startApp();
     api = typedClient(t.url, tokenFor(t.config, org, 'admin'));
     owner = typedClient(t.url, tokenFor(t.config, org, 'owner'));
