@@ -66,6 +66,25 @@ describe('history import (e2e)', () => {
     expect(stored.body.results[0]).toMatchObject({ principal_balance: '400.00', interest_rate: '0.05', charged_off_amount: '0.00' });
   });
 
+  it("re-importing a date after a transfer moves the loan out of its old portfolio's snapshot of that date", async () => {
+    const org = newOrg();
+    const admin = tokenFor(t.config, org, 'admin');
+    const [a, b] = await Promise.all(['A', 'B'].map(async (name) =>
+      (await t.http().post('/portfolios').set(bearer(admin)).send({ name, portfolio_type: 'static' }).expect(201)).body.id as string));
+    const [id] = await insertLoans(org, [{ loan_number: 'T-1', origination_date: '2025-01-10', portfolio_id: a }]);
+    const csv = `${HEADER}\nT-1,2025-03-31,700.00,0,active\n`;
+    const totals = async (p: string) => (await t.http().get(`/portfolios/${p}/snapshots`).set(bearer(admin))).body.results
+      .map((s: { snapshot_date: string; total_loans: number; total_outstanding: string }) => [s.snapshot_date, s.total_loans, s.total_outstanding]);
+    expect((await waitForJob(t, admin, (await post(org, csv).expect(200)).body.status_url)).state).toBe('completed');
+    expect(await totals(a)).toEqual([['2025-03-31', 1, '700.00']]);
+    await t.http().post(`/portfolios/${a}/transfer-loans`).set(bearer(admin)).send({ target_portfolio_id: b, loan_ids: [id] }).expect(200);
+    expect((await waitForJob(t, admin, (await post(org, csv).expect(200)).body.status_url)).state).toBe('completed');
+    // The row of 2025-03-31 now names B (the loan's portfolio as imported): A had no other loan that day, so it shows an empty portfolio.
+    expect((await snapshotsOf(org, `loan_id=${id}`)).body.results.map((r: { portfolio_id: string }) => r.portfolio_id)).toEqual([b]);
+    expect(await totals(a)).toEqual([['2025-03-31', 0, '0.00']]);
+    expect(await totals(b)).toEqual([['2025-03-31', 1, '700.00']]);
+  });
+
   it('honours Idempotency-Key: a retry with the same bytes answers the first response without importing again', async () => {
     const org = newOrg();
     const [id] = await insertLoans(org, [{ loan_number: 'K-1', origination_date: '2025-01-10' }]);

@@ -12,8 +12,8 @@ import { TenantDb } from '../../database/tenant-db';
 import { Where } from '../../database/where';
 import { PortfoliosService } from '../portfolios/portfolios.service';
 import {
-  METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView, RECOMPUTE_DATES,
-  statesOnSql,
+  EMPTY_ON_DATES_SQL, METRIC_COLUMNS, METRIC_SELECT, METRIC_UPSERT, PORTFOLIO_SNAPSHOT_COLUMNS, PortfolioSnapshotRow, portfolioSnapshotView,
+  RECOMPUTE_DATES, statesOnSql,
 } from './snapshot-sql';
 import { futureSnapshotDate, noLoanSnapshots } from './snapshots.errors';
 import type { SnapshotListQuery } from './snapshots.dto';
@@ -58,10 +58,12 @@ export class SnapshotsService {
 
   /**
    * After a history import: every active or sold portfolio's snapshot on each of `dates`, from
-   * that day's loan snapshots, in one statement (created or replaced; a retry changes nothing).
+   * that day's loan snapshots (created or replaced; one left with no loans there has an empty
+   * portfolio's figures; a retry changes nothing).
    */
   recomputeDates(org: string, dates: string[]): Promise<{ portfolio_snapshots: number; dates: number }> {
     return this.db.transaction(org, async (m) => {
+      await m.exec(EMPTY_ON_DATES_SQL, [org, dates]);
       // One process: a parallel helper gained nothing at 1 M loans (12.1–13.5 s against 10.4–14.6 s),
       // and the job runs beside other organizations' requests.
       const written = await m.exec(groupedInsertSql(RECOMPUTE_DATES), [org, dates]);
