@@ -28,8 +28,8 @@ export default async function globalSetup(): Promise<void> {
   // share the database and Redis); schedules.e2e-spec checks often, on its own database.
   process.env.SCHEDULE_CHECK_INTERVAL_MS = process.env.SCHEDULE_CHECK_INTERVAL_MS ?? '3600000';
   // No fixed schedule fires inside a run (leap days only): a 23:30 snapshot, hourly auto-assign,
-  // 06:00 settlement or 01:00 accrual fan-out would change the data of whichever file is running.
-  for (const name of ['SNAPSHOT_CRON', 'AUTO_ASSIGN_CRON', 'SAVINGS_SETTLEMENT_CRON', 'SAVINGS_ACCRUAL_CRON']) {
+  // 06:00 settlement, 01:00 accrual or 03:15 tape cleanup fan-out would change the data of whichever file is running.
+  for (const name of ['SNAPSHOT_CRON', 'AUTO_ASSIGN_CRON', 'SAVINGS_SETTLEMENT_CRON', 'SAVINGS_ACCRUAL_CRON', 'TAPE_CLEANUP_CRON']) {
     process.env[name] = process.env[name] ?? '0 0 29 2 *';
   }
   await migrate(loadConfig());

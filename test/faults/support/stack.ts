@@ -44,6 +44,7 @@ export class Stack {
       AUTO_ASSIGN_CRON: NEVER,
       SAVINGS_SETTLEMENT_CRON: NEVER,
       SAVINGS_ACCRUAL_CRON: NEVER,
+      TAPE_CLEANUP_CRON: NEVER,
       // A fresh database has never run today's snapshot: on 1 January after 03:17 the keeper would catch it up.
       SCHEDULE_CATCH_UP_GRACE_MS: '86400000',
     };
