@@ -75,8 +75,9 @@ export const BUILD_SQL = [
   `INSERT INTO analytics_loans (loan_id, portfolio_id, cohort_month, loan_principal) ${CURRENT_KEYS}`,
   // Snapshots are versions (snapshot-sql.ts): a loan's last present row of a month is its state on
   // the last observed date it was present; the month-end is dated by that row. One sort puts the
-  // month-ends in (loan, month) order: the M−1 row is the previous one when its month is M−1, and
-  // the rows reach the insert in key order.
+  // month-ends in (loan, month) order: the M−1 row is the previous one when its month is M−1. The
+  // rows reach the insert in that order, not the month-first key's: a second sort of the wide rows
+  // would cost about what in-order index inserts save (13.0 against 11.0 s for 2.7 M rows; README).
   `INSERT INTO loan_month_ends (loan_id, mi, ${OBS.join(', ')}, b0, from_state, active, s, newly, u, needs_derive)
    SELECT d.loan_id, d.mi, ${OBS.map((c) => `d.${c}`).join(', ')}, d.b0, d.from_state, d.active, d.s, d.active AND d.in_default, ${uFrom('d', 'd.balance')}, false
      FROM (SELECT x.*, ${derivedSelect('x', 'p', 'k')}
@@ -326,7 +327,7 @@ export function runApplySql(bulk: boolean): string {
               -- most days there are none, and a probe per new loan reads no M−1 at all.
               FROM (SELECT x.* FROM analytics_changed x WHERE NOT EXISTS (SELECT 1 FROM old o WHERE o.loan_id = x.loan_id) OFFSET 0) x
               ${m1Join}) d
-     -- In key order, both indexes take the new entries in sequence rather than at random pages.
+     -- One month's rows in loan order are in key order: the key takes them in sequence, not at random pages.
      ORDER BY d.loan_id
     RETURNING *
   ), moved_rows AS MATERIALIZED (
