@@ -85,10 +85,6 @@ export function statesOnDatesSql(org: string, dates: string): string {
 }
 
 /**
- * Every active or sold portfolio's snapshot on each of the dates $2 (date[]), from that day's
- * loan snapshots, created or replaced: what a history import's job (and the seed) runs.
- */
-/**
  * Before RECOMPUTE_DATES: every active or sold portfolio's stored snapshot on the dates $2
  * (date[]) set to an empty portfolio's figures (what the daily run writes for one), so a
  * portfolio left with no loan on a date (its loans re-imported under another portfolio) stops
@@ -100,6 +96,10 @@ export const EMPTY_ON_DATES_SQL = `UPDATE portfolio_snapshots ps SET ${METRIC_CO
    WHERE ps.organization_id = $1 AND ps.snapshot_date = ANY ($2::date[])
      AND p.organization_id = $1 AND p.id = ps.portfolio_id AND p.status IN ('active', 'sold')`;
 
+/**
+ * Every active or sold portfolio's snapshot on each of the dates $2 (date[]), from that day's
+ * loan snapshots, created or replaced: what a history import's job (and the seed) runs.
+ */
 export const RECOMPUTE_DATES: GroupedInsert = {
   into: 'portfolio_snapshots',
   columns: ['portfolio_id', 'snapshot_date', ...METRIC_COLUMNS],
