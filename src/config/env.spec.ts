@@ -26,6 +26,9 @@ describe('loadConfig', () => {
       oauthTokenTtlSeconds: 600,
       requireSubscriptionKeyAndToken: true,
     });
+    // A token outliving JWT_MAX_TTL_SECONDS would be refused by the guard that issued it: min(3600, 600) = 600.
+    expect(loadConfig({ JWT_MAX_TTL_SECONDS: '600' }).oauthTokenTtlSeconds).toBe(600);
+    expect(loadConfig({ JWT_MAX_TTL_SECONDS: '7200', OAUTH_TOKEN_TTL_SECONDS: '1800' }).oauthTokenTtlSeconds).toBe(1800);
   });
 
   it('gives job-running processes a longer shutdown grace than an API-only one', () => {

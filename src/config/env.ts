@@ -234,6 +234,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError(`PROCESS_ROLE must be all, api or worker, got "${role}"`);
   }
   const jwtSecret = str(env, 'JWT_SECRET', DEV_JWT_SECRET);
+  const jwtMaxTtlSeconds = int(env, 'JWT_MAX_TTL_SECONDS', 86_400, 60, 2_592_000);
   const encKeyRaw = str(env, 'DATA_ENCRYPTION_KEY', DEV_ENCRYPTION_KEY);
   if (isProduction && jwtSecret === DEV_JWT_SECRET) {
     throw new ConfigError('JWT_SECRET must be set to a real secret in production');
@@ -325,7 +326,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // a minute); an API-only process has only requests to drain.
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', role === 'api' ? 10_000 : 120_000, 0, 600_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 5, 1, 50),
-    jwtMaxTtlSeconds: int(env, 'JWT_MAX_TTL_SECONDS', 86_400, 60, 2_592_000),
+    jwtMaxTtlSeconds,
     publicBaseUrl: publicBaseUrl(env),
     trustProxy: trustProxy(env),
     // 0 keeps tapes forever.
@@ -333,9 +334,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tapeCleanupCron: cron(env, 'TAPE_CLEANUP_CRON', '15 3 * * *'),
     // 0 keeps every day's loan snapshots.
     snapshotDayRetentionMonths: int(env, 'SNAPSHOT_DAY_RETENTION_MONTHS', 0, 0, 1200),
-    // Savings side: lifetime of a client-credentials token; whether savings routes demand both
-    // the cdpapi-Subscription-Key and a Bearer token, as Flagstone does.
-    oauthTokenTtlSeconds: int(env, 'OAUTH_TOKEN_TTL_SECONDS', 3600, 60, 86_400),
+    // Savings side: lifetime of a client-credentials token, never longer than the guard accepts
+    // (else every token issued would be refused); whether savings routes demand both the
+    // cdpapi-Subscription-Key and a Bearer token, as Flagstone does.
+    oauthTokenTtlSeconds: Math.min(int(env, 'OAUTH_TOKEN_TTL_SECONDS', 3600, 60, 86_400), jwtMaxTtlSeconds),
     requireSubscriptionKeyAndToken: bool(env, 'REQUIRE_SUBSCRIPTION_KEY_AND_TOKEN', false),
     durable: durableConfig(env, nodeEnv),
   });
