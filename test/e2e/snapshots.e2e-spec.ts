@@ -118,8 +118,14 @@ describe('snapshots (e2e)', () => {
       const bad = await t.http().post(`/portfolios/${pid}/snapshots`).set(bearer(admin)).send({ snapshot_date: '2026-02-30', extra: 1 });
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['extra', 'snapshot_date']);
+      // Null is no date (not "today", not a snapshot on null).
+      const nullDate = await t.http().post(`/portfolios/${pid}/snapshots`).set(bearer(admin)).send({ snapshot_date: null });
+      expect(nullDate.status).toBe(400);
+      expect(nullDate.body.errors.map((e: { field: string }) => e.field)).toEqual(['snapshot_date']);
       const other = tokenFor(t.config, newOrg(), 'admin');
       expect((await t.http().post(`/portfolios/${pid}/snapshots`).set(bearer(other)).send({})).status).toBe(404);
+      // Another organization's portfolio is unknown before its date is judged.
+      expect((await t.http().post(`/portfolios/${pid}/snapshots`).set(bearer(other)).send({ snapshot_date: tomorrow })).status).toBe(404);
       expect((await t.http().get(`/portfolios/${pid}/snapshots`).set(bearer(other))).status).toBe(404);
       expect((await t.http().post(`/portfolios/${pid}/snapshots`).set(bearer(viewer)).send({})).status).toBe(403);
     });

@@ -11,19 +11,16 @@ import {
   Length,
   MaxLength,
   registerDecorator,
-  ValidateIf,
 } from 'class-validator';
 import { Big, isDecimalString } from '../../common/money/decimal';
 import { IsIsoDate, IsMoney } from '../../common/money/validators';
 import { PageQuery } from '../../common/pagination/pagination';
 import { INSTRUMENT_TYPES } from './bank-details';
 import { AnyOf } from '../../common/pagination/list-filter';
+import { Omittable } from '../../common/validation/omittable';
 
 export const INVESTOR_TYPES = ['institutional', 'bank', 'fund', 'individual', 'other'] as const;
 const ACTIVE_INACTIVE = ['active', 'inactive'];
-
-/** May be left out, but not sent as null (the column is NOT NULL). */
-const Omittable = () => ValidateIf((_o, v) => v !== undefined);
 
 /** A decimal string within (0, max] with at most `dp` decimals; JSON numbers are refused like money. */
 function IsPercent(max: string, dp: number) {

@@ -1,16 +1,14 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min,
 } from 'class-validator';
 import { IsIsoDate } from '../../common/money/validators';
 import { PageQuery, toBool } from '../../common/pagination/pagination';
 import { COLUMN_NAMES } from './tape-columns';
 import { DEFAULT_SCHEDULE_HOUR, TAPE_FORMATS, TAPE_SCHEDULES, TapeFormat, TapeSchedule } from './tape-rules';
 import { AnyOf } from '../../common/pagination/list-filter';
-
-/** Optional, but null is refused: these fields have no empty value. */
-const Present = () => ValidateIf((_o: unknown, v: unknown) => v !== undefined);
+import { Omittable } from '../../common/validation/omittable';
 
 const COLUMNS_DOC = `Catalog names (GET /loan-tape-columns), in output order, at least one, no repeats. Valid: ${COLUMN_NAMES.join(', ')}`;
 
@@ -21,30 +19,30 @@ export class CreateTapeConfigDto {
   @IsOptional() @IsUUID('all') portfolio_id?: string | null;
 
   @ApiPropertyOptional({ enum: TAPE_FORMATS, default: 'csv', description: 'json means JSON Lines' })
-  @Present() @IsIn(TAPE_FORMATS) format?: TapeFormat;
+  @Omittable() @IsIn(TAPE_FORMATS) format?: TapeFormat;
 
   @ApiProperty({ description: COLUMNS_DOC, type: [String] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) columns: string[];
 
   @ApiPropertyOptional({ enum: TAPE_SCHEDULES, default: 'none', description: 'UTC: daily; weekly on Mondays; monthly on the 1st' })
-  @Present() @IsIn(TAPE_SCHEDULES) schedule?: TapeSchedule;
+  @Omittable() @IsIn(TAPE_SCHEDULES) schedule?: TapeSchedule;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 23, default: DEFAULT_SCHEDULE_HOUR, description: 'Hour (UTC) a scheduled tape is generated' })
-  @Present() @IsInt() @Min(0) @Max(23) schedule_hour?: number;
+  @Omittable() @IsInt() @Min(0) @Max(23) schedule_hour?: number;
 
   @ApiPropertyOptional({ default: true, description: 'Inactive configs keep their tapes but neither schedule nor generate' })
-  @Present() @IsBoolean() is_active?: boolean;
+  @Omittable() @IsBoolean() is_active?: boolean;
 }
 
 export class UpdateTapeConfigDto {
-  @ApiPropertyOptional() @Present() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID('all') portfolio_id?: string | null;
-  @ApiPropertyOptional({ enum: TAPE_FORMATS }) @Present() @IsIn(TAPE_FORMATS) format?: TapeFormat;
+  @ApiPropertyOptional({ enum: TAPE_FORMATS }) @Omittable() @IsIn(TAPE_FORMATS) format?: TapeFormat;
   @ApiPropertyOptional({ description: COLUMNS_DOC, type: [String] })
-  @Present() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) columns?: string[];
-  @ApiPropertyOptional({ enum: TAPE_SCHEDULES }) @Present() @IsIn(TAPE_SCHEDULES) schedule?: TapeSchedule;
-  @ApiPropertyOptional({ minimum: 0, maximum: 23 }) @Present() @IsInt() @Min(0) @Max(23) schedule_hour?: number;
-  @ApiPropertyOptional() @Present() @IsBoolean() is_active?: boolean;
+  @Omittable() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) columns?: string[];
+  @ApiPropertyOptional({ enum: TAPE_SCHEDULES }) @Omittable() @IsIn(TAPE_SCHEDULES) schedule?: TapeSchedule;
+  @ApiPropertyOptional({ minimum: 0, maximum: 23 }) @Omittable() @IsInt() @Min(0) @Max(23) schedule_hour?: number;
+  @ApiPropertyOptional() @Omittable() @IsBoolean() is_active?: boolean;
 }
 
 export class GenerateTapeDto {

@@ -1,7 +1,8 @@
 import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, registerDecorator, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, registerDecorator } from 'class-validator';
 import { IsIsoDate, IsIsoDateFrom, IsMoney, IsRate } from '../../common/money/validators';
 import { LOAN_STATUSES, LoanStatus } from './loan-states';
+import { Omittable } from '../../common/validation/omittable';
 
 export const MAX_TERM_MONTHS = 1200;
 export const MAX_DAYS_PAST_DUE = 100_000;
@@ -26,9 +27,6 @@ function NotWritable(reason: string) {
     });
 }
 
-/** Present → validated; absent → left alone; null → refused (the column is NOT NULL). */
-const Given = () => ValidateIf((_o, v) => v !== undefined);
-
 class ReadOnlyLoanFields {
   @ApiHideProperty() @NotWritable('is read-only') id?: never;
   @ApiHideProperty() @NotWritable('is derived from days_past_due') delinquency_bucket?: never;
@@ -44,7 +42,7 @@ export class CreateLoanDto extends ReadOnlyLoanFields {
   @ApiProperty() @IsString() @Matches(BORROWER_NAME_RE, { message: 'borrower_name must be 1 to 200 characters' })
   borrower_name: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() program_id: string;
-  @ApiPropertyOptional({ default: 'USD' }) @Given() @Matches(CURRENCY_RE, { message: 'currency must be an ISO-4217 code such as USD' })
+  @ApiPropertyOptional({ default: 'USD' }) @Omittable() @Matches(CURRENCY_RE, { message: 'currency must be an ISO-4217 code such as USD' })
   currency?: string;
   @ApiProperty({ example: '2026-01-15' }) @IsIsoDateFrom(MIN_ORIGINATION_DATE) origination_date: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() maturity_date?: string | null;
@@ -52,33 +50,33 @@ export class CreateLoanDto extends ReadOnlyLoanFields {
   @ApiProperty({ example: '8000.00' }) @IsMoney() principal_balance: string;
   @ApiProperty({ example: '0.078' }) @IsRate({ min: '0', maxExclusive: '1' }) interest_rate: string;
   @ApiProperty() @IsInt() @Min(1) @Max(MAX_TERM_MONTHS) term_months: number;
-  @ApiPropertyOptional({ default: 0 }) @Given() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) days_past_due?: number;
-  @ApiPropertyOptional({ enum: LOAN_STATUSES, default: 'active' }) @Given() @IsIn(LOAN_STATUSES) status?: LoanStatus;
+  @ApiPropertyOptional({ default: 0 }) @Omittable() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) days_past_due?: number;
+  @ApiPropertyOptional({ enum: LOAN_STATUSES, default: 'active' }) @Omittable() @IsIn(LOAN_STATUSES) status?: LoanStatus;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() next_payment_date?: string | null;
-  @ApiPropertyOptional({ default: '0.00', description: 'Cumulative principal written off (§11)' }) @Given() @IsMoney() charged_off_amount?: string;
-  @ApiPropertyOptional({ default: '0.00', description: 'Cumulative recoveries after charge-off, never more than charged_off_amount' }) @Given() @IsMoney()
+  @ApiPropertyOptional({ default: '0.00', description: 'Cumulative principal written off (§11)' }) @Omittable() @IsMoney() charged_off_amount?: string;
+  @ApiPropertyOptional({ default: '0.00', description: 'Cumulative recoveries after charge-off, never more than charged_off_amount' }) @Omittable() @IsMoney()
   recovered_amount?: string;
 }
 
 /** Servicing update: every field optional; `loan_number` is the import key and never changes. */
 export class UpdateLoanDto extends ReadOnlyLoanFields {
   @ApiHideProperty() @NotWritable('is the loan’s key and cannot change') loan_number?: never;
-  @ApiPropertyOptional() @Given() @IsString() @Matches(BORROWER_NAME_RE, { message: 'borrower_name must be 1 to 200 characters' })
+  @ApiPropertyOptional() @Omittable() @IsString() @Matches(BORROWER_NAME_RE, { message: 'borrower_name must be 1 to 200 characters' })
   borrower_name?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @Given() @IsUUID() program_id?: string;
-  @ApiPropertyOptional() @Given() @Matches(CURRENCY_RE, { message: 'currency must be an ISO-4217 code such as USD' })
+  @ApiPropertyOptional({ format: 'uuid' }) @Omittable() @IsUUID() program_id?: string;
+  @ApiPropertyOptional() @Omittable() @Matches(CURRENCY_RE, { message: 'currency must be an ISO-4217 code such as USD' })
   currency?: string;
-  @ApiPropertyOptional() @Given() @IsIsoDateFrom(MIN_ORIGINATION_DATE) origination_date?: string;
+  @ApiPropertyOptional() @Omittable() @IsIsoDateFrom(MIN_ORIGINATION_DATE) origination_date?: string;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() maturity_date?: string | null;
-  @ApiPropertyOptional() @Given() @IsMoney({ positive: true }) original_principal?: string;
-  @ApiPropertyOptional() @Given() @IsMoney() principal_balance?: string;
-  @ApiPropertyOptional() @Given() @IsRate({ min: '0', maxExclusive: '1' }) interest_rate?: string;
-  @ApiPropertyOptional() @Given() @IsInt() @Min(1) @Max(MAX_TERM_MONTHS) term_months?: number;
-  @ApiPropertyOptional() @Given() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) days_past_due?: number;
-  @ApiPropertyOptional({ enum: LOAN_STATUSES }) @Given() @IsIn(LOAN_STATUSES) status?: LoanStatus;
+  @ApiPropertyOptional() @Omittable() @IsMoney({ positive: true }) original_principal?: string;
+  @ApiPropertyOptional() @Omittable() @IsMoney() principal_balance?: string;
+  @ApiPropertyOptional() @Omittable() @IsRate({ min: '0', maxExclusive: '1' }) interest_rate?: string;
+  @ApiPropertyOptional() @Omittable() @IsInt() @Min(1) @Max(MAX_TERM_MONTHS) term_months?: number;
+  @ApiPropertyOptional() @Omittable() @IsInt() @Min(0) @Max(MAX_DAYS_PAST_DUE) days_past_due?: number;
+  @ApiPropertyOptional({ enum: LOAN_STATUSES }) @Omittable() @IsIn(LOAN_STATUSES) status?: LoanStatus;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsIsoDate() next_payment_date?: string | null;
-  @ApiPropertyOptional({ description: 'Cumulative principal written off (§11)' }) @Given() @IsMoney() charged_off_amount?: string;
-  @ApiPropertyOptional({ description: 'Cumulative recoveries after charge-off, never more than charged_off_amount' }) @Given() @IsMoney()
+  @ApiPropertyOptional({ description: 'Cumulative principal written off (§11)' }) @Omittable() @IsMoney() charged_off_amount?: string;
+  @ApiPropertyOptional({ description: 'Cumulative recoveries after charge-off, never more than charged_off_amount' }) @Omittable() @IsMoney()
   recovered_amount?: string;
 }
 

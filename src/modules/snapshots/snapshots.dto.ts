@@ -3,14 +3,16 @@ import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { EXPORT_FORMATS, ExportFormat } from '../../common/export/export-format';
 import { IsIsoDate } from '../../common/money/validators';
 import { CursorPageQuery, PageQuery } from '../../common/pagination/pagination';
+import { Omittable } from '../../common/validation/omittable';
 import { Basis, BASES, Period, PERIODS } from './vintage-curves';
 
+/** Left out: today (UTC). Null is no date: 400, not a snapshot "on null". */
 export class CreateSnapshotDto {
-  @IsOptional() @IsIsoDate() snapshot_date?: string;
+  @Omittable() @IsIsoDate() snapshot_date?: string;
 }
 
 export class SnapshotRunDto {
-  @IsOptional() @IsIsoDate() snapshot_date?: string;
+  @Omittable() @IsIsoDate() snapshot_date?: string;
 }
 
 export class SnapshotListQuery extends PageQuery {

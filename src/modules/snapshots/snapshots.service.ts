@@ -73,11 +73,12 @@ export class SnapshotsService {
 
   create(actor: Actor, portfolioId: string, date = todayUtc()) {
     const today = todayUtc();
-    if (date > today) {
-      throw futureSnapshotDate(date, today);
-    }
     return this.db.transaction(actor.org, async (m) => {
+      // The portfolio first: another organization's is a 404 whatever the date.
       await this.portfolios.require(m, portfolioId);
+      if (date > today) {
+        throw futureSnapshotDate(date, today);
+      }
       const source =
         date === today
           ? `SELECT * FROM loans WHERE organization_id = $1 AND portfolio_id = $2`
