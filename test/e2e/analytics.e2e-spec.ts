@@ -249,15 +249,17 @@ describe('analytics (e2e)', () => {
     const { curve, ...cohortFields } = cohort;
     expect(vcsv).toEqual(curve.map((p: Record<string, unknown>) => asCsv({ ...cohortFields, ...p })));
     const vsheets = await sheetsOf((await file(`/portfolios/${pid}/vintages`, XLSX)).body);
-    expect(vsheets.map((w) => w.name)).toEqual(['cohorts', 'outstanding_ratio', 'dpd_30_plus_rate', 'cumulative_default_rate', 'smm', 'cpr', 'mdr', 'cdr',
+    expect(vsheets.map((w) => w.name)).toEqual(['vintages', 'cohorts', 'outstanding_ratio', 'dpd_30_plus_rate', 'cumulative_default_rate', 'smm', 'cpr', 'mdr', 'cdr',
       'dpd_60_plus_rate', 'dpd_90_plus_rate', 'cumulative_net_loss_rate']);
-    expect(rowsOf(vsheets[0])).toEqual([asCells(cohortFields)]);
+    // The first sheet is the CSV's table, as for every export; the cohorts follow.
+    expect(rowsOf(vsheets[0])).toEqual(curve.map((p: Record<string, unknown>) => asCells({ ...cohortFields, ...p })));
+    expect(rowsOf(vsheets[1])).toEqual([asCells(cohortFields)]);
     // The static-pool layout: cohorts as rows, months on book as columns
     const smm = vsheets.find((w) => w.name === 'smm')!;
     expect((smm.getRow(1).values as unknown[]).slice(1)).toEqual(['vintage', '0', '1', '2', '3']);
     expect(rowsOf(smm)).toEqual([{ vintage: '2025-01', 0: null, 1: 0.005841, 2: 0.66972, 3: 0.032521 }]);
     const calendar = await sheetsOf((await file(`/portfolios/${pid}/vintages?basis=calendar&format=xlsx`)).body);
-    expect((calendar[1].getRow(1).values as unknown[]).slice(1)).toEqual(['vintage', '2025-01', '2025-02', '2025-03', '2025-04']);
+    expect((calendar.find((w) => w.name === 'smm')!.getRow(1).values as unknown[]).slice(1)).toEqual(['vintage', '2025-01', '2025-02', '2025-03', '2025-04']);
 
     const snaps = (await get(`/portfolios/${pid}/snapshots?date_to=2025-04-30`)).body.results;
     expect(snaps).toHaveLength(5); // the import job's, one per imported date

@@ -920,7 +920,7 @@ export interface paths {
         };
         /**
          * Vintage analysis: one cohort per origination month or quarter, with curves from month-end loan snapshots (the current, unfinished month counts with its latest snapshot)
-         * @description Curve points carry the §4 ratios and the §11 smm, cpr, mdr, cdr, dpd_60/90_plus_rate and cumulative_net_loss_rate; ?basis=calendar keys them by month (YYYY-MM) instead of months_on_book. CSV: one row per cohort and point; XLSX: a cohorts sheet, then one sheet per metric with cohorts as rows and months on book (or months) as columns.
+         * @description Curve points carry the §4 ratios and the §11 smm, cpr, mdr, cdr, dpd_60/90_plus_rate and cumulative_net_loss_rate; ?basis=calendar keys them by month (YYYY-MM) instead of months_on_book. CSV: one row per cohort and point; XLSX: that table first, then a cohorts sheet, then one sheet per metric with cohorts as rows and months on book (or months) as columns.
          */
         get: operations["PortfolioSnapshotsController_vintagesOf"];
         put?: never;

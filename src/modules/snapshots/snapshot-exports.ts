@@ -54,7 +54,11 @@ export function vintagesTable(vintages: Vintage[], basis: Basis): ExportTable {
   };
 }
 
-/** XLSX: the cohorts sheet, then one sheet per metric with cohorts as rows and months on book (or months) as columns. */
+/**
+ * XLSX: first the CSV's table (every export's first sheet is its CSV), then the cohorts, then one
+ * sheet per metric with cohorts as rows and months on book (or months) as columns, the
+ * static-pool layout analysts chart from.
+ */
 export function vintageSheets(vintages: Vintage[], basis: Basis): ExportTable[] {
   const keys = [...new Set(vintages.flatMap((v) => v.curve.map((p) => pointKey(p, basis))))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const cohorts: ExportTable = {
@@ -63,6 +67,7 @@ export function vintageSheets(vintages: Vintage[], basis: Basis): ExportTable[] 
     rows: vintages.map((v) => COHORT_COLUMNS.map(([k]) => v[k])),
   };
   return [
+    vintagesTable(vintages, basis),
     cohorts,
     ...CURVE_METRICS.map((metric) => ({
       sheet: metric,
