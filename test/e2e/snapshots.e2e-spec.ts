@@ -214,6 +214,10 @@ describe('snapshots (e2e)', () => {
       const past = await t.http().post('/snapshot-runs').set(bearer(runAdmin)).send({ snapshot_date: daysAgo(1) });
       expect(past.status).toBe(422);
       expect(past.body.errors[0].field).toBe('snapshot_date');
+      // Null is no date: a 400 naming it, not "a date other than today".
+      const nullDate = await t.http().post('/snapshot-runs').set(bearer(runAdmin)).send({ snapshot_date: null });
+      expect(nullDate.status).toBe(400);
+      expect(nullDate.body.errors.map((e: { field: string }) => e.field)).toEqual(['snapshot_date']);
       expect((await t.http().post('/snapshot-runs').set(bearer(runAdmin)).send({ snapshot_date: today() })).status).toBe(202);
       expect((await t.http().post('/snapshot-runs').set(bearer(tokenFor(t.config, runOrg, 'viewer'))).send({})).status).toBe(403);
     });
