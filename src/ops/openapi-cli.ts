@@ -26,7 +26,9 @@ export function sortKeys(value: unknown): unknown {
  * is built in preview mode, so no database, Redis or port is touched.
  */
 async function main(): Promise<void> {
-  const config = loadConfig({ ...process.env, PROCESS_ROLE: 'api' });
+  // The document is the same for every configuration: the defaults, so no operator setting can
+  // change or break the committed file.
+  const config = loadConfig({ PROCESS_ROLE: 'api' });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), new FastifyAdapter(), {
     preview: true,
     logger: false,

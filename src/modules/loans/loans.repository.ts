@@ -14,7 +14,7 @@ export type LoanLock = 'UPDATE' | 'NO KEY UPDATE';
  * portfolios, lock them for that, and select a portfolio's loans inside their own set-based
  * statements. Row locks on loans are taken only after the portfolio's (`MembershipLocks` in the
  * portfolios module holds that order); these functions do not lock portfolios themselves. Every
- * membership write bumps the loan's version, as any other change of the loan does.
+ * membership write bumps the loan's version, as every other change of the loan does.
  */
 @Injectable()
 export class LoansRepository {
